@@ -1,0 +1,3 @@
+from cloudshelf.localaws.server import main
+
+main()

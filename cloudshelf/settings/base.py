@@ -1,0 +1,155 @@
+"""Settings shared by every environment. Values come from the environment variables the
+seed document lists (table names, region) and the standard AWS SDK variables."""
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+
+
+def env(name, default=None):
+    value = os.environ.get(name)
+    return default if value in (None, "") else value
+
+
+def env_bool(name, default=False):
+    return env(name, str(default)).lower() in ("1", "true", "yes", "on")
+
+
+def env_list(name, default=""):
+    return [item.strip() for item in env(name, default).split(",") if item.strip()]
+
+
+SECRET_KEY = env("DJANGO_SECRET_KEY", "insecure-local-development-key-never-used-in-production")
+DEBUG = env_bool("DJANGO_DEBUG", False)
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
+
+INSTALLED_APPS = [
+    "cloudshelf",
+    "django.contrib.staticfiles",
+    "django.contrib.messages",
+    "accounts",
+    "store",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "cloudshelf.middleware.DynamoUnavailableMiddleware",
+]
+
+ROOT_URLCONF = "cloudshelf.urls"
+WSGI_APPLICATION = "cloudshelf.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# No SQL database, anywhere: all data lives in DynamoDB through PynamoDB models.
+DATABASES = {}
+
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Messages live in a cookie so that anonymous pages never read a session.
+MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = False
+USE_TZ = True
+
+STATIC_URL = env("STATIC_URL", "/static/")
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+
+# --- AWS -----------------------------------------------------------------------------
+AWS_REGION = env("AWS_REGION") or env("AWS_DEFAULT_REGION") or "us-east-1"
+BOOKS_TABLE_NAME = env("BOOKS_TABLE_NAME", "cloudshelf-books")
+CARTS_TABLE_NAME = env("CARTS_TABLE_NAME", "cloudshelf-carts")
+USERS_TABLE_NAME = env("USERS_TABLE_NAME", "cloudshelf-users")
+ORDERS_TABLE_NAME = env("ORDERS_TABLE_NAME", "cloudshelf-orders")
+COVERS_BUCKET_NAME = env("COVERS_BUCKET_NAME", "cloudshelf-covers")
+
+# A configured endpoint always wins (standard AWS SDK variables).
+DYNAMODB_ENDPOINT_URL = env("AWS_ENDPOINT_URL_DYNAMODB") or env("AWS_ENDPOINT_URL")
+S3_ENDPOINT_URL = env("AWS_ENDPOINT_URL_S3") or env("AWS_ENDPOINT_URL")
+# Explicit credentials for the embedded emulator only; otherwise botocore's chain decides.
+AWS_ACCESS_KEY_ID = None
+AWS_SECRET_ACCESS_KEY = None
+# The embedded emulator: None, or {"port", "data_dir", "seed"}; see cloudshelf/apps.py.
+LOCALAWS = None
+
+# DynamoDB client behaviour: fail fast (well under Lambda's timeout) and retry throttling
+# and transient errors with botocore's standard backoff.
+DYNAMODB_CONNECT_TIMEOUT = float(env("DYNAMODB_CONNECT_TIMEOUT", "2"))
+DYNAMODB_READ_TIMEOUT = float(env("DYNAMODB_READ_TIMEOUT", "5"))
+DYNAMODB_MAX_ATTEMPTS = int(env("DYNAMODB_MAX_ATTEMPTS", "3"))
+
+
+def s3_storage(endpoint_url=None, access_key=None, secret_key=None):
+    options = {
+        "bucket_name": COVERS_BUCKET_NAME,
+        "region_name": AWS_REGION,
+        "endpoint_url": endpoint_url,
+        "file_overwrite": True,
+        "default_acl": None,
+        "querystring_auth": False,
+        "addressing_style": "path" if endpoint_url else None,
+    }
+    if access_key:
+        options.update(access_key=access_key, secret_key=secret_key)
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
+STORAGES = {
+    "default": s3_storage(S3_ENDPOINT_URL),
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+
+def use_local_aws(port, data_dir=None, seed=False):
+    """Settings that point DynamoDB and S3 at the embedded emulator."""
+    endpoint = f"http://127.0.0.1:{port}"
+    return {
+        "LOCALAWS": {"port": port, "data_dir": data_dir, "seed": seed},
+        "DYNAMODB_ENDPOINT_URL": endpoint,
+        "S3_ENDPOINT_URL": endpoint,
+        "AWS_ACCESS_KEY_ID": "localaws",
+        "AWS_SECRET_ACCESS_KEY": "localaws",
+        "STORAGES": {**STORAGES, "default": s3_storage(endpoint, "localaws", "localaws")},
+    }
+
+
+# --- Store rules -----------------------------------------------------------------------
+CATALOG_PAGE_SIZE = int(env("CATALOG_PAGE_SIZE", "24"))
+LOW_STOCK_THRESHOLD = int(env("LOW_STOCK_THRESHOLD", "5"))
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": "INFO"},
+    "loggers": {"botocore": {"level": "WARNING"}, "pynamodb": {"level": "WARNING"}},
+}
+
+# Each DynamoDB table, named by the one PynamoDB model that creates it.
+DYNAMODB_TABLE_MODELS = [
+    "store.models.Book",
+    "store.models.Cart",
+    "accounts.models.User",
+    "store.models.Order",
+]

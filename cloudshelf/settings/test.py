@@ -1,0 +1,23 @@
+"""The test suite: its own emulator on a free port, in memory, empty at start."""
+
+import socket
+
+from .base import *  # noqa: F403
+from .base import use_local_aws
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+DEBUG = False
+globals().update(use_local_aws(port=_free_port(), data_dir=None, seed=False))
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+# Serve static files straight from the source folders (no collectstatic needed).
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -1,0 +1,9 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("store.urls")),
+]
+
+handler400 = "cloudshelf.views.bad_request"
+handler404 = "cloudshelf.views.page_not_found"
+handler500 = "cloudshelf.views.server_error"

@@ -1,0 +1,55 @@
+#!/usr/bin/env python3
+"""CloudShelf's two commands, for a fresh machine with only python3:
+
+    python3 dev.py serve     set up .venv, then run the store on http://127.0.0.1:8000
+    python3 dev.py test      set up .venv, then run the whole test suite
+
+Anything after the command goes to runserver or pytest. Set-up is skipped when the
+requirements have not changed since the last run.
+"""
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+PYTHON = VENV / "bin" / "python"
+REQUIREMENTS = ["requirements.txt", "requirements-dev.txt"]
+
+
+def setup():
+    if not PYTHON.exists():
+        print("Creating .venv ...", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    digest = hashlib.sha256(b"".join((ROOT / name).read_bytes() for name in REQUIREMENTS))
+    stamp = VENV / ".requirements.sha256"
+    if stamp.exists() and stamp.read_text() == digest.hexdigest():
+        return
+    print("Installing requirements into .venv ...", flush=True)
+    subprocess.run([PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip"], check=True)
+    subprocess.run([PYTHON, "-m", "pip", "install", "--quiet", "-r",
+                    ROOT / "requirements-dev.txt"], check=True)
+    stamp.write_text(digest.hexdigest())
+
+
+def main(argv):
+    if not argv or argv[0] not in ("serve", "test", "setup"):
+        print(__doc__)
+        return 2
+    command, rest = argv[0], argv[1:]
+    setup()
+    os.chdir(ROOT)
+    if command == "serve":
+        args = rest or ["127.0.0.1:8000"]
+        return subprocess.call([PYTHON, "manage.py", "runserver", *args])
+    if command == "test":
+        return subprocess.call([PYTHON, "-m", "pytest", *rest])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

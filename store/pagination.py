@@ -1,0 +1,30 @@
+"""Opaque page tokens: a DynamoDB LastEvaluatedKey, signed so it cannot be forged."""
+
+from django.core import signing
+
+SALT = "cloudshelf.page-token"
+
+
+class InvalidPageToken(ValueError):
+    pass
+
+
+def encode_page_token(last_evaluated_key, *, scope):
+    if not last_evaluated_key:
+        return None
+    return signing.dumps({"scope": scope, "key": last_evaluated_key}, salt=SALT, compress=True)
+
+
+def decode_page_token(token, *, scope):
+    """The LastEvaluatedKey in ``token``, or None for no token; raises InvalidPageToken
+    for anything we did not sign for this scope."""
+    if not token:
+        return None
+    try:
+        data = signing.loads(token, salt=SALT)
+    except signing.BadSignature as error:
+        raise InvalidPageToken("This page link is not valid.") from error
+    if not isinstance(data, dict) or data.get("scope") != scope or not isinstance(
+            data.get("key"), dict):
+        raise InvalidPageToken("This page link is not valid.")
+    return data["key"]

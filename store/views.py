@@ -1,0 +1,71 @@
+import mimetypes
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from store import selectors
+from store.pagination import InvalidPageToken
+
+
+@require_safe
+def home(request):
+    summary = selectors.catalog_summary_get()
+    return render(request, "store/home.html", {"summary": summary})
+
+
+@require_safe
+def category_detail(request, category):
+    if not selectors.category_is_valid(category):
+        raise Http404("No such category.")
+    try:
+        books, next_token = selectors.category_books_page(
+            category=category, page_token=request.GET.get("page"),
+            page_size=settings.CATALOG_PAGE_SIZE)
+    except InvalidPageToken as error:
+        return render(request, "400.html", {"message": str(error)}, status=400)
+    if not books and not request.GET.get("page"):
+        raise Http404("No such category.")
+    return render(request, "store/category.html",
+                  {"category": category, "books": books, "next_token": next_token,
+                   "is_first_page": not request.GET.get("page")})
+
+
+@require_safe
+def book_detail(request, category, book_id):
+    book = selectors.book_get(category=category, book_id=book_id)
+    if book is None:
+        raise Http404("No such book.")
+    return render(request, "store/book_detail.html",
+                  {"book": book, "low_stock": settings.LOW_STOCK_THRESHOLD})
+
+
+@require_safe
+def title_lookup(request):
+    query = request.GET.get("q", "")
+    books = selectors.books_with_title(query)
+    return render(request, "store/search.html", {"query": query.strip(), "books": books})
+
+
+@require_safe
+def cover(request, key):
+    """Serve a cover from storage. In production CloudFront answers /media/ from S3;
+    this view serves it everywhere else, from the same storage."""
+    if not key.startswith("covers/") or ".." in key:
+        raise Http404("No such image.")
+    content_type = mimetypes.guess_type(key)[0]
+    if content_type not in ("image/jpeg", "image/png", "image/webp", "image/gif"):
+        raise Http404("No such image.")
+    try:
+        image = default_storage.open(key)
+    except FileNotFoundError as error:
+        raise Http404("No such image.") from error
+    except OSError as error:  # django-storages raises this for a missing key on S3
+        if "NoSuchKey" in str(error) or "Not Found" in str(error) or "404" in str(error):
+            raise Http404("No such image.") from error
+        raise
+    response = FileResponse(image, content_type=content_type)
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response

@@ -1,0 +1,72 @@
+"""Fixtures shared by every test. Integration tests use the real emulator over HTTP,
+started by the test settings on a free port; each test starts from empty tables."""
+
+import urllib.request
+
+import pytest
+from django.conf import settings
+
+from cloudshelf.requestcount import count_dynamodb_requests
+from cloudshelf.tables import covers_bucket_ensure, tables_create
+
+
+def reset_emulator():
+    endpoint = settings.DYNAMODB_ENDPOINT_URL
+    request = urllib.request.Request(endpoint + "/moto-api/reset", method="POST")
+    urllib.request.urlopen(request, timeout=10).read()
+
+
+@pytest.fixture
+def tables():
+    """Empty tables (and covers bucket) in the emulator, created by the project's code."""
+    reset_emulator()
+    tables_create()
+    covers_bucket_ensure()
+    yield
+
+
+@pytest.fixture
+def make_book(tables):
+    """Save a book: ``make_book(title="Dune", stock_quantity=0)``."""
+    from decimal import Decimal
+
+    from cloudshelf.dynamo import utcnow
+    from store.models import Book
+
+    counter = iter(range(1, 100000))
+
+    def make(**fields):
+        number = next(counter)
+        values = {
+            "category": "Technology", "book_id": f"test-{number:03d}",
+            "title": f"Test Book {number}", "author": "Ada Tester",
+            "isbn": "9780000000002", "price": Decimal("10.00"), "stock_quantity": 10,
+            "description": "A book made by a test.", "created_at": utcnow(),
+            "updated_at": utcnow(),
+        }
+        values.update(fields)
+        book = Book(**values)
+        book.save()
+        return book
+
+    return make
+
+
+@pytest.fixture
+def seed_books(tables):
+    """The seed document's three books, exactly as it gives them."""
+    from store.models import Book
+    from store.sample_catalog import SEED_BOOKS, SEED_TIMESTAMP
+
+    books = [Book(**b, created_at=SEED_TIMESTAMP, updated_at=SEED_TIMESTAMP)
+             for b in SEED_BOOKS]
+    for book in books:
+        book.save()
+    return books
+
+
+@pytest.fixture
+def dynamodb_requests():
+    """A Counter of the DynamoDB requests made while the test runs."""
+    with count_dynamodb_requests() as counts:
+        yield counts

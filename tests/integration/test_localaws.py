@@ -1,0 +1,189 @@
+"""The embedded local AWS tells the truth: it keeps data across restarts, serializes
+concurrent writes, and sweeps expired TTL items."""
+
+import signal
+import socket
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import boto3
+import pytest
+from botocore.config import Config
+from botocore.exceptions import ClientError
+from django.conf import settings
+
+from cloudshelf import localaws
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def client(service, port):
+    return boto3.client(service, region_name="us-east-1", endpoint_url=localaws.endpoint_for(port),
+                        aws_access_key_id="t", aws_secret_access_key="t",
+                        config=Config(retries={"max_attempts": 1},
+                                      max_pool_connections=30))
+
+
+class Emulator:
+    def __init__(self, data_dir, *extra):
+        self.port, self.data_dir, self.extra = free_port(), data_dir, extra
+        self.process = None
+
+    def start(self):
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "cloudshelf.localaws", "--port", str(self.port),
+             "--data-dir", str(self.data_dir), *self.extra], cwd=ROOT)
+        deadline = time.monotonic() + 30
+        while not localaws.is_running(self.port):
+            assert time.monotonic() < deadline, "emulator did not start"
+            assert self.process.poll() is None, "emulator exited"
+            time.sleep(0.1)
+        return self
+
+    def stop(self, sig=signal.SIGTERM):
+        self.process.send_signal(sig)
+        self.process.wait(timeout=30)
+
+
+@pytest.fixture
+def emulator(tmp_path):
+    emulators = []
+
+    def make(*extra):
+        emulators.append(Emulator(tmp_path / "data", *extra))
+        return emulators[-1]
+
+    yield make
+    for e in emulators:
+        if e.process and e.process.poll() is None:
+            e.process.kill()
+
+
+def create_stock_table(dynamodb, name="stock"):
+    dynamodb.create_table(TableName=name, BillingMode="PAY_PER_REQUEST",
+                          KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+                          AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}])
+
+
+def test_data_survives_a_restart(emulator):
+    first = emulator().start()
+    dynamodb, s3 = client("dynamodb", first.port), client("s3", first.port)
+    create_stock_table(dynamodb)
+    dynamodb.update_time_to_live(TableName="stock", TimeToLiveSpecification={
+        "Enabled": True, "AttributeName": "expires_at"})
+    dynamodb.put_item(TableName="stock", Item={"id": {"S": "book"}, "count": {"N": "7"}})
+    s3.create_bucket(Bucket="covers")
+    s3.put_object(Bucket="covers", Key="a.jpg", Body=b"jpeg-bytes", ContentType="image/jpeg")
+    first.stop()
+
+    second = Emulator(first.data_dir)
+    second.port = first.port
+    second.start()
+    dynamodb, s3 = client("dynamodb", second.port), client("s3", second.port)
+    item = dynamodb.get_item(TableName="stock", Key={"id": {"S": "book"}})["Item"]
+    assert item["count"] == {"N": "7"}
+    assert dynamodb.describe_time_to_live(TableName="stock")["TimeToLiveDescription"][
+        "AttributeName"] == "expires_at"
+    obj = s3.get_object(Bucket="covers", Key="a.jpg")
+    assert obj["Body"].read() == b"jpeg-bytes" and obj["ContentType"] == "image/jpeg"
+    second.stop()
+
+
+def test_data_written_before_a_crash_is_kept_after_the_save_interval(emulator):
+    first = emulator().start()
+    dynamodb = client("dynamodb", first.port)
+    create_stock_table(dynamodb)
+    dynamodb.put_item(TableName="stock", Item={"id": {"S": "book"}, "count": {"N": "3"}})
+    time.sleep(2.5)  # the emulator saves within about a second of a write
+    first.stop(signal.SIGKILL)
+    second = Emulator(first.data_dir)
+    second.port = first.port
+    second.start()
+    item = client("dynamodb", second.port).get_item(TableName="stock",
+                                                    Key={"id": {"S": "book"}})["Item"]
+    assert item["count"] == {"N": "3"}
+    second.stop()
+
+
+def test_expired_ttl_items_are_swept(emulator):
+    running = emulator("--ttl-interval", "0.5").start()
+    dynamodb = client("dynamodb", running.port)
+    create_stock_table(dynamodb, "carts")
+    dynamodb.update_time_to_live(TableName="carts", TimeToLiveSpecification={
+        "Enabled": True, "AttributeName": "expires_at"})
+    past, future = str(int(time.time()) - 60), str(int(time.time()) + 3600)
+    dynamodb.put_item(TableName="carts", Item={"id": {"S": "old"}, "expires_at": {"N": past}})
+    dynamodb.put_item(TableName="carts", Item={"id": {"S": "new"}, "expires_at": {"N": future}})
+    dynamodb.put_item(TableName="carts", Item={"id": {"S": "none"}})
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        ids = {i["id"]["S"] for i in dynamodb.scan(TableName="carts")["Items"]}
+        if "old" not in ids:
+            break
+        time.sleep(0.2)
+    assert ids == {"new", "none"}
+    running.stop()
+
+
+def test_twenty_concurrent_conditional_decrements_never_oversell(tables):
+    port = settings.LOCALAWS["port"]
+    dynamodb = client("dynamodb", port)
+    create_stock_table(dynamodb, "race")
+    dynamodb.put_item(TableName="race", Item={"id": {"S": "book"}, "stock": {"N": "7"}})
+
+    def buy(_):
+        try:
+            dynamodb.update_item(
+                TableName="race", Key={"id": {"S": "book"}},
+                UpdateExpression="SET stock = stock - :one",
+                ConditionExpression="stock >= :one",
+                ExpressionAttributeValues={":one": {"N": "1"}})
+            return True
+        except ClientError as error:
+            assert error.response["Error"]["Code"] == "ConditionalCheckFailedException"
+            return False
+
+    with ThreadPoolExecutor(20) as pool:
+        results = list(pool.map(buy, range(20)))
+    stock = dynamodb.get_item(TableName="race", Key={"id": {"S": "book"}})["Item"]["stock"]
+    assert results.count(True) == 7
+    assert stock == {"N": "0"}
+
+
+def test_twenty_concurrent_transactions_never_oversell(tables):
+    dynamodb = client("dynamodb", settings.LOCALAWS["port"])
+    create_stock_table(dynamodb, "race")
+    create_stock_table(dynamodb, "orders")
+    dynamodb.put_item(TableName="race", Item={"id": {"S": "book"}, "stock": {"N": "5"}})
+
+    def buy(n):
+        try:
+            dynamodb.transact_write_items(TransactItems=[
+                {"Update": {"TableName": "race", "Key": {"id": {"S": "book"}},
+                            "UpdateExpression": "SET stock = stock - :one",
+                            "ConditionExpression": "stock >= :one",
+                            "ExpressionAttributeValues": {":one": {"N": "1"}}}},
+                {"Put": {"TableName": "orders", "Item": {"id": {"S": f"order-{n}"}},
+                         "ConditionExpression": "attribute_not_exists(id)"}},
+            ])
+            return True
+        except ClientError as error:
+            assert error.response["Error"]["Code"] == "TransactionCanceledException"
+            return False
+
+    with ThreadPoolExecutor(20) as pool:
+        results = list(pool.map(buy, range(20)))
+    stock = dynamodb.get_item(TableName="race", Key={"id": {"S": "book"}})["Item"]["stock"]
+    orders = dynamodb.scan(TableName="orders")["Items"]
+    assert results.count(True) == 5
+    assert stock == {"N": "0"}
+    assert len(orders) == 5
