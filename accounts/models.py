@@ -1,7 +1,7 @@
 """The users table, in the seed document's shape."""
 
 from django.conf import settings
-from pynamodb.attributes import BooleanAttribute, MapAttribute, UnicodeAttribute
+from pynamodb.attributes import BooleanAttribute, MapAttribute, TTLAttribute, UnicodeAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
@@ -40,3 +40,29 @@ class User(Model):
     account_status = UnicodeAttribute(default="active")
 
     email_index = EmailIndex()
+
+    # What Django's templates and views expect of request.user.
+    is_authenticated = True
+    is_anonymous = False
+
+    @property
+    def is_active(self):
+        return self.account_status == "active"
+
+    @property
+    def full_name(self):
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def __str__(self):
+        return self.email or self.user_id
+
+
+class Session(Model):
+    """A server-side session. Signing out deletes it, so a copied cookie is then useless."""
+
+    Meta = table_meta(settings.SESSIONS_TABLE_NAME)
+
+    session_key = UnicodeAttribute(hash_key=True)
+    session_data = UnicodeAttribute()
+    user_id = UnicodeAttribute(null=True)
+    expires_at = TTLAttribute()

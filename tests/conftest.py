@@ -70,3 +70,46 @@ def dynamodb_requests():
     """A Counter of the DynamoDB requests made while the test runs."""
     with count_dynamodb_requests() as counts:
         yield counts
+
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def make_user(tables):
+    """Create a user: ``make_user(email="a@example.com", is_staff=True)``; password PASSWORD."""
+    from accounts.services import user_create
+
+    counter = iter(range(1, 100000))
+
+    def make(**fields):
+        values = {"email": f"shopper{next(counter)}@example.com", "password": PASSWORD,
+                  "first_name": "Sam", "last_name": "Shopper"}
+        values.update(fields)
+        return user_create(**values)
+
+    return make
+
+
+def sign_in(client, user, password=PASSWORD):
+    """Sign ``client`` in through the real sign-in page."""
+    response = client.post("/accounts/sign-in/", {"email": user.email, "password": password})
+    assert response.status_code == 302, response.content.decode()[:500]
+    return client
+
+
+@pytest.fixture
+def shopper_client(client, make_user):
+    """A test client signed in as a new shopper; the user is ``shopper_client.user``."""
+    user = make_user()
+    sign_in(client, user)
+    client.user = user
+    return client
+
+
+@pytest.fixture
+def staff_client(client, make_user):
+    user = make_user(is_staff=True)
+    sign_in(client, user)
+    client.user = user
+    return client

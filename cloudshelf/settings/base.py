@@ -35,8 +35,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "accounts.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "cloudshelf.middleware.DynamoUnavailableMiddleware",
@@ -63,6 +65,24 @@ TEMPLATES = [
 DATABASES = {}
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Sessions are server-side, in DynamoDB (accounts/sessions.py). They are read only when a
+# request carries a session cookie, so anonymous catalog pages read no session at all.
+SESSION_ENGINE = "accounts.sessions"
+SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+LOGIN_URL = "accounts:login"
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+     "OPTIONS": {"user_attributes": ("email", "first_name", "last_name")}},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
 # Messages live in a cookie so that anonymous pages never read a session.
 MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
 
@@ -81,6 +101,7 @@ BOOKS_TABLE_NAME = env("BOOKS_TABLE_NAME", "cloudshelf-books")
 CARTS_TABLE_NAME = env("CARTS_TABLE_NAME", "cloudshelf-carts")
 USERS_TABLE_NAME = env("USERS_TABLE_NAME", "cloudshelf-users")
 ORDERS_TABLE_NAME = env("ORDERS_TABLE_NAME", "cloudshelf-orders")
+SESSIONS_TABLE_NAME = env("SESSIONS_TABLE_NAME", "cloudshelf-sessions")
 COVERS_BUCKET_NAME = env("COVERS_BUCKET_NAME", "cloudshelf-covers")
 
 # A configured endpoint always wins (standard AWS SDK variables).
@@ -152,4 +173,5 @@ DYNAMODB_TABLE_MODELS = [
     "store.models.Cart",
     "accounts.models.User",
     "store.models.Order",
+    "accounts.models.Session",
 ]

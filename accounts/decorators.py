@@ -1,0 +1,37 @@
+from functools import wraps
+
+from urllib.parse import urlencode
+
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+
+def redirect_to_login(next_path):
+    return redirect(f"{reverse('accounts:login')}?{urlencode({'next': next_path})}")
+
+
+def login_required(view):
+    """Anonymous visitors go to the sign-in page, and come back after signing in."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def staff_required(view):
+    """Anonymous visitors are sent to sign in; signed-in shoppers get a 403."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not request.user.is_staff:
+            return render(request, "403.html", {"message": "This page is for staff only."},
+                          status=403)
+        return view(request, *args, **kwargs)
+
+    return wrapper
