@@ -21,6 +21,9 @@ def connection_options():
         "read_timeout_seconds": settings.DYNAMODB_READ_TIMEOUT,
         "retry_configuration": {"mode": "standard",
                                 "total_max_attempts": settings.DYNAMODB_MAX_ATTEMPTS},
+        # PynamoDB 6.1's models ignore ``retry_configuration`` (their TableConnection never
+        # passes it on) and retry 1 + max_retry_attempts times in standard mode instead.
+        "max_retry_attempts": settings.DYNAMODB_MAX_ATTEMPTS - 1,
     }
     if settings.AWS_ACCESS_KEY_ID:
         options["aws_access_key_id"] = settings.AWS_ACCESS_KEY_ID

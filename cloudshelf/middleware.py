@@ -10,14 +10,15 @@ from botocore.exceptions import (
     EndpointConnectionError,
     ReadTimeoutError,
 )
-from django.template.response import TemplateResponse
-from pynamodb.exceptions import PynamoDBException
+from django.http import HttpResponse
+from django.template.loader import render_to_string
 
 log = logging.getLogger(__name__)
 
 UNAVAILABLE_CODES = {
     "ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded",
     "InternalServerError", "ServiceUnavailable", "SlowDown", "TransactionConflictException",
+    "InternalError", "InternalFailure",
 }
 NETWORK_ERRORS = (BotocoreConnectionError, EndpointConnectionError, ConnectTimeoutError,
                   ReadTimeoutError)
@@ -28,13 +29,40 @@ def is_dependency_fault(error):
     while error is not None:
         if isinstance(error, NETWORK_ERRORS):
             return True
-        if isinstance(error, PynamoDBException) and error.cause_response_code in UNAVAILABLE_CODES:
-            return True
-        code = getattr(error, "response", {}).get("Error", {}).get("Code")
+        # botocore's timeouts carry ``response = None``: read the code defensively (a
+        # PynamoDBException's cause_response_code raises AttributeError for them).
+        response = getattr(error, "response", None)
+        code = response.get("Error", {}).get("Code") if isinstance(response, dict) else None
         if code in UNAVAILABLE_CODES:
             return True
         error = error.__cause__ or getattr(error, "cause", None)
     return False
+
+
+# Served when even the site's 503 page cannot be rendered.
+PLAIN_UNAVAILABLE = (
+    "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+    "<title>Temporarily unavailable · CloudShelf</title></head><body><main>"
+    "<h1>CloudShelf is temporarily unavailable</h1><p>Please try again in a few seconds.</p>"
+    "</main></body></html>")
+
+
+def unavailable_response(request):
+    """The "temporarily unavailable" page (503). It must not fail the way the request
+    did: the signed-in user cannot be read while DynamoDB is down, so the page is drawn
+    for an anonymous visitor (reading ``request.user`` would read the session again)."""
+    from accounts.auth import AnonymousUser
+
+    request.user = AnonymousUser()
+    try:
+        content = render_to_string("503.html", request=request)
+    except Exception:  # noqa: BLE001 - the last resort must answer
+        log.exception("the 503 page could not be rendered")
+        content = PLAIN_UNAVAILABLE
+    response = HttpResponse(content, status=503)
+    response["Retry-After"] = "5"
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 class DynamoUnavailableMiddleware:
@@ -49,7 +77,4 @@ class DynamoUnavailableMiddleware:
             return None
         log.warning("dependency unavailable on %s %s: %r", request.method, request.path,
                     exception)
-        response = TemplateResponse(request, "503.html", status=503)
-        response["Retry-After"] = "5"
-        response["Cache-Control"] = "no-store"
-        return response.render()
+        return unavailable_response(request)

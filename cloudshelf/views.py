@@ -1,9 +1,13 @@
 """Error pages in the site's look. The 500 page renders without a request context so
 that it cannot fail the way the page that failed did."""
 
+import sys
+
 from django.shortcuts import render
 from django.template import loader
 from django.http import HttpResponseServerError
+
+from cloudshelf.middleware import is_dependency_fault, unavailable_response
 
 
 def bad_request(request, exception=None):
@@ -16,4 +20,8 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
+    # A DynamoDB/S3 fault raised outside a view (saving the session in middleware, for
+    # example) reaches Django's 500 handler, not the middleware's process_exception.
+    if is_dependency_fault(sys.exc_info()[1]):
+        return unavailable_response(request)
     return HttpResponseServerError(loader.get_template("500.html").render({}))
