@@ -76,3 +76,11 @@ def outage_stack(tmp_path_factory):
     yield emulator, server
     server.stop()
     emulator.stop()
+
+
+@pytest.fixture(scope="module")
+def world():
+    """One small store per module, shared by its tests (see world.py)."""
+    from tests.reliability.world import world_make
+
+    return world_make()
