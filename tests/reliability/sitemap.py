@@ -79,6 +79,7 @@ class World:
     forms: dict = field(default_factory=dict)          # view name -> [Form]
     queries: dict = field(default_factory=dict)        # view name -> {param: [values]}
     pages: dict = field(default_factory=dict)          # role -> [paths crawled]
+    bodies: dict = field(default_factory=dict)         # (role, path) -> HTML of the page
 
     def url_for(self, route, **overrides):
         """The route with real values (the first that reverses), or None."""
@@ -116,7 +117,9 @@ def crawl(world, client, role, start_paths):
             world.queries.setdefault(view, {}).setdefault(key, set()).add(value)
         if "text/html" not in response.get("Content-Type", "") or response.status_code != 200:
             continue
-        forms, links = parse_page(response.content.decode(), path)
+        html = response.content.decode()
+        world.bodies[(role, path)] = html
+        forms, links = parse_page(html, path)
         for form in forms:
             target = view_name_of(form.action)
             if target:

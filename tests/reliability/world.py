@@ -56,10 +56,21 @@ def users_make():
 ENRICH = []
 
 
-def world_make():
+def world_make(*, extra_books=(), user_fields=None):
+    """A fresh store: the standard books plus ``extra_books`` (dicts of Book fields), the
+    world's users made with ``user_fields`` (first_name, last_name, ...)."""
+    from store.models import Book
+
     store_reset()
     books_make()
-    return build_world(users_make(), sign_in, enrich=ENRICH)
+    for fields in extra_books:
+        Book(**{"isbn": "9780000000002", "price": Decimal("10.00"), "stock_quantity": 10,
+                "created_at": utcnow(), "updated_at": utcnow(), **fields}).save()
+    make = users_make()
+    if user_fields:
+        plain = make
+        make = lambda **fields: plain(**{**fields, **user_fields})  # noqa: E731
+    return build_world(make, sign_in, enrich=ENRICH)
 
 
 def benign_change(change):
