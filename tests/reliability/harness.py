@@ -65,7 +65,10 @@ class Gunicorn:
         command = [sys.executable, "-m", "gunicorn", "cloudshelf.wsgi:application",
                    "--bind", f"127.0.0.1:{self.port}", "--worker-class", "gthread",
                    "--workers", str(workers), "--threads", str(threads),
-                   "--timeout", "90", "--graceful-timeout", "5", "--backlog", "256"]
+                   "--timeout", "90", "--graceful-timeout", "5", "--backlog", "256",
+                   # Longer than any pause of a shopper, as behind a load balancer: a
+                   # reused connection is never closed under the client's feet.
+                   "--keep-alive", "75"]
         process_env = {**os.environ, "DJANGO_SETTINGS_MODULE": "cloudshelf.settings.test",
                        "CLOUDSHELF_LOCALAWS_PORT": str(aws_port), "PYTHONPATH": str(ROOT),
                        **(env or {})}
