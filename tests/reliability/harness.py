@@ -217,14 +217,22 @@ def form_with(forms, *, action_contains="", field=None):
 
 
 # --- an HTTP browser -------------------------------------------------------------------
+class Unavailable(Exception):
+    """The site answered 503 while a fault was being injected."""
+
+
 class Browser:
     """A shopper's browser against a live server: keeps cookies, sends the site's Origin
-    on POSTs (as a browser does), counts every response in the suite's figures."""
+    on POSTs (as a browser does), counts every response in the suite's figures.
 
-    def __init__(self, base_url, *, fault_expected=False):
+    With ``fault_expected``, a 503 counts as expected; with ``raise_unavailable`` too, it
+    raises Unavailable so that a shopper's step stops where the site did."""
+
+    def __init__(self, base_url, *, fault_expected=False, raise_unavailable=False):
         self.base_url = base_url
         self.session = requests.Session()
         self.fault_expected = fault_expected
+        self.raise_unavailable = raise_unavailable
         self.statuses = []
 
     def request(self, method, path, **kwargs):
@@ -235,6 +243,8 @@ class Browser:
         response = self.session.request(method, self.base_url + path, **kwargs)
         stats.record_response(response.status_code, fault_expected=self.fault_expected)
         self.statuses.append(response.status_code)
+        if self.raise_unavailable and response.status_code == 503:
+            raise Unavailable(path)
         return response
 
     def get(self, path, **kwargs):

@@ -7,7 +7,7 @@ import os
 import sys
 
 
-def prepare(books=6, stock=40, users=4):
+def prepare(books=6, stock=60, users=10):
     """Tables, bucket, ``books`` books in one category (each with a cover) and ``users``
     shoppers; returns their keys."""
     from decimal import Decimal

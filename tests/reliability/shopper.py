@@ -7,7 +7,9 @@ import re
 from collections import Counter
 
 from tests.reliability import stats
-from tests.reliability.harness import Browser, form_with, forms_of
+import time
+
+from tests.reliability.harness import Browser, Unavailable, form_with, forms_of
 
 ADDRESS = {"street": "1 Load Street", "city": "Springfield", "state": "IL",
            "postal_code": "62701", "country": "US"}
@@ -15,8 +17,15 @@ ORDER_PATH = re.compile(r"^/orders/([^/]+)/")
 
 
 class Shopper:
-    def __init__(self, base_url, *, email, password, user_id, books, seed):
-        self.browser = Browser(base_url)
+    def __init__(self, base_url, *, email, password, user_id, books, seed,
+                 through_outage=False):
+        self.browser = Browser(base_url, fault_expected=through_outage,
+                               raise_unavailable=through_outage)
+        # A step cut short by a 503 leaves the shopper unsure whether it happened: the
+        # next step reads the cart again, and an order may have been placed (or not).
+        self.unsure = False
+        self.unsure_places = 0
+        self.cut_short = 0
         self.email, self.password, self.user_id = email, password, user_id
         self.books = books            # [(category, book_id)]
         self.rng = random.Random(seed)
@@ -95,21 +104,22 @@ class Shopper:
             return None
         return form_with(forms_of(response.text, "/checkout/"), action_contains="/place")
 
-    def place(self, form, *, again=False):
+    def place(self, form):
         ordered = Counter(self.cart)
+        self.unsure_places += 1          # until the answer says what happened
         response = self.browser.submit(form)
+        self.unsure_places -= 1
         self._expect_redirect(response, "place")
         match = ORDER_PATH.match(response.headers.get("Location", ""))
         if not match:  # refused (sold out in the meantime): back to the cart
             self._clear_problems()
             return None
         order_id = match.group(1)
-        if order_id in self.orders and not again:
+        if order_id in self.orders:
             self.findings.append(f"order {order_id} placed twice")
-        if not again:
-            self.orders[order_id] = ordered
-            self.cart = Counter()
-            stats.add("orders")
+        self.orders[order_id] = ordered
+        self.cart = Counter()
+        stats.add("orders")
         if self.rng.random() < 0.2:  # a double submit must give the same order
             repeat = self.browser.submit(form)
             repeated = ORDER_PATH.match(repeat.headers.get("Location", ""))
@@ -138,12 +148,23 @@ class Shopper:
     def run(self, deadline, clock):
         try:
             while clock() < deadline:
-                roll = self.rng.random()
-                if roll < 0.15:
-                    self.browse()
-                elif roll < 0.6 or not self.cart:
-                    self.add()
-                else:
-                    self.checkout()
+                try:
+                    self._step()
+                except Unavailable:
+                    self.cut_short += 1
+                    self.unsure = True
+                    time.sleep(0.1)
         except Exception as error:  # noqa: BLE001 - a broken step is a finding
             self.errors.append(repr(error))
+
+    def _step(self):
+        if self.unsure:
+            self.cart = +(self.read_cart() or Counter())
+            self.unsure = False
+        roll = self.rng.random()
+        if roll < 0.15:
+            self.browse()
+        elif roll < 0.6 or not self.cart:
+            self.add()
+        else:
+            self.checkout()

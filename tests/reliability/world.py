@@ -39,24 +39,68 @@ def books_make():
     return books
 
 
-def users_make():
+def users_make(prefix="world"):
     from accounts.services import user_create
 
     counter = iter(range(1, 1000))
 
     def make(**fields):
-        values = {"email": f"world{next(counter)}@example.com", "password": PASSWORD,
+        values = {"email": f"{prefix}{next(counter)}@example.com", "password": PASSWORD,
                   "first_name": "Sam", "last_name": "Shopper", **fields}
         return user_create(**values)
 
     return make
 
 
-# Each landed area adds its own data here (a cart line, an order): see ENRICH.
+ADDRESS = {"street": "1 World Street", "city": "Springfield", "state": "IL",
+           "postal_code": "62701", "country": "US"}
+
+
+def _route_exists(name):
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        reverse(name)
+    except NoReverseMatch:
+        return False
+    return True
+
+
+def shop(client, *, books=(("Technology", "tech-001"), ("Fiction", "fic-001")),
+         address=ADDRESS):
+    """Through the site's own pages: buy the first book, then leave the second in the
+    cart. Returns the order id."""
+    from tests.reliability.harness import form_with, forms_of
+
+    (category, book_id), (cart_category, cart_book) = books
+    origin = {"HTTP_ORIGIN": "http://testserver"}
+    added = client.post("/cart/add/", {"category": category, "book_id": book_id,
+                                       "quantity": 1}, **origin)
+    assert added.status_code == 302, added.status_code
+    page = client.get("/checkout/")
+    form = form_with(forms_of(page.content.decode(), "/checkout/"), field="street")
+    review = client.post(form.action, {**form.fields, **address})
+    assert review.status_code == 200, review.content.decode()[:300]
+    place = form_with(forms_of(review.content.decode(), "/checkout/"), action_contains="/place")
+    placed = client.post(place.action, place.fields)
+    assert placed.status_code == 302 and "/orders/" in placed["Location"], placed
+    client.post("/cart/add/", {"category": cart_category, "book_id": cart_book,
+                               "quantity": 1}, **origin)
+    return placed["Location"].split("/orders/")[1].split("/")[0]
+
+
+def shop_in_world(world):
+    for role in ("shopper", "staff"):
+        shop(world.clients[role])
+
+
+# Each landed area adds its own data here (a cart line, an order).
 ENRICH = []
+if _route_exists("store:checkout-place"):
+    ENRICH.append(shop_in_world)
 
 
-def world_make(*, extra_books=(), user_fields=None):
+def world_make(*, extra_books=(), user_fields=None, crawl_site=True):
     """A fresh store: the standard books plus ``extra_books`` (dicts of Book fields), the
     world's users made with ``user_fields`` (first_name, last_name, ...)."""
     from store.models import Book
@@ -70,7 +114,7 @@ def world_make(*, extra_books=(), user_fields=None):
     if user_fields:
         plain = make
         make = lambda **fields: plain(**{**fields, **user_fields})  # noqa: E731
-    return build_world(make, sign_in, enrich=ENRICH)
+    return build_world(make, sign_in, enrich=ENRICH, crawl_site=crawl_site)
 
 
 def benign_change(change):
