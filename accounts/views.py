@@ -192,6 +192,8 @@ def password_reset_confirm(request, token):
                           {"form": None, "message": ResetLinkInvalid.message}, status=400)
     else:
         response = form_page(request, "accounts/password_reset_confirm.html", form)
-    # The token is in this page's address: never send it on in a Referer.
-    response["Referrer-Policy"] = "no-referrer"
+    # The token is in this page's address: never send it to another site in a Referer.
+    # (Not "no-referrer": browsers then send "Origin: null" with the form, and Django's
+    # CSRF check refuses it.)
+    response["Referrer-Policy"] = "same-origin"
     return response

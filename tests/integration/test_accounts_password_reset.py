@@ -43,7 +43,7 @@ def test_reset_link_sets_a_new_password(make_user, mailoutbox):
     ask_for_reset(user.email)
     path = link_in(mailoutbox[0])
     page = Client().get(path)
-    assert page.status_code == 200 and page["Referrer-Policy"] == "no-referrer"
+    assert page.status_code == 200 and page["Referrer-Policy"] == "same-origin"
     response = set_password(path)
     assert response.status_code == 302 and response["Location"] == "/accounts/sign-in/"
     sign_in(Client(), user, password=NEW)
