@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts import auth
 from accounts.decorators import login_required
@@ -170,6 +170,7 @@ def password_reset(request):
 
 
 @never_cache
+@require_safe
 def password_reset_done(request):
     return render(request, "accounts/password_reset_done.html")
 

@@ -124,3 +124,20 @@ def test_forwarded_address_is_used_only_behind_a_trusted_proxy(limits, make_user
     other = Client().post("/accounts/sign-in/", {"email": "x@example.com", "password": "x"},
                           REMOTE_ADDR="10.9.9.9", HTTP_X_FORWARDED_FOR="203.0.113.51")
     assert other.status_code == 400
+
+
+def test_throttles_table_has_ttl_on_expires_at(tables):
+    from cloudshelf.dynamo import connection
+
+    ttl = connection().client.describe_time_to_live(TableName="cloudshelf-throttles")
+    assert ttl["TimeToLiveDescription"] == {"TimeToLiveStatus": "ENABLED",
+                                            "AttributeName": "expires_at"}
+
+
+def test_a_failed_sign_in_costs_one_read_of_the_counters_and_one_add_each(limits, make_user,
+                                                                          dynamodb_requests):
+    user = make_user()
+    dynamodb_requests.clear()
+    attempt(user.email)
+    # the two counters (one BatchGetItem), the email lookup, an ADD per counter
+    assert dict(dynamodb_requests) == {"BatchGetItem": 1, "Query": 1, "UpdateItem": 2}
