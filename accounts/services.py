@@ -13,7 +13,14 @@ from pynamodb.exceptions import TransactWriteError, UpdateError
 
 from accounts.models import EmailClaim, User, UserAddress
 from accounts.selectors import normalize_email, user_get_by_email
-from accounts.throttles import ACCOUNT, ADDRESS, throttle_check, throttle_clear, throttle_hit
+from accounts.throttles import (
+    ACCOUNT,
+    ADDRESS,
+    throttle_check,
+    throttle_clear,
+    throttle_release,
+    throttle_take,
+)
 from accounts.tokens import reset_token_is_valid, reset_token_make
 from cloudshelf.dynamo import transaction, utcnow
 from cloudshelf.errors import ApplicationError
@@ -113,12 +120,14 @@ def user_sign_in_check(*, email, password, client_address):
     throttled guess tells nothing). Failures are counted whether or not the email has an
     account; a success clears the account's count."""
     subjects = {ACCOUNT: normalize_email(email), ADDRESS: client_address}
-    counts = throttle_check(scope="sign-in", subjects=subjects)
+    throttle_check(scope="sign-in", subjects=subjects)
+    # The attempt is counted before the password is checked, atomically, so that
+    # parallel guesses cannot all pass the check above together.
+    throttle_take(scope="sign-in", subjects=subjects)
     user = user_authenticate(email=email, password=password)
-    if user is None:
-        throttle_hit(scope="sign-in", subjects=subjects)
-    elif counts.get(ACCOUNT):
+    if user is not None:
         throttle_clear(scope="sign-in", kind=ACCOUNT, subject=subjects[ACCOUNT])
+        throttle_release(scope="sign-in", kind=ADDRESS, subject=client_address)
     return user
 
 
@@ -135,9 +144,11 @@ def user_password_verify(*, user, password, client_address):
     the same throttle as sign-in: a stolen session cannot be used to guess it."""
     subjects = {ACCOUNT: user.email, ADDRESS: client_address}
     throttle_check(scope="sign-in", subjects=subjects)
+    throttle_take(scope="sign-in", subjects=subjects)  # counted first: see user_sign_in_check
     if not check_password(password, user.password):
-        throttle_hit(scope="sign-in", subjects=subjects)
         raise WrongPassword()
+    throttle_release(scope="sign-in", kind=ACCOUNT, subject=user.email)
+    throttle_release(scope="sign-in", kind=ADDRESS, subject=client_address)
 
 
 def user_password_set(*, user, password):
@@ -215,7 +226,7 @@ def password_reset_request(*, email, client_address, link_for: Callable[[str], s
     email = normalize_email(email)
     subjects = {ACCOUNT: email, ADDRESS: client_address}
     throttle_check(scope="password-reset", subjects=subjects)
-    throttle_hit(scope="password-reset", subjects=subjects)
+    throttle_take(scope="password-reset", subjects=subjects)  # atomic: parallel requests too
     user = user_get_by_email(email=email)
     if user is None or not user.is_active:
         return

@@ -14,6 +14,8 @@ from datetime import datetime, timezone
 from django.conf import settings
 from django.utils.crypto import salted_hmac
 
+from pynamodb.exceptions import UpdateError
+
 from accounts.models import Throttle
 from cloudshelf.errors import ApplicationError
 
@@ -97,6 +99,36 @@ def throttle_hit(*, scope, subjects):
     for kind, value in _subjects(subjects).items():
         Throttle(_key(scope, kind, value, window)).update(
             actions=[Throttle.hits.add(1), Throttle.expires_at.set(expires_at)])
+
+
+def throttle_take(*, scope, subjects):
+    """Count one attempt for each subject, atomically and only while it is under its limit:
+    raises ``Throttled`` when a counter is already at its limit. ``throttle_check`` alone
+    lets parallel requests through together (each reads the count before any has added
+    to it); a conditional ADD lets at most the limit through."""
+    window, limits = Window.current(), limits_for(scope)
+    expires_at = datetime.fromtimestamp(window.ends_at, tz=timezone.utc)
+    for kind, value in _subjects(subjects).items():
+        try:
+            Throttle(_key(scope, kind, value, window)).update(
+                actions=[Throttle.hits.add(1), Throttle.expires_at.set(expires_at)],
+                condition=Throttle.hits.does_not_exist() | (Throttle.hits < limits[kind]))
+        except UpdateError as error:
+            if error.cause_response_code != "ConditionalCheckFailedException":
+                raise
+            raise Throttled(retry_after=max(1, window.ends_at - clock())) from error
+
+
+def throttle_release(*, scope, kind, subject):
+    """Give back one attempt taken by ``throttle_take`` (it turned out to be a success)."""
+    if not subject:
+        return
+    try:
+        Throttle(_key(scope, kind, subject, Window.current())).update(
+            actions=[Throttle.hits.add(-1)], condition=Throttle.hits > 0)
+    except UpdateError as error:
+        if error.cause_response_code != "ConditionalCheckFailedException":
+            raise
 
 
 def throttle_clear(*, scope, kind, subject):
