@@ -163,17 +163,20 @@ class Session:
         return restored
 
 
-def send(client, method, url, query, body):
+def send(client, method, url, query, body, address="127.0.0.1"):
+    """One request; ``address`` is the client's (each example its own, so that the sign-in
+    throttle's count per address does not lock the world's roles out)."""
+    extra = {"REMOTE_ADDR": address}
     if query:
         url = f"{url}?{urlencode(query, doseq=True)}"
     if method == "POST":
-        return client.post(url, data=body)
+        return client.post(url, data=body, **extra)
     if method in ("GET", "HEAD", "OPTIONS"):
-        return client.generic(method, url)
+        return client.generic(method, url, **extra)
     encoded = urlencode({k: v for k, v in body.items()
                          if not isinstance(v, (SimpleUploadedFile, io.IOBase))}, doseq=True)
     return client.generic(method, url, data=encoded,
-                          content_type="application/x-www-form-urlencoded")
+                          content_type="application/x-www-form-urlencoded", **extra)
 
 
 def fuzz_route(world, route, *, examples, sign_in, benign=lambda change: False):
@@ -212,8 +215,9 @@ def fuzz_route(world, route, *, examples, sign_in, benign=lambda change: False):
         if last["stale"]:
             last["state"], last["stale"] = fingerprint(), False
         stats.add("hostile")
+        address = data.draw(st.ip_addresses(v=4).map(str), label="address")
         with WriteWatch() as watch:
-            response = send(world.clients[role], method, url, query, body)
+            response = send(world.clients[role], method, url, query, body, address)
         stats.record_response(response.status_code)
         assert response.status_code < 500, (role, method, url, response.status_code)
         assert redirect_stays_on_site(response), response.get("Location")

@@ -29,6 +29,7 @@ def escaped(field):
 
 BOOK_FIELDS = ("title", "author", "isbn", "description")
 USER_FIELDS = ("first_name", "last_name")
+ADDRESS_FIELDS = ("street", "city", "state", "postal_code")
 PATH_FIELDS = ("category", "book_id")
 RAW = re.compile(r"<script>alert\('xss-|<img src=x onerror")
 
@@ -42,7 +43,18 @@ def hostile_world():
     odd_id = {"category": "Technology", "book_id": path_payload("book_id"),
               "title": "Odd Id", "author": "Ada", "description": "x"}
     return world_make(extra_books=[book, odd_category, odd_id],
-                      user_fields={name: payload(name) for name in USER_FIELDS})
+                      user_fields={name: payload(name) for name in USER_FIELDS},
+                      enrich=[_hostile_addresses])
+
+
+def _hostile_addresses(world):
+    """Every world user's stored address and phone carry a script too."""
+    from accounts.models import User, UserAddress
+
+    for user in world.users.values():
+        address = UserAddress(**{name: payload(name) for name in ADDRESS_FIELDS},
+                              country="US")
+        user.update(actions=[User.address.set(address), User.phone.set(payload("phone"))])
 
 
 def _html_pages(world):
@@ -72,7 +84,7 @@ def test_html_in_book_and_user_fields_is_never_rendered_raw(pages):
 
 
 # The fields that some page shows as text (a book id only appears inside URLs).
-SHOWN = BOOK_FIELDS + ("first_name", "category", "q", "next")
+SHOWN = BOOK_FIELDS + USER_FIELDS + ADDRESS_FIELDS + ("phone", "category", "q", "next")
 
 
 @pytest.mark.parametrize("field", SHOWN)

@@ -16,7 +16,7 @@ from tests.reliability.world import ENRICH, shop, users_make, world_make
 
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 
-pytestmark = pytest.mark.skipif(not ENRICH, reason="cart and orders not merged yet")
+needs_orders = pytest.mark.skipif(not ENRICH, reason="cart and orders not merged yet")
 
 
 def _address(name):
@@ -26,14 +26,15 @@ def _address(name):
 
 @pytest.fixture(scope="module")
 def rivals():
-    """Two shoppers with an order and a cart each: ``{email: (client, user, order_id)}``."""
+    """Two shoppers, each with an order and a cart once they exist:
+    ``(world, {name: (client, user, order_id)})``."""
     world = world_make(crawl_site=False)
     make = users_make(prefix="rival")
     found = {}
     for name in ("Alice", "Bob"):
-        user = make(first_name=name)
+        user = make(first_name=name, last_name=f"{name}son")
         client = sign_in(Client(), user)
-        order_id = shop(client, address=_address(name))
+        order_id = shop(client, address=_address(name)) if ENRICH else None
         found[name] = (client, user, order_id)
     return world, found
 
@@ -50,6 +51,7 @@ def _request(client, method, path):
     return response
 
 
+@needs_orders
 def test_owner_reaches_their_own_order_on_every_order_page(rivals):
     """The ids are real: their owner sees them (so the refusals below mean something)."""
     world, found = rivals
@@ -60,6 +62,7 @@ def test_owner_reaches_their_own_order_on_every_order_page(rivals):
         assert f"{name} Private Lane" in response.content.decode()
 
 
+@needs_orders
 def test_no_shopper_reads_or_changes_another_shoppers_order(rivals):
     world, found = rivals
     owners = {item["order_id"]["S"]: item["user_id"]["S"]
@@ -87,6 +90,7 @@ def test_no_shopper_reads_or_changes_another_shoppers_order(rivals):
                     assert not watch.writes, (where, watch.writes)
 
 
+@needs_orders
 def test_order_history_lists_only_the_shoppers_own_orders(rivals):
     world, found = rivals
     alice, bob = found["Alice"], found["Bob"]
@@ -100,6 +104,7 @@ def _cart_of(user_id):
             if item["user_id"]["S"] == user_id]
 
 
+@needs_orders
 def test_no_shopper_changes_another_shoppers_cart(rivals):
     """Cart forms name a book, never a cart: extra owner fields are ignored."""
     world, found = rivals
@@ -116,6 +121,7 @@ def test_no_shopper_changes_another_shoppers_cart(rivals):
     assert _cart_of(alice_user.user_id) == before
 
 
+@needs_orders
 def test_a_forged_anonymous_cart_cookie_reads_no_ones_cart(rivals):
     world, _ = rivals
     visitor = Client()
@@ -131,3 +137,34 @@ def test_a_forged_anonymous_cart_cookie_reads_no_ones_cart(rivals):
         page = thief.get("/cart/")
         stats.record_response(page.status_code)
         assert "The Great Gatsby" not in page.content.decode(), forged
+
+
+def _user_item(user_id):
+    return [item for item in scan(settings.USERS_TABLE_NAME)
+            if item["user_id"]["S"] == user_id]
+
+
+def test_no_shopper_reads_or_changes_another_shoppers_profile(rivals):
+    """The profile is the signed-in user's: ids sent along (in the query or the form)
+    neither show nor change anyone else's."""
+    from tests.reliability.harness import form_with, forms_of
+
+    world, found = rivals
+    (alice, alice_user, _), (bob, bob_user, _) = found["Alice"], found["Bob"]
+    before = _user_item(alice_user.user_id)
+    path = reverse("accounts:profile")
+    for query in ({"user_id": alice_user.user_id}, {"id": alice_user.user_id},
+                  {"email": alice_user.email}):
+        page = bob.get(path, query)
+        stats.record_response(page.status_code)
+        assert page.status_code == 200
+        assert "Aliceson" not in page.content.decode()
+        assert alice_user.email not in page.content.decode()
+    form = form_with(forms_of(bob.get(path).content.decode(), path), field="first_name")
+    for hijack in ({"user_id": alice_user.user_id}, {"id": alice_user.user_id},
+                   {"user": alice_user.user_id}):
+        response = bob.post(path, {**form.fields, "first_name": "Hijacked", **hijack})
+        stats.record_response(response.status_code)
+        assert response.status_code < 500
+    assert _user_item(alice_user.user_id) == before
+    assert "Hijacked" not in alice.get(path).content.decode()

@@ -201,7 +201,8 @@ def test_no_form_with_a_next_field_redirects_off_site(world):
 def test_production_settings_pass_check_deploy():
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "cloudshelf.settings.production",
            "DJANGO_SECRET_KEY": "x" * 20 + "-a-long-random-looking-secret-for-the-check-" * 2,
-           "DJANGO_ALLOWED_HOSTS": "shop.example.com", "PYTHONPATH": str(ROOT)}
+           "DJANGO_ALLOWED_HOSTS": "shop.example.com", "PYTHONPATH": str(ROOT),
+           "DEFAULT_FROM_EMAIL": "CloudShelf <shop@example.com>"}
     result = subprocess.run([sys.executable, "manage.py", "check", "--deploy",
                              "--fail-level", "WARNING"], cwd=ROOT, env=env,
                             capture_output=True, text=True, timeout=120)

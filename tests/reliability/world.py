@@ -100,7 +100,7 @@ if _route_exists("store:checkout-place"):
     ENRICH.append(shop_in_world)
 
 
-def world_make(*, extra_books=(), user_fields=None, crawl_site=True):
+def world_make(*, extra_books=(), user_fields=None, crawl_site=True, enrich=()):
     """A fresh store: the standard books plus ``extra_books`` (dicts of Book fields), the
     world's users made with ``user_fields`` (first_name, last_name, ...)."""
     from store.models import Book
@@ -114,9 +114,13 @@ def world_make(*, extra_books=(), user_fields=None, crawl_site=True):
     if user_fields:
         plain = make
         make = lambda **fields: plain(**{**fields, **user_fields})  # noqa: E731
-    return build_world(make, sign_in, enrich=ENRICH, crawl_site=crawl_site)
+    return build_world(make, sign_in, enrich=[*ENRICH, *enrich], crawl_site=crawl_site)
 
 
 def benign_change(change):
-    """A change that a refused request may legitimately make."""
-    return False
+    """A change that a refused request may legitimately make: a throttle's count of
+    failed attempts (a wrong password is refused, and must be counted)."""
+    from django.conf import settings
+
+    table = change[1]
+    return table == getattr(settings, "THROTTLES_TABLE_NAME", None)
