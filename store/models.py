@@ -99,6 +99,9 @@ class Cart(Model):
     updated_at = IsoDateTimeAttribute()
     expires_at = TTLAttribute()
     version = VersionAttribute()
+    # Not in the seed's sample cart: a random reference given to each new cart, part of
+    # the key of the order that checks it out (so one cart state gives one order).
+    cart_ref = UnicodeAttribute(null=True)
 
 
 class Address(MapAttribute):
