@@ -11,4 +11,5 @@ urlpatterns = [
     path("books/<str:category>/<str:book_id>/", views.book_detail, name="book-detail"),
     path("media/<path:key>", views.cover, name="cover"),
     path("cart/", include("store.cart.urls")),
+    path("", include("store.orders.urls")),
 ]

@@ -178,7 +178,7 @@ DYNAMODB_TABLE_MODELS = [
     "accounts.models.Session",
 ]
 
-# --- Cart -----------------------------------------------------------
+# --- Cart, checkout and orders -----------------------------------------------------------
 from decimal import Decimal  # noqa: E402
 
 # A cart unused for this many days expires (DynamoDB TTL; expired carts read as empty).
@@ -193,3 +193,5 @@ TAX_RATE = Decimal(env("TAX_RATE", "0.08"))
 SHIPPING_FLAT = Decimal(env("SHIPPING_FLAT", "5.99"))
 FREE_SHIPPING_THRESHOLD = (Decimal(env("FREE_SHIPPING_THRESHOLD"))
                            if env("FREE_SHIPPING_THRESHOLD") else None)
+ORDERS_PAGE_SIZE = int(env("ORDERS_PAGE_SIZE", "10"))
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "CloudShelf <orders@cloudshelf.example>")

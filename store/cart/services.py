@@ -215,10 +215,15 @@ def cart_merge(*, anonymous_owner: str | None, user_id: str) -> CartMerge:
     quantities of the same book add up (capped at the stock and the per-line limit; a
     sold-out book stays with one copy so the shopper sees it), and the anonymous cart is
     deleted in the same transaction, on the condition that neither cart changed meanwhile."""
+    earlier = None
     for attempt in range(WRITE_ATTEMPTS):
         anonymous = cart_get(owner=anonymous_owner) if anonymous_owner else None
         if anonymous is None or not anonymous.items:
-            return CartMerge(cart=cart_get(owner=user_id))
+            # Gone after an attempt of ours failed: that attempt committed after all (a
+            # timeout retried by botocore, then refused by its own conditions).
+            return CartMerge(cart=cart_get(owner=user_id),
+                             merged=earlier.merged if earlier else [],
+                             left_out=earlier.left_out if earlier else [])
         books = books_get(keys=[(line.category, line.book_id) for line in anonymous.items])
         cart = _cart_for_update(user_id)
         result = CartMerge(cart=cart)
@@ -244,6 +249,7 @@ def cart_merge(*, anonymous_owner: str | None, user_id: str) -> CartMerge:
                 note += f", {kept} in your cart: that is all we can sell"
             result.merged.append(note)
         _cart_touch(cart)
+        earlier = result
         try:
             with transaction() as tx:
                 tx.save(cart)

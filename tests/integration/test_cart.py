@@ -209,7 +209,7 @@ def test_cart_page_lists_lines_and_amounts(client, seed_books):
     add_to_cart(client, clean_code)
     body = client.get("/cart/").content.decode()
     for text in ("Clean Code", "$42.99", "Estimated tax", "$3.44", "$5.99", "$52.42",
-                 "csrfmiddlewaretoken"):
+                 'href="/checkout/"', "csrfmiddlewaretoken"):
         assert text in body, text
     assert 'alt=""' in body  # the cover is decorative: the title is beside it
 
@@ -519,3 +519,25 @@ def test_cart_line_model_keeps_decimal_prices(tables):
         created_at=utcnow(), updated_at=utcnow(), expires_at=utcnow() + timedelta(days=1))
     cart.save()
     assert cart_of(cart.user_id).items[0].price == Decimal("0.10")
+
+
+def test_merge_whose_response_was_lost_still_says_what_was_merged(make_user, make_book,
+                                                                 monkeypatch):
+    """botocore resends a request whose response timed out: the first send merged."""
+    from pynamodb.connection.base import Connection
+
+    original = Connection.transact_write_items
+
+    def send_twice(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        return original(self, *args, **kwargs)
+
+    user, book = make_user(), make_book(title="Dune")
+    anonymous = "anon-" + "a" * 32
+    services.cart_item_add(owner=anonymous, category=book.category, book_id=book.book_id,
+                           quantity=2)
+    monkeypatch.setattr(Connection, "transact_write_items", send_twice)
+    result = services.cart_merge(anonymous_owner=anonymous, user_id=user.user_id)
+    assert result.merged == ["Dune (×2)"]
+    assert [line.quantity for line in cart_of(user.user_id).items] == [2]
+    assert cart_of(anonymous) is None
