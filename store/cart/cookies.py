@@ -29,23 +29,27 @@ def _max_age():
 
 def anonymous_cart_id(request):
     """The anonymous cart id this request's signed cookie carries, or None."""
+    if getattr(request, "_cart_anonymous_forgotten", False):
+        return None
     value = request.get_signed_cookie(settings.CART_COOKIE_NAME, default=None, salt=ID_SALT)
     if value and ANONYMOUS_ID.fullmatch(value):
         return value
-    return getattr(request, "_cart_new_anonymous_id", None)
+    return None
 
 
-def anonymous_cart_id_new(request):
-    """A fresh anonymous cart id for this request; the cookie is set with the response."""
-    cart_id = ANONYMOUS_PREFIX + secrets.token_hex(16)
-    request._cart_new_anonymous_id = cart_id
+def anonymous_cart_id_new():
+    """A fresh anonymous cart id (``anon-`` and 128 random bits)."""
+    return ANONYMOUS_PREFIX + secrets.token_hex(16)
+
+
+def anonymous_cart_remember(request, cart_id):
+    """Set the anonymous cart cookie on this response (once the cart was written)."""
     _pending(request)["anonymous_id"] = cart_id
-    return cart_id
 
 
 def anonymous_cart_forget(request):
     """Drop the anonymous cart cookie (after its cart was merged into an account's)."""
-    request._cart_new_anonymous_id = None
+    request._cart_anonymous_forgotten = True
     _pending(request)["anonymous_id"] = None
 
 

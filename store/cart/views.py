@@ -8,6 +8,7 @@ from cloudshelf.csrf import same_origin_required
 from store.cart import selectors, services
 from store.cart.cookies import (
     anonymous_cart_id_new,
+    anonymous_cart_remember,
     cart_count_refresh,
     cart_count_remember,
     cart_owner,
@@ -45,14 +46,17 @@ def cart_add(request):
     if not form.is_valid():
         return _form_error_page(request, form)
     data = form.cleaned_data
-    owner = cart_owner(request) or anonymous_cart_id_new(request)
+    owner = cart_owner(request)
+    new_owner = None if owner else anonymous_cart_id_new()
     try:
-        cart = services.cart_item_add(owner=owner, category=data["category"],
+        cart = services.cart_item_add(owner=owner or new_owner, category=data["category"],
                                       book_id=data["book_id"], quantity=data["quantity"])
     except services.CartError as error:
         messages.error(request, error.message)
         return redirect(_back(request, data["next"]))
-    cart_count_remember(request, owner=owner, count=cart.item_count)
+    if new_owner:
+        anonymous_cart_remember(request, new_owner)
+    cart_count_remember(request, owner=cart.user_id, count=cart.item_count)
     line = next(line for line in cart.items
                 if (line.category, line.book_id) == (data["category"], data["book_id"]))
     copies = "a copy" if data["quantity"] == 1 else f"{data['quantity']} copies"

@@ -75,6 +75,13 @@ def _pause(attempt):
     time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))
 
 
+def _still_sellable(line):
+    """The condition of a line's stock update: enough copies left, at the reviewed price,
+    and the book still shown in the store."""
+    shown = Book.hidden.does_not_exist() | (Book.hidden == False)  # noqa: E712
+    return (Book.stock_quantity >= line.quantity) & (Book.price == line.price) & shown
+
+
 def _checkout_problems(cart, books, quote):
     """Why the cart cannot be ordered at the quoted prices now, one sentence per book."""
     problems = []
@@ -138,9 +145,7 @@ def order_place(*, user, shipping_address: dict, quote) -> PlacedOrder:
                 for line in lines:  # index 2 on
                     tx.update(Book(line.category, line.book_id),
                               actions=[Book.stock_quantity.add(-line.quantity)],
-                              condition=(Book.stock_quantity >= line.quantity)
-                              & (Book.price == line.price)
-                              & (Book.hidden.does_not_exist() | (Book.hidden == False)))  # noqa: E712
+                              condition=_still_sellable(line))
             break
         except TransactWriteError as error:
             reasons = _reasons(error)

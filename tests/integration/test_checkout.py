@@ -72,6 +72,11 @@ def test_anonymous_checkout_goes_to_sign_in_and_comes_back(client, tables):
     assert response["Location"] == "/accounts/sign-in/?next=%2Fcheckout%2F"
 
 
+def test_anonymous_place_order_goes_to_sign_in(client, tables):
+    response = client.post("/checkout/place/", ADDRESS)
+    assert response["Location"] == "/accounts/sign-in/?next=%2Fcheckout%2F"
+
+
 def test_checkout_of_an_empty_cart_goes_back_to_the_cart(shopper_client):
     response = shopper_client.get("/checkout/")
     assert response["Location"] == "/cart/"
@@ -197,7 +202,8 @@ def test_a_book_that_sells_out_between_the_check_and_the_write_stops_the_order(m
     monkeypatch.setattr(services, "books_get", books_get_then_someone_buys)
     with pytest.raises(services.OrderNotPlaced) as caught:
         services.order_place(user=user, shipping_address=ADDRESS, quote=review.quote)
-    assert caught.value.problems == ["“Last copy” is sold out. Please remove it from your cart."]
+    assert caught.value.problems == [
+        "“Last copy” is sold out. Please remove it from your cart."]
     assert orders_of(user) == [] and stock_of(first) == 10
     assert len(cart_of(user.user_id).items) == 2
 
@@ -213,6 +219,16 @@ def test_a_price_change_between_review_and_click_stops_the_order(shopper_client,
     assert "The price of “Dune” changed from $20.00 to $24.00." in response.content.decode()
     assert orders_of(user) == [] and stock_of(book) == 10
     assert cart_of(user.user_id).version == before.version
+
+
+def test_a_book_hidden_by_staff_after_review_is_not_sold(shopper_client, make_book):
+    book = make_book(title="Withdrawn")
+    fill_cart(shopper_client.user, (book, 1))
+    form = place_form(review_checkout(shopper_client))
+    book.update(actions=[Book.hidden.set(True)])
+    response = shopper_client.post("/checkout/place/", form, follow=True)
+    assert "“Withdrawn” is no longer available" in response.content.decode()
+    assert orders_of(shopper_client.user) == [] and stock_of(book) == 10
 
 
 def test_a_cart_changed_after_review_is_not_ordered_unseen(shopper_client, make_book):
