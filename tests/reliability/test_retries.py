@@ -94,3 +94,22 @@ def test_fault_while_saving_the_session_in_middleware_gives_503_and_no_sign_in(
     assert proxy.attempts["PutItem"] == 1 + PROXIED_MAX_ATTEMPTS
     proxy.reset()
     assert "Signed in as" not in browser.get("/").text
+
+
+def test_fault_while_rendering_a_signed_in_page_gives_503(proxy, proxied_site, make_user,
+                                                          seed_books):
+    """The home page reads its summary in the view, and the signed-in user (session, then
+    user) only while its template draws the header: a fault there is a 503 too."""
+    user = make_user(first_name="Rendered")
+    browser = Browser(proxied_site.url, fault_expected=True)
+    assert browser.sign_in(user.email, PASSWORD).status_code == 302
+    assert "Signed in as Rendered" in browser.get("/").text
+    proxy.reset()
+    proxy.fail_next(PROXIED_MAX_ATTEMPTS, "500", operation="GetItem", skip=1)
+    response = browser.get("/")
+    assert response.status_code == 503, (dict(proxy.attempts), response.text[:300])
+    assert "temporarily unavailable" in response.text
+    assert "Traceback" not in response.text
+    assert proxy.attempts["GetItem"] == 1 + PROXIED_MAX_ATTEMPTS
+    proxy.reset()
+    assert "Signed in as Rendered" in browser.get("/").text
