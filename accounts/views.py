@@ -35,7 +35,8 @@ from accounts.throttles import Throttled, client_address
 def safe_next(request, default="store:home"):
     """The ``next`` parameter if it stays within this site, else ``default``."""
     target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+    # Only a path: redirect() would try anything else as a URL name (a 500 for "0").
+    if target and target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
                                                   require_https=request.is_secure()):
         return target
     return default

@@ -18,8 +18,9 @@ from store.cart.forms import CartAddForm, CartLineKeyForm, CartQuantityForm
 
 def _back(request, target):
     """``target`` if it is a path on this site, else the cart page."""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                  require_https=request.is_secure()):
+    # Only a path: redirect() would try anything else as a URL name (a 500 for "0").
+    if target and target.startswith("/") and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return target
     return reverse("store:cart")
 
