@@ -161,6 +161,8 @@ EVIL_TARGETS = [
     "javascript:alert(1)", " //evil.example", "\t//evil.example", "/%09/evil.example",
     "//evil.example%2F@testserver", "https://testserver@evil.example/",
     "https://evil.example\\@testserver/", "data:text/html,<script>alert(1)</script>",
+    # Not URLs at all, but what redirect() would try as URL names:
+    "0", "cart", "store:home", "accounts:logout", "x.y", "?next=//evil.example",
 ]
 
 
