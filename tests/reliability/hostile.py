@@ -118,6 +118,28 @@ def query_data(draw, names, world):
     return params
 
 
+json_value = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(-(10 ** 20), 10 ** 20),
+              st.floats(allow_nan=False), hostile_text),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(hostile_text, children,
+                                                                       max_size=3),
+    max_leaves=6)
+
+
+@st.composite
+def json_body(draw, names):
+    """A JSON body: the operation's own properties (hostile values) and extras, or not JSON
+    at all."""
+    import json
+
+    if draw(st.integers(0, 5)) == 0:
+        return draw(st.sampled_from(["", "{", "null", "[]", '"x"', "{}" * 5000,
+                                     "[" * 500 + "]" * 500, "\x00", '{"a": NaN}']))
+    keys = st.sampled_from(sorted(names | {"quantity", "category", "book_id"}))
+    body = draw(st.dictionaries(keys | hostile_text, json_value, max_size=4))
+    return json.dumps(body)
+
+
 def path_value(name, converter, world):
     regex = re.compile(converter.regex)
     hostile = hostile_text.filter(lambda value: regex.fullmatch(value) is not None)
@@ -168,12 +190,15 @@ class Session:
         return restored
 
 
-def send(client, method, url, query, body, address="127.0.0.1"):
+def send(client, method, url, query, body, address="127.0.0.1", json_text=None):
     """One request; ``address`` is the client's (each example its own, so that the sign-in
     throttle's count per address does not lock the world's roles out)."""
     extra = {"REMOTE_ADDR": address}
     if query:
         url = f"{url}?{urlencode(query, doseq=True)}"
+    if json_text is not None:
+        return client.generic(method, url, data=json_text, content_type="application/json",
+                              **extra)
     if method == "POST":
         return client.post(url, data=body, **extra)
     if method in ("GET", "HEAD", "OPTIONS"):
@@ -198,6 +223,8 @@ def fuzz_route(world, route, *, examples, sign_in, benign=lambda change: False):
     names.update(world.queries.get(route.view_name, {}))
     methods = (["POST"] * 5 + ["GET", "HEAD", "PUT", "DELETE"]) if posts else (
         ["GET"] * 6 + ["POST", "HEAD", "PUT", "DELETE", "OPTIONS"])
+    if world.json_fields.get(route.view_name):
+        methods = ["POST", "PUT", "PATCH", "DELETE"] * 2 + ["GET", "HEAD"]
     sessions = Session(world, sign_in)
     # Reading every table is slow, so the state is read again only after a request that
     # wrote something (the site runs in this process: its write calls are counted).
@@ -216,13 +243,18 @@ def fuzz_route(world, route, *, examples, sign_in, benign=lambda change: False):
             reject()
         method = data.draw(st.sampled_from(methods), label="method")
         query = data.draw(query_data(names, world), label="query")
+        json_text = None
+        if route.route.startswith("api/") and method not in ("GET", "HEAD", "OPTIONS"):
+            json_text = data.draw(json_body(world.json_fields.get(route.view_name, set())),
+                                  label="json")
         body = data.draw(form_data(posts), label="form") if method != "GET" else {}
         if last["stale"]:
             last["state"], last["stale"] = fingerprint(), False
         stats.add("hostile")
         address = data.draw(st.ip_addresses(v=4).map(str), label="address")
         with WriteWatch() as watch:
-            response = send(world.clients[role], method, url, query, body, address)
+            response = send(world.clients[role], method, url, query, body, address,
+                            json_text=json_text)
         stats.record_response(response.status_code)
         assert response.status_code < 500, (role, method, url, response.status_code)
         assert redirect_stays_on_site(response), response.get("Location")

@@ -80,6 +80,7 @@ class World:
     queries: dict = field(default_factory=dict)        # view name -> {param: [values]}
     pages: dict = field(default_factory=dict)          # role -> [paths crawled]
     bodies: dict = field(default_factory=dict)         # (role, path) -> HTML of the page
+    json_fields: dict = field(default_factory=dict)    # view name -> JSON body properties
 
     def url_for(self, route, **overrides):
         """The route with real values (the first that reverses), or None."""
@@ -200,7 +201,47 @@ def build_world(make_user, sign_in, enrich=(), crawl_site=True):
     for role in ROLES if crawl_site else ():
         starts = ["/"] + [p for p in (world.url_for(r) for r in routes()) if p]
         crawl(world, clients[role], role, starts)
+    if crawl_site:
+        read_api_descriptions(world)
     return world
+
+
+def read_api_descriptions(world):
+    """Query parameters and JSON body properties of every operation that an OpenAPI
+    document served by the site describes (any route whose path ends in openapi.json)."""
+    import json
+
+    for route in routes():
+        if not route.route.endswith("openapi.json") or route.kwargs:
+            continue
+        response = world.clients["anonymous"].get("/" + route.route)
+        if response.status_code != 200:
+            continue
+        document = json.loads(response.content)
+        for template, operations in document.get("paths", {}).items():
+            view = view_name_of(re.sub(r"\{[^}]+\}", "x", template))
+            if view is None:
+                continue
+            for operation in operations.values():
+                if not isinstance(operation, dict):
+                    continue
+                for parameter in operation.get("parameters", []):
+                    if parameter.get("in") == "query":
+                        world.queries.setdefault(view, {}).setdefault(parameter["name"], set())
+                body = operation.get("requestBody", {}).get("content", {})
+                schema = body.get("application/json", {}).get("schema", {})
+                schema = _resolve(schema, document)
+                world.json_fields.setdefault(view, set()).update(schema.get("properties", {}))
+
+
+def _resolve(schema, document):
+    reference = schema.get("$ref", "")
+    if reference.startswith("#/"):
+        node = document
+        for part in reference[2:].split("/"):
+            node = node.get(part, {})
+        return node
+    return schema
 
 
 def known_page_tokens(world):
