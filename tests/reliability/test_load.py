@@ -156,7 +156,8 @@ def test_fifty_shoppers_lose_nothing_for_a_minute(site, tables):
     stats.add("data_lost", len(wrong))
     assert not wrong, wrong
     placed = sum(len(s.orders) for s in shoppers)
-    assert placed >= 10, f"only {placed} orders in {LOAD_SECONDS}s: the check proves little"
+    assert placed >= max(3, LOAD_SECONDS // 6), (
+        f"only {placed} orders in {LOAD_SECONDS}s: the checks above prove little")
 
 
 def test_thirty_shoppers_racing_for_five_copies_place_exactly_five_orders(site, tables):
