@@ -229,8 +229,12 @@ def _pages_of_every_kind(world):
 
 
 def _assert_protective_headers(response, where):
+    """nosniff and a Referrer-Policy on every response; a CSP and frame protection on every
+    document (a stylesheet or an image is never framed, and a CSP does not apply to it)."""
     assert response.get("X-Content-Type-Options") == "nosniff", where
     assert response.get("Referrer-Policy"), where
+    if not response.get("Content-Type", "").startswith("text/html"):
+        return
     csp = response.get("Content-Security-Policy", "")
     assert csp, f"no Content-Security-Policy on {where}"
     frames = response.get("X-Frame-Options", "").upper() in ("DENY", "SAMEORIGIN") or (
