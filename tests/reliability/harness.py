@@ -138,6 +138,7 @@ class Form:
         self.fields = {}          # name -> value, as the page fills them
         self.kinds = {}           # name -> input type (text, number, email, file, ...)
         self.choices = {}         # name -> [values] for selects and radios
+        self.accepts = {}         # name -> the accept attribute of a file input
 
     def __repr__(self):
         return f"<Form {self.method} {self.action} {sorted(self.kinds)}>"
@@ -169,6 +170,8 @@ class _FormParser(HTMLParser):
                     return
             self._form.fields[name] = attrs.get("value", "")
             self._form.kinds[name] = kind
+            if kind == "file":
+                self._form.accepts[name] = attrs.get("accept") or ""
         elif tag == "select":
             self._select = name
             self._form.kinds[name] = "select"
