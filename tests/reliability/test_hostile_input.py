@@ -14,7 +14,7 @@ from tests.reliability.hostile import fuzz_route
 from tests.reliability.sitemap import routes
 from tests.reliability.world import benign_change
 
-EXAMPLES = int(os.environ.get("CLOUDSHELF_HOSTILE_EXAMPLES", "40"))
+EXAMPLES = int(os.environ.get("CLOUDSHELF_HOSTILE_EXAMPLES", "30"))
 
 
 @pytest.mark.parametrize("route", routes(), ids=str)
