@@ -10,12 +10,11 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlsplit
 
-from django.conf import settings
 from django.test import Client
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.exceptions import Resolver404
 
-from tests.reliability.harness import Form, parse_page
+from tests.reliability.harness import parse_page
 
 ROLES = ("anonymous", "shopper", "staff")
 CRAWL_LIMIT = 120
@@ -250,9 +249,3 @@ def known_page_tokens(world):
         tokens.extend(params.get("page", ()))
     return sorted(tokens)
 
-
-def path_param_regex(converter):
-    return re.compile(converter.regex)
-
-
-__all__ = ["Form", "ROLES", "Route", "World", "build_world", "routes", "settings"]
