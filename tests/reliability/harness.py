@@ -68,7 +68,9 @@ class Gunicorn:
                    "--timeout", "90", "--graceful-timeout", "5", "--backlog", "256",
                    # Longer than any pause of a shopper, as behind a load balancer: a
                    # reused connection is never closed under the client's feet.
-                   "--keep-alive", "75"]
+                   "--keep-alive", "75",
+                   # Several servers run at once: none takes the shared control socket.
+                   "--no-control-socket"]
         process_env = {**os.environ, "DJANGO_SETTINGS_MODULE": "cloudshelf.settings.test",
                        "CLOUDSHELF_LOCALAWS_PORT": str(aws_port), "PYTHONPATH": str(ROOT),
                        **(env or {})}
