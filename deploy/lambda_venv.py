@@ -53,8 +53,7 @@ def finish():
     site_packages = site_packages_of(VENV)
     native = [f"{d.metadata['Name']}=={d.version}"
               for d in installed_distributions(site_packages).values()
-              if wheel_tags(d) and not all(t.endswith("-any") for t in wheel_tags(d))
-              and not any(tag_runs_on_lambda(t) for t in wheel_tags(d))]
+              if wheel_tags(d) and not any(tag_runs_on_lambda(t) for t in wheel_tags(d))]
     if native:
         run(pip, "install", "--quiet", "--no-deps", "--upgrade", *LAMBDA_PLATFORM,
             "--target", site_packages, *native)

@@ -79,9 +79,9 @@ def runtime_closure(site_packages, requirements=RUNTIME_REQUIREMENTS):
     return {name for name, _ in needed}
 
 
-def unneeded_distributions(site_packages):
+def unneeded_distributions(site_packages, requirements=RUNTIME_REQUIREMENTS):
     installed = set(installed_distributions(site_packages))
-    return sorted(installed - runtime_closure(site_packages) - VENV_BOOTSTRAP)
+    return sorted(installed - runtime_closure(site_packages, requirements) - VENV_BOOTSTRAP)
 
 
 def wheel_tags(distribution):
