@@ -12,7 +12,11 @@ class SesEmailBackend(BaseEmailBackend):
         import boto3
         from botocore.exceptions import BotoCoreError, ClientError
 
-        client = boto3.client("ses", region_name=settings.AWS_REGION)
+        # The SDK's endpoint and credentials unless settings name them (the tests' emulator).
+        client = boto3.client("ses", region_name=settings.AWS_REGION,
+                              endpoint_url=getattr(settings, "SES_ENDPOINT_URL", None),
+                              aws_access_key_id=settings.AWS_ACCESS_KEY_ID,
+                              aws_secret_access_key=settings.AWS_SECRET_ACCESS_KEY)
         sent = 0
         for message in email_messages:
             if not message.recipients():
