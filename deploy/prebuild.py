@@ -36,8 +36,9 @@ LAMBDA_GLIBC = (2, 26)
 LAMBDA_ARCH = "x86_64"
 LAMBDA_PYTHON_TAGS = {"cp311", "abi3", "none"}
 LEGACY_MANYLINUX = {"manylinux1": (2, 5), "manylinux2010": (2, 12), "manylinux2014": (2, 17)}
-PROJECT_PACKAGES_SKIP = re.compile(r"[\\/](\.venv[^\\/]*|tests|deploy|benchmarks|node_modules"
-                                   r"|staticfiles|\.git)[\\/]")
+# Top-level folders of the project with no Python that Lambda runs.
+NOT_SHIPPED = {"tests", "deploy", "benchmarks", "node_modules", "staticfiles", "static",
+               "templates", "test-artifacts"}
 
 
 class PrebuildError(SystemExit):
@@ -143,8 +144,15 @@ def collect_static():
 
 
 def compile_project():
-    ok = compileall.compile_dir(ROOT, rx=PROJECT_PACKAGES_SKIP, quiet=1, force=True,
-                                invalidation_mode=py_compile.PycInvalidationMode.CHECKED_HASH)
+    mode = py_compile.PycInvalidationMode.CHECKED_HASH
+    ok = True
+    for path in sorted(ROOT.iterdir()):
+        if path.name.startswith(".") or path.name in NOT_SHIPPED:
+            continue
+        if path.is_dir():
+            ok &= compileall.compile_dir(path, quiet=1, force=True, invalidation_mode=mode)
+        elif path.suffix == ".py":
+            ok &= compileall.compile_file(path, quiet=1, force=True, invalidation_mode=mode)
     if not ok:
         raise PrebuildError("Some project modules do not compile.")
 

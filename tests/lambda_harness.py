@@ -49,12 +49,18 @@ def zappa_settings_module(directory, *, stage, environment=None):
 
 
 class LambdaProcess:
-    def __init__(self, settings_dir, *, env, log_path):
+    """``sys_path`` and ``python_flags`` let a test run an unzipped Lambda package alone
+    (``-S``: no site-packages; the package and a stand-in for the runtime's boto3)."""
+
+    def __init__(self, settings_dir, *, env, log_path, sys_path=None, python_flags=(),
+                 handler_module="zappa.handler"):
         self.log_path = Path(log_path)
         self.log_file = open(self.log_path, "w")
+        paths = [str(p) for p in (sys_path or [settings_dir, ROOT])]
         self.process = subprocess.Popen(
-            [sys.executable, __file__, str(settings_dir)], cwd=settings_dir, env=env,
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log_file, text=True)
+            [sys.executable, *python_flags, __file__, json.dumps(paths), handler_module],
+            cwd=settings_dir, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=self.log_file, text=True)
         ready = self.process.stdout.readline()
         if ready.strip() != "ready":
             self.close()
@@ -195,15 +201,17 @@ class _Context:
         return 60000
 
 
-def _worker(settings_dir):
+def _worker(paths, handler_module):
     # The protocol owns the real stdout; everything printed goes to the logs (stderr).
     protocol = os.fdopen(os.dup(1), "w")
     os.dup2(2, 1)
     sys.stdout = sys.stderr
-    sys.path[:0] = [str(settings_dir), str(ROOT)]
+    sys.path[:0] = paths
     # Lambda's init phase: build the handler (Django, settings, secret) before any event.
     os.environ["INSTANTIATE_LAMBDA_HANDLER_ON_IMPORT"] = "1"
-    from zappa.handler import lambda_handler
+    import importlib
+
+    lambda_handler = importlib.import_module(handler_module).lambda_handler
 
     protocol.write("ready\n")
     protocol.flush()
@@ -215,4 +223,4 @@ def _worker(settings_dir):
 
 
 if __name__ == "__main__":
-    _worker(sys.argv[1])
+    _worker(json.loads(sys.argv[1]), sys.argv[2])

@@ -2,6 +2,7 @@
 
 import json
 from fnmatch import fnmatch
+from pathlib import Path
 
 import pytest
 
@@ -78,3 +79,26 @@ def test_stage_leaves_out_what_lambda_has_or_the_site_does_not_need(stage, packa
 @pytest.mark.parametrize("stage", STAGES)
 def test_stage_keeps_what_the_site_needs(stage, needed):
     assert not any(fnmatch(needed, pattern) for pattern in SETTINGS[stage]["exclude"])
+
+
+def shipped_names():
+    """Every file and folder name of the project and of the packages the site imports."""
+    import importlib.util
+
+    roots = [ROOT / name for name in ("cloudshelf", "store", "accounts", "templates", "static")]
+    for module in ("django", "pynamodb", "storages", "whitenoise", "PIL", "zappa", "werkzeug",
+                   "asgiref", "markupsafe", "durationpy", "sqlparse"):
+        roots.append(Path(importlib.util.find_spec(module).origin).parent)
+    for root in roots:
+        yield root.name
+        for path in root.rglob("*"):
+            if "__pycache__" not in path.parts:
+                yield path.name
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_no_exclude_pattern_drops_a_file_the_site_needs(stage):
+    patterns = SETTINGS[stage]["exclude"]
+    dropped = sorted({name for name in shipped_names()
+                      if any(fnmatch(name, pattern) for pattern in patterns)})
+    assert dropped == []
