@@ -231,6 +231,12 @@ def test_server_error_shows_the_500_page_and_logs_the_request_for_cloudwatch(
     assert "ValueError" in entry["exception"]
 
 
+def test_home_page_of_an_empty_store_answers(lambda_worker, tables):
+    """What `zappa deploy` requests to check a new deployment, before any data."""
+    site = SiteView(lambda_worker, name="api", host=API_HOST, prefix=f"/{STAGE}", stage=STAGE)
+    assert site.get(site.url("/")).status == 200
+
+
 def test_a_host_that_is_not_allowed_gets_400(lambda_worker, tables):
     site = SiteView(lambda_worker, name="unknown", host="evil.example", stage=STAGE)
     assert site.get("/").status == 400
