@@ -237,6 +237,25 @@ def test_home_page_of_an_empty_store_answers(lambda_worker, tables):
     assert site.get(site.url("/")).status == 200
 
 
+def test_zappa_manage_create_tables_checks_the_tables_inside_the_function(lambda_worker, tables):
+    before = len(lambda_worker.logs())
+    result = lambda_worker.invoke({"manage": "create_tables"})
+    assert {k: v for k, v in result.items() if k != "request_id"} == {}  # Zappa's "done"
+    output = lambda_worker.logs()[before:]
+    assert f"{settings.BOOKS_TABLE_NAME}: already up to date" in output
+
+
+def test_zappa_manage_seed_catalog_loads_the_catalog_inside_the_function(lambda_worker,
+                                                                         covers_bucket):
+    from store.models import Book
+
+    lambda_worker.invoke({"manage": "seed_catalog"})
+    assert [b.title for b in Book.query("Technology") if b.book_id == "tech-001"] == [
+        "Clean Code"]
+    keys = aws_client("s3").list_objects_v2(Bucket=covers_bucket)["KeyCount"]
+    assert keys >= 240
+
+
 def test_a_host_that_is_not_allowed_gets_400(lambda_worker, tables):
     site = SiteView(lambda_worker, name="unknown", host="evil.example", stage=STAGE)
     assert site.get("/").status == 400
