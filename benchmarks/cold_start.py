@@ -80,7 +80,8 @@ def cloudshelf_lambda(work, endpoint):
     run([sys.executable, "-m", "zappa.cli", "save-python-settings-file", "production",
          "-o", str(work / "zappa_settings.py")], cwd=ROOT, env=env)
     build = {**env, "DJANGO_SETTINGS_MODULE": "cloudshelf.settings.production",
-             "DJANGO_SECRET_KEY": "benchmark", "DJANGO_ALLOWED_HOSTS": "localhost"}
+             "DJANGO_SECRET_KEY": "benchmark", "DJANGO_ALLOWED_HOSTS": "localhost",
+             "DEFAULT_FROM_EMAIL": "benchmark@localhost"}
     run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=build)
     run([sys.executable, "manage.py", "create_tables", "--with-bucket"], cwd=ROOT, env=build)
     run([sys.executable, "manage.py", "seed_catalog"], cwd=ROOT, env=build)

@@ -136,7 +136,8 @@ def check_virtualenv(venv):
 def collect_static():
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "cloudshelf.settings.production",
            # Only collectstatic runs with these; nothing is shipped or signed with them.
-           "DJANGO_SECRET_KEY": "collectstatic-only-not-a-secret", "DJANGO_ALLOWED_HOSTS": "build"}
+           "DJANGO_SECRET_KEY": "collectstatic-only-not-a-secret", "DJANGO_ALLOWED_HOSTS": "build",
+           "DEFAULT_FROM_EMAIL": "build@localhost"}
     env.pop("DJANGO_SECRET_KEY_PARAMETER", None)
     env.pop("DJANGO_STATIC_ROOT", None)
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "--clear", "-v0"],

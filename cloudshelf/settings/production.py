@@ -54,9 +54,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "cloudshelf.staticfiles.CompressedManifestStaticFilesStorage"},
 }
 
-# Email through Amazon SES, from DEFAULT_FROM_EMAIL (an SES-verified identity).
-EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", "cloudshelf.ses.SesEmailBackend")
-
 # One JSON object per line on stderr, which Lambda sends to CloudWatch Logs. Errors carry
 # the path, method, user id (when known) and the Lambda and API Gateway request ids; an
 # error's traceback is in the same line, never in the response.
@@ -71,3 +68,20 @@ LOGGING = {
     "loggers": {"botocore": {"level": "WARNING"}, "pynamodb": {"level": "WARNING"},
                 "urllib3": {"level": "WARNING"}},
 }
+
+# Email (sign-up, password reset) goes through Amazon SES with django-ses, using the Lambda
+# role's credentials (no SMTP password to keep). The sender must be verified in SES.
+EMAIL_BACKEND = env("EMAIL_BACKEND", "django_ses.SESBackend")
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL")
+if not DEFAULT_FROM_EMAIL:
+    raise ImproperlyConfigured("DEFAULT_FROM_EMAIL (an SES-verified sender) must be set in production.")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+USE_SES_V2 = True
+AWS_SES_REGION_NAME = env("AWS_SES_REGION_NAME", AWS_REGION)
+AWS_SES_REGION_ENDPOINT = env("AWS_SES_REGION_ENDPOINT", f"email.{AWS_SES_REGION_NAME}.amazonaws.com")
+AWS_SES_CONFIGURATION_SET = env("AWS_SES_CONFIGURATION_SET")
+# A configured endpoint always wins (the tests' emulator), as for DynamoDB and S3.
+if env("AWS_ENDPOINT_URL_SESV2") or env("AWS_ENDPOINT_URL"):
+    AWS_SES_REGION_ENDPOINT_URL = env("AWS_ENDPOINT_URL_SESV2") or env("AWS_ENDPOINT_URL")
+# django-ses would otherwise ask SES for its send quota and sleep inside the request.
+AWS_SES_AUTO_THROTTLE = None

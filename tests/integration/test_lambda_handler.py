@@ -48,7 +48,7 @@ def lambda_worker(tmp_path_factory):
     static_root = work / "staticfiles"
     build_env = {"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "cloudshelf.settings.production",
                  "DJANGO_SECRET_KEY": "collectstatic", "DJANGO_ALLOWED_HOSTS": "build",
-                 "DJANGO_STATIC_ROOT": str(static_root)}
+                 "DJANGO_STATIC_ROOT": str(static_root), "DEFAULT_FROM_EMAIL": "build@localhost"}
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
                    cwd=ROOT, env=build_env, check=True)
     aws_client("ssm").put_parameter(Name=SECRET_PARAMETER, Type="SecureString", Overwrite=True,

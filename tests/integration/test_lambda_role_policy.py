@@ -71,8 +71,9 @@ def iam_requests(service, operation, params, bucket):
                                                                                     operation)
         key = params.get("Key")
         yield f"s3:{action}", f"arn:aws:s3:::{name}/{key}" if key else f"arn:aws:s3:::{name}"
-    elif service == "ses":
-        domain = params["Source"].rsplit("@", 1)[1].rstrip(">")
+    elif service in ("ses", "sesv2"):
+        sender = params.get("FromEmailAddress") or params["Source"]
+        domain = sender.rsplit("@", 1)[1].rstrip(">")
         yield f"ses:{operation}", f"arn:aws:ses:{REGION}:{ACCOUNT}:identity/{domain}"
     else:
         yield f"{service}:{operation}", "*"
@@ -89,8 +90,10 @@ def as_in_production(settings, tables):
     """No emulator bootstrapping (production never creates its bucket or tables); email
     through SES (the emulator's)."""
     settings.LOCALAWS = None
-    settings.EMAIL_BACKEND = "cloudshelf.ses.SesEmailBackend"
-    settings.SES_ENDPOINT_URL = settings.DYNAMODB_ENDPOINT_URL
+    settings.EMAIL_BACKEND = "django_ses.SESBackend"
+    settings.USE_SES_V2 = True
+    settings.AWS_SES_REGION_ENDPOINT_URL = settings.DYNAMODB_ENDPOINT_URL
+    settings.AWS_SES_AUTO_THROTTLE = None
     settings.DEFAULT_FROM_EMAIL = "CloudShelf <no-reply@example.com>"
 
 

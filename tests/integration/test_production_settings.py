@@ -13,14 +13,14 @@ SECRET = "production-settings-test-" + "s3cr3t-K3y-" * 5
 
 
 def run_django(code, **env):
-    base = {"PATH": "/usr/bin:/bin", "HOME": str(ROOT),
+    base = {"PATH": "/usr/bin:/bin", "HOME": str(ROOT), "DEFAULT_FROM_EMAIL": "shop@example.com",
             "DJANGO_SETTINGS_MODULE": "cloudshelf.settings.production"}
     return subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
                           text=True, env={**base, **env})
 
 
 def run_manage(*args, **env):
-    base = {"PATH": "/usr/bin:/bin", "HOME": str(ROOT)}
+    base = {"PATH": "/usr/bin:/bin", "HOME": str(ROOT), "DEFAULT_FROM_EMAIL": "shop@example.com"}
     return subprocess.run([sys.executable, "manage.py", *args,
                            "--settings=cloudshelf.settings.production"],
                           cwd=ROOT, capture_output=True, text=True, env={**base, **env})

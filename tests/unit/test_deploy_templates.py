@@ -142,5 +142,5 @@ def test_lambda_role_reads_and_writes_only_covers_in_its_bucket():
 
 def test_lambda_role_sends_email_only_when_an_identity_is_given():
     identity = "arn:aws:ses:us-east-1:123456789012:identity/example.com"
-    assert RolePolicy(email_identity="example.com").allows("ses:SendRawEmail", identity)
-    assert not RolePolicy(email_identity="").allows("ses:SendRawEmail", identity)
+    assert RolePolicy(email_identity="example.com").allows("ses:SendEmail", identity)
+    assert not RolePolicy(email_identity="").allows("ses:SendEmail", identity)
