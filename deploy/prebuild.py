@@ -46,7 +46,8 @@ class PrebuildError(SystemExit):
 
 
 def site_packages_of(venv):
-    return Path(venv) / "lib" / f"python{sys.version_info.major}.{sys.version_info.minor}" / "site-packages"
+    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    return Path(venv) / "lib" / version / "site-packages"
 
 
 def installed_distributions(site_packages):

@@ -46,7 +46,8 @@ def lambda_worker(tmp_path_factory):
         "DJANGO_CSRF_TRUSTED_ORIGINS": f"https://{CLOUDFRONT_DOMAIN},https://{CUSTOM_DOMAIN}",
     })
     static_root = work / "staticfiles"
-    build_env = {"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "cloudshelf.settings.production",
+    build_env = {"PATH": "/usr/bin:/bin",
+                 "DJANGO_SETTINGS_MODULE": "cloudshelf.settings.production",
                  "DJANGO_SECRET_KEY": "collectstatic", "DJANGO_ALLOWED_HOSTS": "build",
                  "DJANGO_STATIC_ROOT": str(static_root), "DEFAULT_FROM_EMAIL": "build@localhost"}
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],

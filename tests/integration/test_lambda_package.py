@@ -18,7 +18,7 @@ import boto3
 import pytest
 from django.conf import settings
 
-from deploy.prebuild import installed_distributions, runtime_closure
+from deploy.prebuild import installed_distributions, runtime_closure, site_packages_of
 from tests.lambda_harness import API_HOST, ROOT, LambdaProcess, SiteView
 
 DEV_SITE_PACKAGES = Path(boto3.__file__).resolve().parents[1]
@@ -28,7 +28,7 @@ LAMBDA_RUNTIME_SDK = ["boto3", "botocore", "s3transfer", "jmespath", "dateutil",
 
 def runtime_only_virtualenv(directory):
     """A virtualenv whose site-packages links to the runtime closure of requirements.txt."""
-    site = directory / "lib" / f"python{sys.version_info.major}.{sys.version_info.minor}" / "site-packages"
+    site = site_packages_of(directory)
     site.mkdir(parents=True)
     installed = installed_distributions(DEV_SITE_PACKAGES)
     for name in runtime_closure(DEV_SITE_PACKAGES):

@@ -13,7 +13,7 @@ from django.core import mail
 from django.core.management import call_command
 
 from store.models import Book
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, add_to_cart, place_form, review_checkout
 from tests.deploy_templates import APP_TEMPLATE, ACCOUNT, REGION, Resolver, RolePolicy, load
 
 _lock = threading.Lock()
@@ -125,6 +125,24 @@ def test_role_allows_creating_an_account_signing_in_and_out(as_in_production, cl
         client.post("/accounts/sign-out/")
     assert {op for _, op, _ in calls} >= {"TransactWriteItems", "Query", "PutItem", "GetItem",
                                           "UpdateItem", "DeleteItem"}
+    assert refused(calls, RolePolicy()) == []
+
+
+def test_role_allows_registering_shopping_checking_out_and_becoming_staff(
+        as_in_production, client, make_book):
+    book = make_book(title="Clean Code", price=42, stock_quantity=5)
+    with recorded_aws_requests() as calls:
+        registered = client.post("/accounts/register/", {
+            "email": "new@example.org", "first_name": "Ada", "last_name": "Reader",
+            "new_password1": PASSWORD, "new_password2": PASSWORD})
+        assert registered.status_code == 302
+        assert add_to_cart(client, book).status_code == 302
+        placed = client.post("/checkout/place/", place_form(review_checkout(client)))
+        assert placed.status_code == 302
+        assert client.get(placed["Location"]).status_code == 200
+        call_command("createstaff", "--email", "new@example.org", "--no-input",
+                     stdout=StringIO())
+    assert {op for _, op, _ in calls} >= {"TransactWriteItems", "BatchGetItem", "UpdateItem"}
     assert refused(calls, RolePolicy()) == []
 
 
