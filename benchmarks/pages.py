@@ -1,0 +1,183 @@
+"""The pages the benchmarks measure: one entry each in PAGES.
+
+A new page is one more ``Page(...)``: its URL (or a function of the context giving it), who
+asks for it, what has to be true before each request (``prepare``, not measured) and its
+DynamoDB budget. A page whose URL name does not resolve in this build is reported as
+"not in this build" instead of failing the run.
+"""
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from django.test import Client
+from django.urls import NoReverseMatch, reverse
+
+ORIGIN = "http://testserver"
+BOOK = ("Technology", "tech-001")          # the seed's "Clean Code", 42.99
+SEARCH_EXACT = "Clean Code"
+SEARCH_LOWER = "clean code"
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    label: str
+    url: str | Callable                     # a path, or ``url(ctx)``
+    user: str = "anonymous"                 # anonymous, shopper or staff
+    method: str = "GET"
+    data: Callable | None = None            # ``data(ctx)`` for a POST
+    prepare: Callable | None = None         # ``prepare(ctx)`` before each request, unmeasured
+    budget: dict = field(default_factory=dict)  # the page's own requests: {"GetItem": 1}
+    budget_text: str = ""
+    url_name: str | None = None             # the page exists when this name resolves
+    statuses: tuple = (200,)
+    load: bool = True                        # served under load by gunicorn
+    in_mix: float = 0.0                      # share of page views in a browsing mix
+
+    def exists(self):
+        if not self.url_name:
+            return True
+        try:
+            reverse(self.url_name)
+        except NoReverseMatch:
+            return False
+        return True
+
+    def path(self, ctx):
+        return self.url(ctx) if callable(self.url) else self.url
+
+    def request(self, client, ctx):
+        path = self.path(ctx)
+        if self.method == "POST":
+            return client.post(path, self.data(ctx) if self.data else {}, HTTP_ORIGIN=ORIGIN)
+        return client.get(path)
+
+
+# -- what some pages need before each request ---------------------------------------
+def _cart_add(ctx, client=None):
+    category, book_id = BOOK
+    response = (client or ctx.client("shopper")).post(
+        "/cart/add/", {"category": category, "book_id": book_id, "quantity": 1,
+                       "next": "/cart/"}, HTTP_ORIGIN=ORIGIN)
+    assert response.status_code in (200, 302), response.status_code
+
+
+def _cart_filled(ctx):
+    ctx.ensure_cart_filled()
+
+
+def _order_placed(ctx):
+    ctx.ensure_order_placed()
+
+
+def _checkout_data(ctx):
+    return ctx.checkout_form_data()
+
+
+PAGES = [
+    Page("home", "Home", "/", budget={"total": 1}, budget_text="1 read (the catalog summary)",
+         in_mix=0.25),
+    Page("category", "Category", "/category/Technology/", budget={"total": 1},
+         budget_text="1 Query", in_mix=0.25),
+    Page("book", "Book", f"/books/{BOOK[0]}/{BOOK[1]}/", budget={"total": 1},
+         budget_text="1 GetItem", in_mix=0.30),
+    Page("search", "Title search, typed as stored", f"/search/?q={SEARCH_EXACT.replace(' ', '+')}",
+         budget={"Query": 1}, budget_text="1 Query of TitleSearchIndex", in_mix=0.05),
+    Page("search_lower", "Title search, typed in lower case",
+         f"/search/?q={SEARCH_LOWER.replace(' ', '+')}", budget={"Query": 4},
+         budget_text="at most 4 Queries (one per capitalisation tried)", in_mix=0.05),
+    Page("home_signed_in", "Home, signed in", "/", user="shopper", budget={"total": 1},
+         budget_text="1 read + sign-in overhead", load=False),
+    Page("cart", "Cart", "/cart/", user="shopper", prepare=_cart_filled,
+         budget={"total": 2}, budget_text="2 reads", url_name="store:cart", in_mix=0.05),
+    Page("cart_add", "Add to cart (POST)", "/cart/add/", user="shopper", method="POST",
+         data=lambda ctx: {"category": BOOK[0], "book_id": BOOK[1], "quantity": 1,
+                           "next": "/cart/"},
+         statuses=(302,), budget={}, budget_text="(no budget set: reported)",
+         url_name="store:cart-add", load=False),
+    Page("checkout", "Checkout page", "/checkout/", user="shopper", prepare=_cart_filled,
+         budget={}, budget_text="(no budget set: reported)", url_name="store:checkout",
+         in_mix=0.02),
+    Page("checkout_place", "Place order (POST)", "/checkout/place/", user="shopper",
+         method="POST", data=_checkout_data, prepare=_cart_filled, statuses=(302,),
+         budget={"BatchGetItem": 1, "TransactWriteItems": 1},
+         budget_text="1 BatchGetItem + 1 TransactWriteItems", url_name="store:checkout-place",
+         load=False),
+    Page("order_history", "Order history", "/orders/", user="shopper", prepare=_order_placed,
+         budget={"total": 1}, budget_text="1 Query", url_name="store:order-list",
+         in_mix=0.03),
+    Page("staff_dashboard", "Staff dashboard", "/admin/", user="staff", budget={},
+         budget_text="(no budget set: reported)", url_name="staff:dashboard"),
+]
+
+# One order, as a shopper makes it: the pages and posts between a book and the confirmation.
+ORDER_JOURNEY = ["book", "cart_add", "cart", "checkout", "checkout_place"]
+
+
+class Context:
+    """Signed-in clients and the state some pages need, made once per run."""
+
+    def __init__(self):
+        self._clients = {}
+        self._users = {}
+        self._has_order = False
+
+    def user(self, kind):
+        if kind not in self._users:
+            from accounts.services import user_create
+
+            self._users[kind] = user_create(
+                email=f"bench-{kind}@example.com", password=PASSWORD, first_name="Bench",
+                last_name=kind.title(), is_staff=(kind == "staff"))
+        return self._users[kind]
+
+    def client(self, kind="anonymous"):
+        if kind not in self._clients:
+            client = Client()
+            if kind != "anonymous":
+                user = self.user(kind)
+                response = client.post("/accounts/sign-in/",
+                                       {"email": user.email, "password": PASSWORD})
+                if response.status_code != 302:
+                    raise RuntimeError(f"could not sign the {kind} in: "
+                                       f"{response.status_code}")
+            self._clients[kind] = client
+        return self._clients[kind]
+
+    def session_cookie(self, kind):
+        from django.conf import settings
+
+        return self.client(kind).cookies[settings.SESSION_COOKIE_NAME].value
+
+    def ensure_cart_filled(self):
+        from django.urls import reverse as url
+
+        response = self.client("shopper").get(url("store:cart"))
+        if BOOK[1] not in response.content.decode():
+            _cart_add(self)
+
+    def checkout_form_data(self):
+        return dict(CHECKOUT_ADDRESS)
+
+    def ensure_order_placed(self):
+        if self._has_order:
+            return
+        self.ensure_cart_filled()
+        response = self.client("shopper").post("/checkout/place/", self.checkout_form_data(),
+                                               HTTP_ORIGIN=ORIGIN)
+        if response.status_code != 302:
+            raise RuntimeError(f"placing an order answered {response.status_code}")
+        self._has_order = True
+
+
+PASSWORD = "benchmark password 2026"
+CHECKOUT_ADDRESS = {"street": "123 Main St", "city": "Anytown", "state": "ST",
+                    "postal_code": "12345", "country": "US"}
+
+
+def pages_in_build():
+    """(pages that exist in this build, names of those that do not)."""
+    present, missing = [], []
+    for page in PAGES:
+        (present if page.exists() else missing).append(page)
+    return present, [p.name for p in missing]
