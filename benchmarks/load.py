@@ -211,6 +211,7 @@ def run(pages, ctx, emulator, *, seconds, log, concurrency=CONCURRENCY):
             else:
                 run_python(url, 8, 1, cookie)
             for connections in concurrency:
+                settle(emulator, server)
                 emulator_cpu, workers_cpu = emulator.cpu_seconds(), server.workers_cpu()
                 if wrk:
                     point = run_wrk(wrk, url, connections, seconds, cookie)
@@ -230,6 +231,21 @@ def run(pages, ctx, emulator, *, seconds, log, concurrency=CONCURRENCY):
     finally:
         server.stop()
     return results
+
+
+def settle(emulator, server, *, quiet=0.02, interval=0.3, timeout=30):
+    """Wait until the requests a finished run left queued are served: the emulator serves
+    one request at a time, so a closed connection's request can hold the next run up for
+    seconds. Idle means neither the emulator nor the workers used CPU for ``interval``."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        before = (emulator.cpu_seconds(), server.workers_cpu())
+        time.sleep(interval)
+        after = (emulator.cpu_seconds(), server.workers_cpu())
+        if None in before or None in after:
+            return
+        if all(a - b < quiet for a, b in zip(after, before)):
+            return
 
 
 def _delta(after, before):
