@@ -206,12 +206,13 @@ def run(pages, ctx, emulator, *, seconds, log, concurrency=CONCURRENCY):
             url = f"http://127.0.0.1:{server.port}{page.path(ctx)}"
             points = []
             # Warm every worker on this page (templates compiled, connections open).
+            settle(server)
             if wrk:
-                run_wrk(wrk, url, 8, 1, cookie)
+                run_wrk(wrk, url, server.workers, 1, cookie)
             else:
-                run_python(url, 8, 1, cookie)
+                run_python(url, server.workers, 1, cookie)
             for connections in concurrency:
-                settle(emulator, server)
+                settle(server)
                 emulator_cpu, workers_cpu = emulator.cpu_seconds(), server.workers_cpu()
                 if wrk:
                     point = run_wrk(wrk, url, connections, seconds, cookie)
@@ -233,19 +234,33 @@ def run(pages, ctx, emulator, *, seconds, log, concurrency=CONCURRENCY):
     return results
 
 
-def settle(emulator, server, *, quiet=0.02, interval=0.3, timeout=30):
-    """Wait until the requests a finished run left queued are served: the emulator serves
-    one request at a time, so a closed connection's request can hold the next run up for
-    seconds. Idle means neither the emulator nor the workers used CPU for ``interval``."""
+def _open_connections(port):
+    """Server-side TCP connections on ``port`` not yet closed by gunicorn (established,
+    waiting in the accept queue or half-closed by the client), from /proc/net/tcp."""
+    busy_states = {"01", "03", "08"}  # ESTABLISHED, SYN_RECV, CLOSE_WAIT
+    count = 0
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            with open(table) as lines:
+                next(lines)
+                for line in lines:
+                    fields = line.split()
+                    if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] in busy_states:
+                        count += 1
+        except (OSError, StopIteration):
+            return None
+    return count
+
+
+def settle(server, *, timeout=90):
+    """Wait until gunicorn has answered every request a finished run left behind. wrk
+    closes its connections at the end, but requests already sent are still served, one at
+    a time by the emulator, and would hold the next run up for seconds."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        before = (emulator.cpu_seconds(), server.workers_cpu())
-        time.sleep(interval)
-        after = (emulator.cpu_seconds(), server.workers_cpu())
-        if None in before or None in after:
+        if not _open_connections(server.port):
             return
-        if all(a - b < quiet for a, b in zip(after, before)):
-            return
+        time.sleep(0.2)
 
 
 def _delta(after, before):

@@ -40,6 +40,9 @@ def parse_args(argv):
 def setup_django(port):
     os.environ["DJANGO_SETTINGS_MODULE"] = "cloudshelf.settings.test"
     os.environ["CLOUDSHELF_LOCALAWS_PORT"] = str(port)
+    # The emulator answers a Query of a 50,000-book table in seconds on a busy machine:
+    # wait for it rather than fail fast as the site does in front of DynamoDB.
+    os.environ.setdefault("DYNAMODB_READ_TIMEOUT", "120")
     import django
 
     django.setup()
