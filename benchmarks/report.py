@@ -191,7 +191,11 @@ client's. The DynamoDB share is the sum of the DynamoDB time over the sum of the
 application time, from the headers. Emulator and gunicorn CPU are read from /proc before
 and after each point, as cores busy on average. The emulator serves one request at a time
 and shares the two cores with gunicorn and the load generator: these are this machine's
-figures for the whole local stack, not DynamoDB's or Lambda's.
+figures for the whole local stack, not DynamoDB's or Lambda's. Profiled separately, moto
+5.2 spends about half of a Query in its own response serializer, which is why the category
+page (a 24-item Query) is the slowest here. Before each page and between client counts
+the runner waits until gunicorn has no connection left open: requests a closed run left
+queued would otherwise hold the next one up.
 """
 
 
@@ -355,7 +359,7 @@ after each level the pages were asked for through Django twice and their request
 computed read units recorded. "Flat" means both are the same at every size: the pages read
 by key or by one page of a partition, never by scanning. The emulator's time grows with the
 table (moto walks a whole partition, or for an index the whole table, on every Query);
-DynamoDB's does not.
+DynamoDB's does not. (The benchmark gives the emulator a 120 s read timeout for this.)
 {extra}"""
 
 
