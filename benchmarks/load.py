@@ -200,6 +200,8 @@ def run(pages, ctx, emulator, *, seconds, log, concurrency=CONCURRENCY):
                "seconds_per_point": seconds, "pages": {}}
     try:
         for page in pages:
+            if page.prepare:
+                page.prepare(ctx)
             cookie = None
             if page.user != "anonymous":
                 cookie = f"{settings.SESSION_COOKIE_NAME}={ctx.session_cookie(page.user)}"

@@ -6,6 +6,8 @@ DynamoDB budget. A page whose URL name does not resolve in this build is reporte
 "not in this build" instead of failing the run.
 """
 
+import html
+import re
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -54,14 +56,6 @@ class Page:
 
 
 # -- what some pages need before each request ---------------------------------------
-def _cart_add(ctx, client=None):
-    category, book_id = BOOK
-    response = (client or ctx.client("shopper")).post(
-        "/cart/add/", {"category": category, "book_id": book_id, "quantity": 1,
-                       "next": "/cart/"}, HTTP_ORIGIN=ORIGIN)
-    assert response.status_code in (200, 302), response.status_code
-
-
 def _cart_filled(ctx):
     ctx.ensure_cart_filled()
 
@@ -70,8 +64,17 @@ def _order_placed(ctx):
     ctx.ensure_order_placed()
 
 
-def _checkout_data(ctx):
-    return ctx.checkout_form_data()
+def _quote_ready(ctx):
+    ctx.ensure_cart_filled()
+    ctx.review_order()
+
+
+def _place_data(ctx):
+    return {**CHECKOUT_ADDRESS, "quote": ctx.quote}
+
+
+def _add_data(ctx):
+    return {"category": BOOK[0], "book_id": BOOK[1], "quantity": 1, "next": "/cart/"}
 
 
 PAGES = [
@@ -81,37 +84,42 @@ PAGES = [
          budget_text="1 Query", in_mix=0.25),
     Page("book", "Book", f"/books/{BOOK[0]}/{BOOK[1]}/", budget={"total": 1},
          budget_text="1 GetItem", in_mix=0.30),
-    Page("search", "Title search, typed as stored", f"/search/?q={SEARCH_EXACT.replace(' ', '+')}",
-         budget={"Query": 1}, budget_text="1 Query of TitleSearchIndex", in_mix=0.05),
+    Page("search", "Title search, typed as stored",
+         f"/search/?q={SEARCH_EXACT.replace(' ', '+')}", budget={"Query": 1},
+         budget_text="1 Query of TitleSearchIndex", in_mix=0.05),
     Page("search_lower", "Title search, typed in lower case",
          f"/search/?q={SEARCH_LOWER.replace(' ', '+')}", budget={"Query": 4},
          budget_text="at most 4 Queries (one per capitalisation tried)", in_mix=0.05),
     Page("home_signed_in", "Home, signed in", "/", user="shopper", budget={"total": 1},
          budget_text="1 read + sign-in overhead", load=False),
+    Page("cart_add", "Add to cart (POST)", "/cart/add/", user="shopper", method="POST",
+         data=_add_data, statuses=(302,), budget={}, budget_text="(none set)",
+         url_name="store:cart-add", load=False),
     Page("cart", "Cart", "/cart/", user="shopper", prepare=_cart_filled,
          budget={"total": 2}, budget_text="2 reads", url_name="store:cart", in_mix=0.05),
-    Page("cart_add", "Add to cart (POST)", "/cart/add/", user="shopper", method="POST",
-         data=lambda ctx: {"category": BOOK[0], "book_id": BOOK[1], "quantity": 1,
-                           "next": "/cart/"},
-         statuses=(302,), budget={}, budget_text="(no budget set: reported)",
-         url_name="store:cart-add", load=False),
-    Page("checkout", "Checkout page", "/checkout/", user="shopper", prepare=_cart_filled,
-         budget={}, budget_text="(no budget set: reported)", url_name="store:checkout",
-         in_mix=0.02),
-    Page("checkout_place", "Place order (POST)", "/checkout/place/", user="shopper",
-         method="POST", data=_checkout_data, prepare=_cart_filled, statuses=(302,),
+    Page("checkout", "Checkout: address", "/checkout/", user="shopper", prepare=_cart_filled,
+         budget={}, budget_text="(none set)", url_name="store:checkout", in_mix=0.02),
+    Page("checkout_review", "Checkout: review (POST)", "/checkout/", user="shopper",
+         method="POST", data=lambda ctx: dict(CHECKOUT_ADDRESS), prepare=_cart_filled,
+         budget={}, budget_text="(none set)", url_name="store:checkout", load=False),
+    Page("checkout_place", "Checkout: place order (POST)", "/checkout/place/", user="shopper",
+         method="POST", data=_place_data, prepare=_quote_ready, statuses=(302,),
          budget={"BatchGetItem": 1, "TransactWriteItems": 1},
          budget_text="1 BatchGetItem + 1 TransactWriteItems", url_name="store:checkout-place",
          load=False),
+    Page("order_confirmation", "Order confirmation", lambda ctx: ctx.order_url + "confirmation/",
+         user="shopper", prepare=_order_placed, budget={"total": 1}, budget_text="1 GetItem",
+         url_name="store:order-list", load=False),
     Page("order_history", "Order history", "/orders/", user="shopper", prepare=_order_placed,
          budget={"total": 1}, budget_text="1 Query", url_name="store:order-list",
          in_mix=0.03),
     Page("staff_dashboard", "Staff dashboard", "/admin/", user="staff", budget={},
-         budget_text="(no budget set: reported)", url_name="staff:dashboard"),
+         budget_text="(none set)", url_name="staff:dashboard"),
 ]
 
-# One order, as a shopper makes it: the pages and posts between a book and the confirmation.
-ORDER_JOURNEY = ["book", "cart_add", "cart", "checkout", "checkout_place"]
+# One order, as a shopper makes it: from the book page to the confirmation.
+ORDER_JOURNEY = ["book", "cart_add", "cart", "checkout", "checkout_review", "checkout_place",
+                 "order_confirmation"]
 
 
 class Context:
@@ -120,7 +128,8 @@ class Context:
     def __init__(self):
         self._clients = {}
         self._users = {}
-        self._has_order = False
+        self.order_url = None
+        self.quote = None
 
     def user(self, kind):
         if kind not in self._users:
@@ -150,29 +159,38 @@ class Context:
         return self.client(kind).cookies[settings.SESSION_COOKIE_NAME].value
 
     def ensure_cart_filled(self):
-        from django.urls import reverse as url
+        response = self.client("shopper").get("/cart/")
+        if f"/books/{BOOK[0]}/{BOOK[1]}/" not in response.content.decode():
+            response = self.client("shopper").post("/cart/add/", _add_data(self),
+                                                   HTTP_ORIGIN=ORIGIN)
+            if response.status_code != 302:
+                raise RuntimeError(f"adding to the cart answered {response.status_code}")
 
-        response = self.client("shopper").get(url("store:cart"))
-        if BOOK[1] not in response.content.decode():
-            _cart_add(self)
-
-    def checkout_form_data(self):
-        return dict(CHECKOUT_ADDRESS)
+    def review_order(self):
+        """POST the address to the checkout; keep the signed quote the review page holds."""
+        response = self.client("shopper").post("/checkout/", dict(CHECKOUT_ADDRESS))
+        match = re.search(r'name="quote"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="quote"',
+                          response.content.decode())
+        if response.status_code != 200 or not match:
+            raise RuntimeError(f"the checkout review answered {response.status_code} "
+                               "without a quote")
+        self.quote = html.unescape(match.group(1) or match.group(2))
 
     def ensure_order_placed(self):
-        if self._has_order:
+        if self.order_url:
             return
         self.ensure_cart_filled()
-        response = self.client("shopper").post("/checkout/place/", self.checkout_form_data(),
-                                               HTTP_ORIGIN=ORIGIN)
+        self.review_order()
+        response = self.client("shopper").post("/checkout/place/", _place_data(self))
         if response.status_code != 302:
             raise RuntimeError(f"placing an order answered {response.status_code}")
-        self._has_order = True
+        # The confirmation: /orders/<order_id>/confirmation/; keep /orders/<order_id>/.
+        self.order_url = response["Location"].removesuffix("confirmation/")
 
 
 PASSWORD = "benchmark password 2026"
 CHECKOUT_ADDRESS = {"street": "123 Main St", "city": "Anytown", "state": "ST",
-                    "postal_code": "12345", "country": "US"}
+                    "postal_code": "12345", "country": "US"}  # the seed's sample address
 
 
 def pages_in_build():
