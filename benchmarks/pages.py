@@ -25,7 +25,7 @@ class Page:
     name: str
     label: str
     url: str | Callable                     # a path, or ``url(ctx)``
-    user: str = "anonymous"                 # anonymous, shopper or staff
+    user: str = "anonymous"                 # anonymous, shopper, staff or signing-in
     method: str = "GET"
     data: Callable | None = None            # ``data(ctx)`` for a POST
     prepare: Callable | None = None         # ``prepare(ctx)`` before each request, unmeasured
@@ -92,6 +92,12 @@ PAGES = [
          budget_text="at most 4 Queries (one per capitalisation tried)", in_mix=0.05),
     Page("home_signed_in", "Home, signed in", "/", user="shopper", budget={"total": 1},
          budget_text="1 read + sign-in overhead", load=False),
+    Page("sign_in", "Sign in (POST)", "/accounts/sign-in/", user="signing-in", method="POST",
+         data=lambda ctx: {"email": ctx.user("shopper").email, "password": PASSWORD},
+         statuses=(302,), budget={}, budget_text="(none set)", url_name="accounts:login",
+         load=False),
+    Page("profile", "Account profile", "/accounts/profile/", user="shopper", budget={},
+         budget_text="(none set)", url_name="accounts:profile", load=False),
     Page("cart_add", "Add to cart (POST)", "/cart/add/", user="shopper", method="POST",
          data=_add_data, statuses=(302,), budget={}, budget_text="(none set)",
          url_name="store:cart-add", load=False),
@@ -143,7 +149,7 @@ class Context:
     def client(self, kind="anonymous"):
         if kind not in self._clients:
             client = Client()
-            if kind != "anonymous":
+            if kind not in ("anonymous", "signing-in"):
                 user = self.user(kind)
                 response = client.post("/accounts/sign-in/",
                                        {"email": user.email, "password": PASSWORD})

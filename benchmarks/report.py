@@ -140,10 +140,16 @@ def _servertime(results):
                      _ms(p["cpu_ms"]["p90"]), _ms(p["floor"]["cpu_ms"]["p50"]),
                      f"×{p['ratio_to_floor']:.1f}", _ms(p["wall_ms"]["p50"]),
                      _ms(p["floor"]["wall_ms"]["p50"]), top])
+    password = ""
+    if "production_password_check_ms" in pages.get("sign_in", {}):
+        password = (f"\nSign in is measured with the test settings' MD5 password hasher; "
+                    f"production checks passwords with PBKDF2, which took "
+                    f"{_ms(pages['sign_in']['production_password_check_ms'], 0)} of CPU here "
+                    f"and comes on top.\n")
     return f"""## 2. Server time per page, without the database
 
 {_table(["page", "bytes", "CPU p50", "CPU p90", "bare Django CPU p50", "ratio",
-         "wall p50", "bare Django wall p50", "where the CPU goes"], rows)}
+         "wall p50", "bare Django wall p50", "where the CPU goes"], rows)}{password}
 How this was measured: each page was asked for once from the emulator while botocore's
 HTTP responses were recorded (`benchmarks/servertime.py` replaces botocore's
 `Endpoint._send`, the point its `before-send` event short-cuts); then it was asked for again,
