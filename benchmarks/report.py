@@ -205,32 +205,45 @@ queued would otherwise hold the next one up.
 """
 
 
+def _external(result):
+    figures = result.get("figures")
+    if figures is not None:
+        return "```json\n" + json.dumps(figures, indent=2)[:8000] + "\n```\n"
+    text = (result.get("output") or "").strip() or (result.get("stderr") or "").strip()
+    return "```\n" + text[-6000:] + "\n```\n"
+
+
+def _imports(imports):
+    top = list(imports["cloudshelf_by_package_ms"].items())[:15]
+    bare = imports["bare_django_by_package_ms"]
+    rows = [[name, _ms(ms, 1), _ms(bare.get(name), 1) if name in bare else "–"]
+            for name, ms in top]
+    return f"""Import time, from `python -X importtime` while setting Django up (`benchmarks/startup.py`;
+own time per top-level package, the fifteen largest; total CloudShelf
+{_ms(imports['cloudshelf_total_ms'], 0)}, bare Django {_ms(imports['bare_django_total_ms'], 0)}):
+
+{_table(["package", "CloudShelf", "bare Django"], rows)}"""
+
+
 def _coldstart(results):
     cold = results.get("coldstart")
     if not cold:
         return ""
     if "script" in cold:
-        figures = cold.get("figures")
-        body = ("```json\n" + json.dumps(figures, indent=2)[:8000] + "\n```\n") if figures \
-            else ("```\n" + (cold.get("output") or cold.get("stderr") or "")[-4000:]
-                  + "\n```\n")
         return f"""## 4. Cold start
 
-From `{cold['script']}` (the deploy work), called by the runner
-(exit code {cold['exit_code']}, {cold['seconds']:.0f} s):
+From `{cold['script']}` (the deploy work: a fresh process to the first response through
+Zappa's Lambda handler, beside a bare `startproject`), called by the runner with
+`--runs 5` (exit code {cold['exit_code']}, {cold['seconds']:.0f} s); its output:
 
-{body}"""
+{_external(cold)}
+{_imports(cold['importtime'])}"""
     first = cold["first_response_ms"]
     rows = [[label, _ms(first[key]["p50"], 0), _ms(first[key]["min"], 0),
              _ms(first[key]["max"], 0)]
             for key, label in (("cloudshelf", "CloudShelf (its WSGI application, `GET /`)"),
                                ("bare_django", "bare Django project (one page)"),
                                ("python_alone", "Python alone (no imports)"))]
-    imports = cold["importtime"]
-    top = list(imports["cloudshelf_by_package_ms"].items())[:15]
-    bare = imports["bare_django_by_package_ms"]
-    import_rows = [[name, _ms(ms, 1), _ms(bare.get(name), 1) if name in bare else "–"]
-                   for name, ms in top]
     return f"""## 4. Cold start
 
 **Stand-in**: `benchmarks/cold_start.py` (the deploy work, through the Lambda handler) is not
@@ -243,11 +256,7 @@ Each is a new `python` process, timed from spawn to exit after one response
 ({cold['runs']} runs each, interleaved); CloudShelf's first response reads the home page from
 the emulator (one GetItem).
 
-Import time, from `python -X importtime` while setting Django up (own time per top-level
-package; total CloudShelf {_ms(imports['cloudshelf_total_ms'], 0)}, bare Django
-{_ms(imports['bare_django_total_ms'], 0)}):
-
-{_table(["package", "CloudShelf", "bare Django"], import_rows)}"""
+{_imports(cold['importtime'])}"""
 
 
 def _costs(results):
@@ -351,11 +360,9 @@ def _scale(results):
     extra = ""
     search = results.get("search_scale")
     if search:
-        figures = search.get("figures")
-        extra = (f"\nSearch at scale, from `{search['script']}` (the search work; exit code "
-                 f"{search['exit_code']}, {search['seconds']:.0f} s):\n\n```json\n"
-                 + json.dumps(figures if figures else search.get("output", ""),
-                              indent=2)[:6000] + "\n```\n")
+        extra = (f"\nSearch at scale, from `{search['script']}` (the search work), called by "
+                 f"the runner with `--repeat 2` (exit code {search['exit_code']}, "
+                 f"{search['seconds']:.0f} s); its output:\n\n" + _external(search))
     return f"""## 6. Scale
 
 {_table(header, rows)}
