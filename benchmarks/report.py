@@ -101,6 +101,19 @@ def _requests(results):
                     f"read strongly consistent, the user eventually consistent) to the page's "
                     f"own requests; anonymous pages add nothing (no session is read without "
                     f"a session cookie).\n")
+    over = []
+    for p in pages.values():
+        if p["within_budget"] is False:
+            budget = p["budget"]
+            if "total" in budget:
+                extra = f"{p['own_total'] - budget['total']} request(s) more than its {budget['total']}"
+            else:
+                extra = ", ".join(f"{n - budget.get(op, 0)} {op}" for op, n in
+                                  sorted(p["own_requests"].items()) if n > budget.get(op, 0))
+                extra += " beyond its budget"
+            over.append(f"{p['label']}: {extra}")
+    if over:
+        overhead += "\n**Over budget**: " + "; ".join(over) + ".\n"
     estimates = sorted({e for p in pages.values() for e in p["estimates"]})
     unstable = [p["label"] for p in pages.values() if not p["stable"]]
     notes = ""
@@ -285,7 +298,9 @@ def _costs(results):
                       f"{_units(order['write_units'])} write units, "
                       f"{money(order['dynamodb'], 6)} of DynamoDB"
                       + (f" and {money(order['lambda'], 6)} of Lambda, "
-                         f"{money(order['total'], 6)} in all" if "total" in order else "")
+                         f"{money(order['total'], 6)} in all; "
+                         f"{money(order['total'] * 1000, 4)} per 1,000 orders"
+                         if "total" in order else "")
                       + ".\n")
     else:
         order_text = ("**Per order**: not yet measurable: the cart and checkout pages are not "
