@@ -31,6 +31,9 @@ def parse_args(argv):
                         help="seconds of load per page and concurrency (default 4)")
     parser.add_argument("--scale-books", default="1000,50000",
                         help="catalog sizes for the scale section (default 1000,50000)")
+    parser.add_argument("--report-only", action="store_true",
+                        help="measure nothing: write BENCHMARKS.md again from "
+                             "benchmarks/results.json")
     parser.add_argument("--output", default=str(ROOT),
                         help="folder for BENCHMARKS.md (results.json goes to its "
                              "benchmarks/ folder)")
@@ -94,6 +97,14 @@ def main(argv):
     sections = args.only or SECTIONS
     started = time.perf_counter()
     sys.path.insert(0, str(ROOT))
+    output = Path(args.output)
+    if args.report_only:
+        from benchmarks import report
+
+        results = json.loads((output / "benchmarks" / "results.json").read_text())
+        (output / "BENCHMARKS.md").write_text(report.render(results))
+        log("Wrote BENCHMARKS.md from benchmarks/results.json.")
+        return 0
 
     from benchmarks import costs, machine
     from benchmarks.emulator import Emulator
@@ -183,7 +194,6 @@ def main(argv):
     tools = {"wrk": load_module.shutil.which("wrk")}
     results["machine"] = machine.describe(ROOT, tools)
     results["timings"]["total_seconds"] = time.perf_counter() - started
-    output = Path(args.output)
     (output / "benchmarks").mkdir(parents=True, exist_ok=True)
     (output / "benchmarks" / "results.json").write_text(
         json.dumps(results, indent=2, default=_json_default) + "\n")
