@@ -9,14 +9,21 @@ from cloudshelf.tables import covers_bucket_ensure, tables_create
 from store.covers import cover_key, cover_store, generated_cover
 from store.models import Book, CatalogSummary, FeaturedBook
 from store.sample_catalog import SEED_TIMESTAMP, sample_books
+from store.search.models import SearchEntry
+from store.search.services import search_index_books, search_index_rebuild
 
 FEATURED_COUNT = 8
 
 
 def catalog_bootstrap():
-    """First start on a laptop: tables, bucket and sample catalog, if missing."""
+    """First start on a laptop: tables, bucket and sample catalog, if missing (and the
+    search index, for a store saved before search existed)."""
     if Book.exists() and CatalogSummary.count(CatalogSummary.KEY[0]) > 0:
-        return False
+        if SearchEntry.exists():
+            return False
+        tables_create()
+        search_index_rebuild()
+        return True
     tables_create()
     covers_bucket_ensure()
     catalog_seed()
@@ -46,6 +53,7 @@ def catalog_seed(*, dry_run=False):
             batch.save(book)
     if changed or not _summary_exists():
         catalog_summary_rebuild()
+    search_index_books(books=[book for book, _ in wanted])
     return len(changed), len(wanted) - len(changed)
 
 

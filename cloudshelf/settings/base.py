@@ -174,4 +174,11 @@ DYNAMODB_TABLE_MODELS = [
     "accounts.models.User",
     "store.models.Order",
     "accounts.models.Session",
+    "store.search.models.SearchEntry",
 ]
+
+# --- Search and the JSON API (store/search/, store/api/) --------------------------------
+SEARCH_TABLE_NAME = env("SEARCH_TABLE_NAME", "cloudshelf-search")
+SEARCH_PAGE_SIZE = int(env("SEARCH_PAGE_SIZE", "24"))
+# Catalog answers of the JSON API may be cached by browsers and CloudFront this long.
+API_CACHE_SECONDS = int(env("API_CACHE_SECONDS", "60"))
