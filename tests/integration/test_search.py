@@ -339,3 +339,12 @@ def test_reindex_dry_run_writes_nothing(make_book, capsys):
     call_command("reindex_search", "--dry-run")
     assert "would index 1 books" in capsys.readouterr().out
     assert SearchEntry.count() == 0
+
+
+def test_first_start_of_a_store_saved_before_search_indexes_its_books(client, seed_books):
+    from store.services import catalog_bootstrap, catalog_summary_rebuild
+
+    catalog_summary_rebuild()
+    SearchEntry.delete_table()
+    assert catalog_bootstrap() is True
+    assert found(client, "gatsby") == ["The Great Gatsby"]
