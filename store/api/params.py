@@ -29,7 +29,7 @@ def page_token(request):
 
 def integer(request, name, *, default, low, high):
     value = request.GET.get(name)
-    if value is None or value == "":
+    if value is None:
         return default
     if not value.isascii() or not value.isdigit() or not low <= int(value) <= high:
         raise invalid(name, f"A whole number from {low} to {high}.")
