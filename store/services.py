@@ -16,15 +16,15 @@ FEATURED_COUNT = 8
 
 
 def catalog_bootstrap():
-    """First start on a laptop: tables, bucket and sample catalog, if missing (and the
-    search index, for a store saved before search existed)."""
-    if Book.exists() and CatalogSummary.count(CatalogSummary.KEY[0]) > 0:
-        if SearchEntry.exists():
-            return False
-        tables_create()
-        search_index_rebuild()
-        return True
-    tables_create()
+    """Every start on a laptop: create any missing table (older local data may lack a newer
+    one); on the first start, also the bucket and the sample catalog. A store saved before
+    search existed gets its books indexed."""
+    created = {name for name, outcome in tables_create() if "created" in outcome}
+    if CatalogSummary.count(CatalogSummary.KEY[0]) > 0:
+        if SearchEntry.Meta.table_name in created:
+            search_index_rebuild()
+            return True
+        return False
     covers_bucket_ensure()
     catalog_seed()
     return True

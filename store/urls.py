@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from store import views
 from store.search import views as search_views
@@ -11,4 +11,6 @@ urlpatterns = [
     path("category/<str:category>/", views.category_detail, name="category"),
     path("books/<str:category>/<str:book_id>/", views.book_detail, name="book-detail"),
     path("media/<path:key>", views.cover, name="cover"),
+    path("cart/", include("store.cart.urls")),
+    path("", include("store.orders.urls")),
 ]

@@ -40,6 +40,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "accounts.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "store.cart.middleware.CartCookieMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "cloudshelf.middleware.DynamoUnavailableMiddleware",
 ]
@@ -56,6 +57,7 @@ TEMPLATES = [
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.messages.context_processors.messages",
+                "store.cart.context_processors.cart",
             ],
         },
     },
@@ -174,8 +176,44 @@ DYNAMODB_TABLE_MODELS = [
     "accounts.models.User",
     "store.models.Order",
     "accounts.models.Session",
+    "accounts.models.Throttle",
     "store.search.models.SearchEntry",
 ]
+
+# --- Accounts ----------------------------------------------------------------------------
+THROTTLES_TABLE_NAME = env("THROTTLES_TABLE_NAME", "cloudshelf-throttles")
+# Failed sign-ins (and password-reset requests) are counted per account and per client
+# address in fixed windows of THROTTLE_WINDOW_SECONDS; at the limit, the next try is refused
+# with a 429 until the window ends.
+THROTTLE_WINDOW_SECONDS = int(env("THROTTLE_WINDOW_SECONDS", "900"))
+SIGN_IN_THROTTLE_PER_ACCOUNT = int(env("SIGN_IN_THROTTLE_PER_ACCOUNT", "5"))
+SIGN_IN_THROTTLE_PER_ADDRESS = int(env("SIGN_IN_THROTTLE_PER_ADDRESS", "30"))
+PASSWORD_RESET_THROTTLE_PER_ACCOUNT = int(env("PASSWORD_RESET_THROTTLE_PER_ACCOUNT", "3"))
+PASSWORD_RESET_THROTTLE_PER_ADDRESS = int(env("PASSWORD_RESET_THROTTLE_PER_ADDRESS", "10"))
+# How many proxies in front of Django append to X-Forwarded-For and can be trusted to.
+# 0: the client is REMOTE_ADDR (runserver; Zappa, which already sets REMOTE_ADDR from the
+# hop CloudFront adds). N: the client is the Nth address from the right of X-Forwarded-For
+# (gunicorn behind one load balancer: 1). Hops further left are whatever the client sent.
+CLIENT_IP_TRUSTED_PROXIES = int(env("CLIENT_IP_TRUSTED_PROXIES", "0"))
+# A password-reset link works once, and for this long (Django's own setting name).
+PASSWORD_RESET_TIMEOUT = int(env("PASSWORD_RESET_TIMEOUT", str(60 * 60)))
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "CloudShelf <no-reply@cloudshelf.localhost>")
+# --- Cart, checkout and orders -----------------------------------------------------------
+from decimal import Decimal  # noqa: E402
+
+# A cart unused for this many days expires (DynamoDB TTL; expired carts read as empty).
+CART_TTL_DAYS = int(env("CART_TTL_DAYS", "30"))
+CART_MAX_QUANTITY_PER_LINE = int(env("CART_MAX_QUANTITY_PER_LINE", "10"))
+# Lines a shopper may add. Placing an order is one transaction of at most 100 actions (a
+# stock update per line, the order, the cart), so checkout refuses more than 98 lines.
+CART_MAX_LINES = int(env("CART_MAX_LINES", "30"))
+CART_COOKIE_NAME = "cloudshelf_cart"  # signed: the anonymous cart's random id
+CART_COUNT_COOKIE_NAME = "cloudshelf_cart_count"  # signed: the header's item count
+TAX_RATE = Decimal(env("TAX_RATE", "0.08"))
+SHIPPING_FLAT = Decimal(env("SHIPPING_FLAT", "5.99"))
+FREE_SHIPPING_THRESHOLD = (Decimal(env("FREE_SHIPPING_THRESHOLD"))
+                           if env("FREE_SHIPPING_THRESHOLD") else None)
+ORDERS_PAGE_SIZE = int(env("ORDERS_PAGE_SIZE", "10"))
 
 # --- Search and the JSON API (store/search/, store/api/) --------------------------------
 SEARCH_TABLE_NAME = env("SEARCH_TABLE_NAME", "cloudshelf-search")
