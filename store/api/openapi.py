@@ -3,6 +3,8 @@ validate every answer against it and fuzz the API from it, so it is the contract
 
 from functools import lru_cache
 
+from django.conf import settings
+
 STRING = {"type": "string"}
 NULLABLE_STRING = {"type": ["string", "null"]}
 URL = {"type": "string", "description": "A URL relative to the site."}
@@ -74,6 +76,49 @@ SCHEMAS = {
     }),
 }
 
+MONEY = BOOK_SUMMARY["price"]
+SCHEMAS.update({
+    "CartLine": obj({
+        "category": STRING, "book_id": STRING, "title": STRING,
+        "quantity": {"type": "integer", "minimum": 1},
+        "unit_price": {**MONEY, "description": "The book's current price."},
+        "price_when_added": MONEY,
+        "line_total": MONEY,
+        "problem": {**NULLABLE_STRING, "description": "Why the line cannot be bought as it "
+                    "is (sold out, not enough stock, no longer available), or null."},
+        "api_url": URL,
+    }),
+    "Cart": obj({
+        "lines": {"type": "array", "items": ref("CartLine")},
+        "item_count": {"type": "integer", "minimum": 0},
+        "subtotal": MONEY, "tax": MONEY, "shipping": MONEY, "total": MONEY,
+        "currency": {"type": "string", "enum": ["USD"]},
+    }),
+    "OrderSummary": obj({
+        "order_id": STRING, "order_date": STRING, "status": STRING,
+        "item_count": {"type": "integer", "minimum": 0},
+        "total": MONEY, "currency": {"type": "string", "enum": ["USD"]},
+        "created_at": {"type": ["string", "null"], "format": "date-time"},
+        "url": URL, "api_url": URL,
+    }),
+    "OrderList": obj({
+        "orders": {"type": "array", "items": ref("OrderSummary")},
+        "next_page_token": NULLABLE_STRING,
+    }),
+    "OrderLine": obj({"category": NULLABLE_STRING, "book_id": STRING, "title": STRING,
+                      "price": MONEY, "quantity": {"type": "integer", "minimum": 1},
+                      "line_total": MONEY}),
+    "Address": obj({"street": STRING, "city": STRING, "state": STRING,
+                    "postal_code": STRING, "country": NULLABLE_STRING}),
+})
+SCHEMAS["Order"] = obj({
+    **SCHEMAS["OrderSummary"]["properties"],
+    "items": {"type": "array", "items": ref("OrderLine")},
+    "subtotal": MONEY, "tax": MONEY, "shipping": MONEY,
+    "shipping_address": ref("Address"),
+    "updated_at": {"type": ["string", "null"], "format": "date-time"},
+})
+
 ERROR_RESPONSE = {"description": "An error (see the `Error` schema for the codes).",
                   "content": {"application/json": {"schema": ref("Error")}}}
 
@@ -107,13 +152,26 @@ BOOK_ID = path_param("book_id", "The book's id within its category.",
 TEXT = {"type": "string", "minLength": 1, "maxLength": 200, "pattern": r"\S"}
 
 
-def operation(operation_id, summary, responses, parameters=(), description=None):
+def operation(operation_id, summary, responses, parameters=(), description=None,
+              body=None, signed_in=False):
     result = {"operationId": operation_id, "summary": summary,
               "parameters": list(parameters),
               "responses": {**responses, "default": ERROR_RESPONSE}}
     if description:
         result["description"] = description
+    if body:
+        result["requestBody"] = {"required": True,
+                                 "content": {"application/json": {"schema": body}}}
+    if signed_in:
+        result["security"] = [{"session": []}]
     return result
+
+
+SIGNED_IN = ("For a signed-in shopper (the site's session cookie); 401 otherwise. ")
+WRITE = ("A change must come from this site: its `Origin` (or `Referer`) names this site, "
+         "else 403; the body is JSON, else 415. ")
+QUANTITY = {"type": "integer", "minimum": 1, "maximum": settings.CART_MAX_QUANTITY_PER_LINE}
+CART_OK = {"200": ok("The cart after the change, at current prices.", ref("Cart"), False)}
 
 
 PATHS = {
@@ -146,6 +204,48 @@ PATHS = {
         "Exact title matches come first, then books whose title starts with the words, then "
         "titles containing them, then authors. A page may hold fewer results than "
         "`page_size` and still have a next page.")},
+    "/cart": {"get": operation(
+        "getCart", "The shopper's cart, at current prices, with a problem per line that "
+        "cannot be bought as it is.",
+        {"200": ok("The cart (empty if there is none).", ref("Cart"), False)},
+        description=SIGNED_IN, signed_in=True)},
+    "/cart/items": {"post": operation(
+        "addToCart", "Add copies of a book to the cart.", CART_OK,
+        body={"type": "object", "required": ["category", "book_id"],
+              "properties": {"category": {"type": "string", "minLength": 1,
+                                          "maxLength": 100},
+                             "book_id": {"type": "string", "minLength": 1,
+                                         "maxLength": 200},
+                             "quantity": {**QUANTITY, "default": 1}}},
+        description=SIGNED_IN + WRITE + "A book that is missing or hidden is a 404; sold "
+        "out, too few copies or a full cart are 409 (`book_sold_out`, `not_enough_stock`, "
+        "`cart_full`); more copies than one line may hold is a 400.", signed_in=True)},
+    "/cart/items/{category}/{book_id}": {
+        "patch": operation(
+            "setCartQuantity", "Change how many copies of a book the cart holds.", CART_OK,
+            [CATEGORY, BOOK_ID],
+            body={"type": "object", "required": ["quantity"],
+                  "properties": {"quantity": QUANTITY}},
+            description=SIGNED_IN + WRITE + "A book not in the cart is a 404.",
+            signed_in=True),
+        "delete": operation(
+            "removeFromCart", "Remove a book from the cart.", CART_OK, [CATEGORY, BOOK_ID],
+            description=SIGNED_IN + WRITE + "A book not in the cart is a 404.",
+            signed_in=True)},
+    "/orders": {"get": operation(
+        "listOrders", "The shopper's orders, newest first.",
+        {"200": ok("A page of orders.", ref("OrderList"), False)},
+        [PAGE_TOKEN, query_param("page_size", "Orders per page.",
+                                 {"type": "integer", "minimum": 1, "maximum": 50,
+                                  "default": 10})],
+        description=SIGNED_IN, signed_in=True)},
+    "/orders/{order_id}": {"get": operation(
+        "getOrder", "One of the shopper's orders.",
+        {"200": ok("The order.", ref("Order"), False)},
+        [path_param("order_id", "The order's id.",
+                    {"type": "string", "minLength": 1, "maxLength": 100,
+                     "pattern": "^[^/]+$"})],
+        description=SIGNED_IN + "Another shopper's order is a 404.", signed_in=True)},
     "/openapi.json": {"get": operation(
         "getOpenApiDescription", "This description.",
         {"200": ok("The OpenAPI description.", {"type": "object"})})},
@@ -169,5 +269,7 @@ def openapi_description():
         },
         "servers": [{"url": "/api/v1"}],
         "paths": PATHS,
-        "components": {"schemas": SCHEMAS},
+        "components": {"schemas": SCHEMAS, "securitySchemes": {"session": {
+            "type": "apiKey", "in": "cookie", "name": "sessionid",
+            "description": "The site's session cookie, set by signing in on the site."}}},
     }

@@ -67,3 +67,58 @@ def category(name, book_count):
 
 def book_page(books, next_token):
     return {"books": [book_summary(book) for book in books], "next_page_token": next_token}
+
+
+def cart(view):
+    """A cart (store.cart.selectors.CartView) at current prices."""
+    pricing = view.pricing
+    return {
+        "lines": [{
+            "category": line.category,
+            "book_id": line.book_id,
+            "title": line.title,
+            "quantity": line.quantity,
+            "unit_price": money(line.price),
+            "price_when_added": money(line.added_price),
+            "line_total": money(line.line_total),
+            "problem": line.problem,
+            "api_url": reverse("api:cart-line", args=[line.category, line.book_id]),
+        } for line in view.lines],
+        "item_count": view.item_count,
+        "subtotal": money(pricing.subtotal),
+        "tax": money(pricing.tax),
+        "shipping": money(pricing.shipping),
+        "total": money(pricing.total),
+        "currency": CURRENCY,
+    }
+
+
+def order_summary(order):
+    return {
+        "order_id": order.order_id,
+        "order_date": order.order_date,
+        "status": order.status,
+        "item_count": sum(line.quantity for line in order.items),
+        "total": money(order.total),
+        "currency": CURRENCY,
+        "created_at": timestamp(order.created_at),
+        "url": reverse("store:order-detail", args=[order.order_id]),
+        "api_url": reverse("api:order", args=[order.order_id]),
+    }
+
+
+def order_detail(order):
+    address = order.shipping_address
+    return {
+        **order_summary(order),
+        "items": [{"category": line.category, "book_id": line.book_id, "title": line.title,
+                   "price": money(line.price), "quantity": line.quantity,
+                   "line_total": money(line.price * line.quantity)} for line in order.items],
+        "subtotal": money(order.subtotal),
+        "tax": money(order.tax),
+        "shipping": money(order.shipping),
+        "shipping_address": {"street": address.street, "city": address.city,
+                             "state": address.state, "postal_code": address.postal_code,
+                             "country": address.country},
+        "updated_at": timestamp(order.updated_at),
+    }

@@ -25,8 +25,8 @@ def catalog(indexed_seed_books, make_indexed_book):
     return indexed_seed_books
 
 
-def answer_schema(template, status):
-    responses = SPEC["paths"][template]["get"]["responses"]
+def answer_schema(template, status, method="get"):
+    responses = SPEC["paths"][template][method]["responses"]
     response = responses.get(str(status), responses["default"])
     return {**response["content"]["application/json"]["schema"],
             "components": SPEC["components"]}
@@ -78,6 +78,42 @@ def test_answers_match_the_description(client, catalog, template, path, params, 
     OAS31Validator(answer_schema(template, status)).validate(response.json())
 
 
+SHOPPER_CASES = [
+    ("get", "/cart", "/cart", None, 200),
+    ("post", "/cart/items", "/cart/items", {"category": "Technology", "book_id": "tech-001"},
+     200),
+    ("post", "/cart/items", "/cart/items", {"category": "Technology"}, 400),
+    ("post", "/cart/items", "/cart/items", {"category": "Fiction", "book_id": "nope"}, 404),
+    ("patch", "/cart/items/{category}/{book_id}", "/cart/items/Technology/tech-001",
+     {"quantity": 2}, 200),
+    ("patch", "/cart/items/{category}/{book_id}", "/cart/items/Technology/tech-001",
+     {"quantity": 99}, 400),
+    ("delete", "/cart/items/{category}/{book_id}", "/cart/items/Technology/tech-001", None,
+     200),
+    ("get", "/orders", "/orders", None, 200),
+    ("get", "/orders/{order_id}", "/orders/order-nope", None, 404),
+]
+
+
+def test_a_shoppers_answers_match_the_description(shopper_client, catalog):
+    import json
+
+    for method, template, path, body, status in SHOPPER_CASES:
+        kwargs = {"HTTP_ORIGIN": "http://testserver"}
+        if method != "get":
+            kwargs.update(data=json.dumps(body) if body else "",
+                          content_type="application/json")
+        response = getattr(shopper_client, method)("/api/v1" + path, **kwargs)
+        assert response.status_code == status, (method, path, response.content[:200])
+        OAS31Validator(answer_schema(template, status, method)).validate(response.json())
+
+
+def test_an_anonymous_visitors_401_matches_the_description(client, tables):
+    response = client.get("/api/v1/cart")
+    assert response.status_code == 401
+    OAS31Validator(answer_schema("/cart", 401)).validate(response.json())
+
+
 def test_a_success_that_breaks_the_description_would_be_caught():
     broken = {"categories": [{"name": "Fiction", "book_count": "one", "url": "/",
                               "books_url": "/"}]}
@@ -95,8 +131,25 @@ fuzzed = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_applica
 @settings(max_examples=40, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                  HealthCheck.filter_too_much])
-def test_fuzzed_requests_get_no_server_error_and_match_the_description(case, catalog):
+def test_fuzzed_requests_get_no_server_error_and_match_the_description(case, catalog,
+                                                                       shopper_headers):
     # A page token is opaque: one the API did not issue is rightly a 400, though any string
-    # fits the description. Every other check applies to every request.
+    # fits the description. Every other check applies to every request. Requests are made as
+    # a signed-in shopper from this site, so the cart and orders are fuzzed too.
     excluded = [positive_data_acceptance] if "page_token" in (case.query or {}) else []
-    case.call_and_validate(excluded_checks=excluded)
+    case.call_and_validate(headers=shopper_headers, excluded_checks=excluded)
+
+
+@pytest.fixture
+def shopper_headers(make_user):
+    from django.conf import settings as django_settings
+    from django.test import Client
+
+    from tests.conftest import sign_in
+
+    client = Client()
+    sign_in(client, make_user())
+    session = client.cookies[django_settings.SESSION_COOKIE_NAME].value
+    # schemathesis' WSGI client calls the site "localhost".
+    return {"Cookie": f"{django_settings.SESSION_COOKIE_NAME}={session}",
+            "Origin": "http://localhost"}
