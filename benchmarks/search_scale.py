@@ -99,7 +99,10 @@ def generated_books(start, stop):
 
 
 def load(books):
-    """Books with BatchWriteItem, then their entries through search_index_books."""
+    """Books with BatchWriteItem, then their entries through search_index_books (two
+    threads, so that one prepares requests while the emulator answers the other's)."""
+    from concurrent.futures import ThreadPoolExecutor
+
     from store.models import Book
     from store.search.services import search_index_books
 
@@ -107,8 +110,10 @@ def load(books):
     with Book.batch_write() as batch:
         for book in books:
             batch.save(book)
-    for start in range(0, len(books), 1000):
-        search_index_books(books=books[start:start + 1000])
+    chunks = [books[start:start + 500] for start in range(0, len(books), 500)]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for _ in pool.map(lambda chunk: search_index_books(books=chunk), chunks):
+            pass
 
 
 # --- Consumed capacity, by DynamoDB's rules ------------------------------------------------
@@ -205,6 +210,8 @@ def main():
         "AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}",
         "AWS_ACCESS_KEY_ID": "benchmark", "AWS_SECRET_ACCESS_KEY": "benchmark",
         "AWS_REGION": "us-east-1",
+        # A shared laptop may stall the emulator for a while: wait rather than fail.
+        "DYNAMODB_READ_TIMEOUT": "120",
     })
     try:
         import django
@@ -232,7 +239,10 @@ def main():
         print_table(args.sizes, rows)
     finally:
         emulator.terminate()
-        emulator.wait(timeout=30)
+        try:
+            emulator.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            emulator.kill()
 
 
 def print_table(sizes, rows):

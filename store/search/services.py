@@ -173,7 +173,7 @@ def _apply(plan):
 def search_index_book(*, book):
     """Make the index match ``book`` as saved (remove it if hidden). Returns True if the
     index changed. Costs one GetItem when nothing searchable changed; otherwise two
-    PutItems of the manifest and one BatchWriteItem per 25 entries (a book has about 30)."""
+    PutItems of the manifest and one BatchWriteItem per 25 entries (a book has about 25)."""
     for _ in range(MAX_ATTEMPTS):
         plan = _plan(book, _manifest_get(book.category, book.book_id))
         if plan.up_to_date:
