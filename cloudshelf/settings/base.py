@@ -175,3 +175,15 @@ DYNAMODB_TABLE_MODELS = [
     "store.models.Order",
     "accounts.models.Session",
 ]
+
+# --- Staff pages (store/staff) -----------------------------------------------------------
+# Every staff change is kept in its own table (hash "subject", range time + id).
+AUDIT_TABLE_NAME = env("AUDIT_TABLE_NAME", "cloudshelf-audit")
+DYNAMODB_TABLE_MODELS += ["store.staff.models.AuditEntry"]
+# Cover uploads: at most 4 MB (a Lambda request carries 6 MB, base64 adds a third) and
+# 4,000 pixels a side.
+COVER_MAX_BYTES = int(env("COVER_MAX_BYTES", str(4 * 1024 * 1024)))
+COVER_MAX_DIMENSION = int(env("COVER_MAX_DIMENSION", "4000"))
+STAFF_PAGE_SIZE = int(env("STAFF_PAGE_SIZE", "50"))
+# A CSV uploaded from the books page is imported within the request: keep it small.
+IMPORT_UPLOAD_MAX_BYTES = int(env("IMPORT_UPLOAD_MAX_BYTES", str(2 * 1024 * 1024)))
