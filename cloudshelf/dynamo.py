@@ -36,8 +36,18 @@ def table_meta(table_name):
                              **connection_options()})
 
 
+_connections = {}
+
+
 def connection():
-    return Connection(**connection_options())
+    """One Connection per process (and endpoint): its botocore client takes about half a
+    second to create, which every transaction would otherwise pay. Clients are
+    thread-safe."""
+    options = connection_options()
+    key = repr(sorted(options.items()))
+    if key not in _connections:
+        _connections.setdefault(key, Connection(**options))
+    return _connections[key]
 
 
 def transaction():
