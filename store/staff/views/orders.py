@@ -1,5 +1,6 @@
 """Staff pages for orders (by day, through OrderDateIndex) and customers (by email)."""
 
+from django.conf import settings
 from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -23,8 +24,8 @@ def order_list(request):
         return render(request, "store/staff/order_list.html", {"form": form}, status=400)
     day = (form.cleaned_data.get("date") if request.GET else None) or utcnow().date()
     try:
-        orders, next_token = selectors.orders_for_day(day=day,
-                                                      page_token=request.GET.get("page"))
+        orders, next_token = selectors.orders_for_day(
+            day=day, page_token=request.GET.get("page"), page_size=settings.STAFF_PAGE_SIZE)
     except InvalidPageToken as error:
         return render(request, "400.html", {"message": str(error)}, status=400)
     return render(request, "store/staff/order_list.html",
