@@ -10,6 +10,7 @@ requirements have not changed since the last run.
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -22,6 +23,19 @@ REQUIREMENTS = ["requirements.txt", "requirements-dev.txt"]
 
 
 def setup():
+    install_python_packages()
+    install_axe_core()
+
+
+def install_axe_core():
+    """axe-core (npm) audits pages in the browser tests; skipped where npm is absent."""
+    if (ROOT / "node_modules" / "axe-core").exists() or not shutil.which("npm"):
+        return
+    print("Installing axe-core for the browser tests ...", flush=True)
+    subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--silent"], cwd=ROOT, check=True)
+
+
+def install_python_packages():
     if not PYTHON.exists():
         print("Creating .venv ...", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)

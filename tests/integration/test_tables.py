@@ -32,11 +32,54 @@ def seed_table_specs():
     return specs
 
 
+def _key(name, kind):
+    return {"AttributeName": name, "KeyType": kind}
+
+
+def _attr(name):
+    return {"AttributeName": name, "AttributeType": "S"}
+
+
+# The seed document's CreateTable definitions (checked against the document itself below).
+SEED_SCHEMAS = {
+    "cloudshelf-books": {
+        "KeySchema": [_key("category", "HASH"), _key("book_id", "RANGE")],
+        "AttributeDefinitions": [_attr("category"), _attr("book_id"), _attr("title")],
+        "GlobalSecondaryIndexes": [{"IndexName": "TitleSearchIndex",
+                                    "KeySchema": [_key("title", "HASH")]}]},
+    "cloudshelf-carts": {
+        "KeySchema": [_key("user_id", "HASH"), _key("cart_id", "RANGE")],
+        "AttributeDefinitions": [_attr("user_id"), _attr("cart_id")]},
+    "cloudshelf-users": {
+        "KeySchema": [_key("user_id", "HASH")],
+        "AttributeDefinitions": [_attr("user_id"), _attr("email")],
+        "GlobalSecondaryIndexes": [{"IndexName": "EmailIndex",
+                                    "KeySchema": [_key("email", "HASH")]}]},
+    "cloudshelf-orders": {
+        "KeySchema": [_key("user_id", "HASH"), _key("order_id", "RANGE")],
+        "AttributeDefinitions": [_attr("user_id"), _attr("order_id"), _attr("order_date")],
+        "GlobalSecondaryIndexes": [{"IndexName": "OrderDateIndex",
+                                    "KeySchema": [_key("order_date", "HASH"),
+                                                  _key("order_id", "RANGE")]}]},
+}
+
+
 @pytest.mark.skipif(SEED is None, reason="the seed document (../shared/seed) is not beside the repo")
-@pytest.mark.parametrize("table", ["cloudshelf-books", "cloudshelf-carts", "cloudshelf-users",
-                                   "cloudshelf-orders"])
+def test_schemas_here_are_the_seed_documents():
+    specs = seed_table_specs()
+    for table, expected in SEED_SCHEMAS.items():
+        spec = specs[table]
+        assert spec["KeySchema"] == expected["KeySchema"]
+        assert spec["AttributeDefinitions"] == expected["AttributeDefinitions"]
+        assert [(g["IndexName"], g["KeySchema"], g["Projection"]["ProjectionType"])
+                for g in spec.get("GlobalSecondaryIndexes", [])] == [
+            (g["IndexName"], g["KeySchema"], "ALL")
+            for g in expected.get("GlobalSecondaryIndexes", [])]
+
+
+@pytest.mark.parametrize("table", sorted(SEED_SCHEMAS))
 def test_table_schema_matches_the_seed(tables, table):
-    expected, actual = seed_table_specs()[table], describe(table)
+    expected, actual = SEED_SCHEMAS[table], describe(table)
     assert actual["KeySchema"] == expected["KeySchema"]
     assert sorted(actual["AttributeDefinitions"], key=lambda a: a["AttributeName"]) == sorted(
         expected["AttributeDefinitions"], key=lambda a: a["AttributeName"])
