@@ -17,11 +17,12 @@ from store.staff.bookfiles import rows_write
 from store.staff.forms import BookImportForm
 from store.staff.models import IMPORT_SUBJECT, AuditEntry, book_subject
 from store.staff.services import _book_changed
-from store.staff.watch import stock_watch_note
+from store.staff.watch import SCAN_PAGE_SIZE, is_low, stock_watch_note
 
 CHUNK = 100  # rows per BatchGetItem
 COMPARED = ("title", "author", "isbn", "price", "stock_quantity", "description", "image_url",
             "image_key", "hidden")
+FEATURED_FIELDS = {"title", "author", "price", "image_key", "hidden"}
 
 
 @dataclass
@@ -57,6 +58,7 @@ class _Import:
         self.actor, self.now = actor, utcnow()
         self.report = ImportReport(dry_run=dry_run)
         self.seen, self.deltas, self.levels, self.written = {}, {}, {}, []
+        self.shown_changed = set()  # books whose featured entry would change
 
     def validate(self, line, row):
         if isinstance(row, str):
@@ -93,11 +95,13 @@ class _Import:
         if was_visible != visible:
             self.deltas[book.category] = self.deltas.get(book.category, 0) + (
                 1 if visible else -1)
-        if before.get("stock_quantity") != book.stock_quantity:
+        if is_low(before.get("stock_quantity")) or is_low(book.stock_quantity):
             self.levels[(book.category, book.book_id)] = book.stock_quantity
         setattr(self.report, "updated" if old else "created",
                 getattr(self.report, "updated" if old else "created") + 1)
         changes = {f: [before.get(f), after[f]] for f in COMPARED if before.get(f) != after[f]}
+        if FEATURED_FIELDS & set(changes):
+            self.shown_changed.add((book.category, book.book_id))
         entry = AuditEntry.new(subject=book_subject(book.category, book.book_id),
                                action="book.import", actor=self.actor, at=self.now,
                                changes=changes, stock_after=book.stock_quantity)
@@ -121,7 +125,7 @@ class _Import:
             return
         current = catalog_summary_get()
         featured = {(f.category, f.book_id) for f in (current.featured if current else [])}
-        if current is None or featured & {(b.category, b.book_id) for b in self.written}:
+        if current is None or featured & self.shown_changed:
             catalog_summary_rebuild()
         else:
             summary.counts_apply(self.deltas)
@@ -151,7 +155,7 @@ def books_import(*, rows, actor, source="", dry_run=False, progress=None):
 
 def books_export(*, stream, fmt):
     """Write every book (hidden ones too), ordered by category and id. One Scan."""
-    books = sorted((b for b in Book.scan()
+    books = sorted((b for b in Book.scan(page_size=SCAN_PAGE_SIZE)
                     if not b.category.startswith(RESERVED_CATEGORY_PREFIX)),
                    key=lambda b: (b.category, b.book_id))
     return rows_write(stream, fmt, books)

@@ -42,6 +42,9 @@ class BookForm(forms.Form):
     def clean_isbn(self):
         return validators.isbn_normalize(self.cleaned_data["isbn"])
 
+    def clean_price(self):
+        return self.cleaned_data["price"].quantize(Decimal("0.01"))
+
     def clean_image_url(self):
         return self.cleaned_data["image_url"] or None
 

@@ -266,3 +266,15 @@ def test_book_list_pages_through_a_category(staff_client, make_book, settings):
             break
         params = {"category": "Technology", "page": response.context["next_token"]}
     assert sorted(seen) == sorted(ids)
+
+
+def test_book_list_leaves_the_store_search_box_alone(staff_client, catalog):
+    body = staff_client.get(reverse("staff:book-list"), {"category": "Fiction"}).content.decode()
+    assert 'id="search-q" type="search" name="q" value=""' in body
+
+
+def test_price_is_kept_with_two_places(staff_client, catalog):
+    staff_client.post(reverse("staff:book-create"), {**NEW_BOOK, "price": "14"})
+    assert str(Book.get("Poetry", "poe-001").price) in ("14", "14.00")
+    [entry] = AuditEntry.query(book_subject("Poetry", "poe-001"))
+    assert entry.change_map["price"] == [None, "14.00"]

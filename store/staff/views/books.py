@@ -70,7 +70,7 @@ def book_list(request):
     query.pop("page", None)
     return render(request, "store/staff/book_list.html", {
         "form": form, "books": books, "next_token": next_token, "category": category,
-        "query": query.urlencode(), "low_stock": settings.LOW_STOCK_THRESHOLD,
+        "filter_query": query.urlencode(), "low_stock": settings.LOW_STOCK_THRESHOLD,
         "import_form": ImportUploadForm()})
 
 
