@@ -35,8 +35,12 @@ def session_auth_hash(user):
 
 
 def login(request, user):
-    # A new session key on every sign-in: no session fixation.
-    request.session.cycle_key()
+    # A new session key on every sign-in: no session fixation. A session that belongs to
+    # another user is emptied first, so nothing of theirs carries over (as in Django).
+    if request.session.get(SESSION_USER_KEY) not in (None, user.user_id):
+        request.session.flush()
+    else:
+        request.session.cycle_key()
     request.session[SESSION_USER_KEY] = user.user_id
     request.session[SESSION_HASH_KEY] = session_auth_hash(user)
     rotate_token(request)

@@ -1,11 +1,11 @@
-"""The users table, in the seed document's shape."""
+"""The users table, in the seed document's shape; sessions; sign-in throttle counters."""
 
 from django.conf import settings
 from pynamodb.attributes import BooleanAttribute, MapAttribute, TTLAttribute, UnicodeAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
-from cloudshelf.dynamo import IsoDateTimeAttribute, table_meta
+from cloudshelf.dynamo import IntegerAttribute, IsoDateTimeAttribute, table_meta
 
 
 class EmailIndex(GlobalSecondaryIndex):
@@ -57,6 +57,17 @@ class User(Model):
         return self.email or self.user_id
 
 
+class EmailClaim(Model):
+    """The item that makes an email unique: ``user_id`` is ``email#<address>`` in the users
+    table, written with ``attribute_not_exists`` in the same transaction as the user (a
+    GSI cannot enforce uniqueness). ``owner_id`` names the user holding the address."""
+
+    Meta = table_meta(settings.USERS_TABLE_NAME)
+
+    user_id = UnicodeAttribute(hash_key=True)
+    owner_id = UnicodeAttribute(null=True)
+
+
 class Session(Model):
     """A server-side session. Signing out deletes it, so a copied cookie is then useless."""
 
@@ -65,4 +76,16 @@ class Session(Model):
     session_key = UnicodeAttribute(hash_key=True)
     session_data = UnicodeAttribute()
     user_id = UnicodeAttribute(null=True)
+    expires_at = TTLAttribute()
+
+
+class Throttle(Model):
+    """One counter of attempts in one time window: ``throttle_key`` is
+    ``<scope>:<kind>:<digest of the subject>:<window number>``. Counters are bumped with an
+    atomic ADD, and DynamoDB's TTL deletes them after their window."""
+
+    Meta = table_meta(settings.THROTTLES_TABLE_NAME)
+
+    throttle_key = UnicodeAttribute(hash_key=True)
+    hits = IntegerAttribute(default=0)
     expires_at = TTLAttribute()

@@ -1,20 +1,73 @@
-"""Writes to users: creation (email unique even under races) and credentials."""
+"""Writes to users: creation (email unique even under races), sign-in with throttling,
+profile and email changes, passwords, password resets, staff."""
 
+import logging
 import uuid
+from collections.abc import Callable
 
+from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
-from pynamodb.exceptions import TransactWriteError
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from pynamodb.exceptions import TransactWriteError, UpdateError
 
-from accounts.models import User
+from accounts.models import EmailClaim, User, UserAddress
 from accounts.selectors import normalize_email, user_get_by_email
+from accounts.throttles import ACCOUNT, ADDRESS, throttle_check, throttle_clear, throttle_hit
+from accounts.tokens import reset_token_is_valid, reset_token_make
 from cloudshelf.dynamo import transaction, utcnow
 from cloudshelf.errors import ApplicationError
 
+log = logging.getLogger(__name__)
+
 EMAIL_SENTINEL_PREFIX = "email#"
+TRANSACTION_ATTEMPTS = 3
 
 
 class EmailTaken(ApplicationError):
     message = "An account with this email already exists."
+
+
+class WrongPassword(ApplicationError):
+    message = "Your current password is not correct."
+
+
+class AccountChanged(ApplicationError):
+    message = "Your account was changed elsewhere in the meantime. Please try again."
+
+
+class ResetLinkInvalid(ApplicationError):
+    message = ("This password-reset link is not valid: it has expired or has already been "
+               "used. You can ask for a new one.")
+
+
+def _cancellation_codes(error):
+    return [reason.code if reason else None for reason in (error.cancellation_reasons or [])]
+
+
+def _is_conditional_failure(error):
+    return getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException"
+
+
+def _duration_text(seconds):
+    if seconds % 3600 == 0:
+        hours = seconds // 3600
+        return f"{hours} hour{'s' if hours != 1 else ''}"
+    minutes = max(1, seconds // 60)
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+
+
+def _send_email(*, template, to, context):
+    """Send one email from ``templates/accounts/email/<template>{_subject,}.txt``. A failure
+    is logged, not raised: the account change it reports has already happened, and at a
+    password reset an error would tell whether the address has an account."""
+    subject = " ".join(render_to_string(f"accounts/email/{template}_subject.txt",
+                                        context).split())
+    body = render_to_string(f"accounts/email/{template}.txt", context)
+    try:
+        send_mail(subject, body, None, [to])
+    except Exception:  # any backend (SES, SMTP) and any fault of it
+        log.exception("could not send the %s email", template)
 
 
 def user_create(*, email, password, first_name="", last_name="", is_staff=False):
@@ -25,17 +78,22 @@ def user_create(*, email, password, first_name="", last_name="", is_staff=False)
     user = User(f"user-{uuid.uuid4().hex}", email=email, first_name=first_name.strip(),
                 last_name=last_name.strip(), password=make_password(password),
                 is_staff=is_staff, created_at=now, account_status="active")
-    sentinel = User(EMAIL_SENTINEL_PREFIX + email)
-    try:
-        with transaction() as tx:
-            tx.save(sentinel, condition=User.user_id.does_not_exist())
-            tx.save(user, condition=User.user_id.does_not_exist())
-    except TransactWriteError as error:
-        reasons = [r.code for r in (error.cancellation_reasons or []) if r]
-        if "ConditionalCheckFailed" in reasons:
-            raise EmailTaken() from error
-        raise
-    return user
+    claim = EmailClaim(EMAIL_SENTINEL_PREFIX + email, owner_id=user.user_id)
+    for attempt in range(1, TRANSACTION_ATTEMPTS + 1):
+        try:
+            with transaction() as tx:
+                tx.save(claim, condition=EmailClaim.user_id.does_not_exist())
+                tx.save(user, condition=User.user_id.does_not_exist())
+            return user
+        except TransactWriteError as error:
+            codes = _cancellation_codes(error)
+            if "ConditionalCheckFailed" in codes:
+                raise EmailTaken() from error
+            # DynamoDB cancels a transaction that races another on the same item (the
+            # other registration of this email): try again, and the claim decides.
+            if "TransactionConflict" not in codes or attempt == TRANSACTION_ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")
 
 
 def user_authenticate(*, email, password):
@@ -46,4 +104,137 @@ def user_authenticate(*, email, password):
         return None
     if not check_password(password, user.password) or not user.is_active:
         return None
+    return user
+
+
+def user_sign_in_check(*, email, password, client_address):
+    """``user_authenticate`` with throttling: raises ``Throttled`` while the account or the
+    client address has too many recent failures (checked before the password, so a
+    throttled guess tells nothing). Failures are counted whether or not the email has an
+    account; a success clears the account's count."""
+    subjects = {ACCOUNT: normalize_email(email), ADDRESS: client_address}
+    counts = throttle_check(scope="sign-in", subjects=subjects)
+    user = user_authenticate(email=email, password=password)
+    if user is None:
+        throttle_hit(scope="sign-in", subjects=subjects)
+    elif counts.get(ACCOUNT):
+        throttle_clear(scope="sign-in", kind=ACCOUNT, subject=subjects[ACCOUNT])
+    return user
+
+
+def user_register(*, email, password, first_name, last_name, site_url):
+    """Create a shopper's account and send the welcome email."""
+    user = user_create(email=email, password=password, first_name=first_name,
+                       last_name=last_name)
+    _send_email(template="welcome", to=user.email, context={"user": user, "site_url": site_url})
+    return user
+
+
+def user_password_verify(*, user, password, client_address):
+    """Check a signed-in user's current password (before a password or email change), with
+    the same throttle as sign-in: a stolen session cannot be used to guess it."""
+    subjects = {ACCOUNT: user.email, ADDRESS: client_address}
+    throttle_check(scope="sign-in", subjects=subjects)
+    if not check_password(password, user.password):
+        throttle_hit(scope="sign-in", subjects=subjects)
+        raise WrongPassword()
+
+
+def user_password_set(*, user, password):
+    """Store a new password hash, only if the stored hash is still the one ``user`` holds
+    (so a password-reset link cannot be used twice, even by two requests at once). Every
+    session made with the old password ends on its next request."""
+    try:
+        user.update(actions=[User.password.set(make_password(password))],
+                    condition=User.password == user.password)
+    except UpdateError as error:
+        if _is_conditional_failure(error):
+            raise AccountChanged() from error
+        raise
+    return user
+
+
+def user_password_change(*, user, old_password, new_password, client_address):
+    user_password_verify(user=user, password=old_password, client_address=client_address)
+    return user_password_set(user=user, password=new_password)
+
+
+def user_profile_update(*, user, first_name, last_name, phone, address, email,
+                        current_password="", client_address=""):
+    """Save names, phone and postal address (``address``: a dict of the seed's keys, or
+    None). A new email needs the current password, and moves the email's claim in the same
+    transaction as the user, so it stays unique."""
+    address = UserAddress(**address) if address else None
+    changes = {"first_name": first_name.strip(), "last_name": last_name.strip(),
+               "phone": phone or None, "address": address}
+    actions = [getattr(User, name).set(value) if value is not None
+               else getattr(User, name).remove() for name, value in changes.items()]
+    new_email, old_email = normalize_email(email), user.email
+    if new_email == old_email:
+        try:
+            user.update(actions=actions, condition=User.user_id.exists())
+        except UpdateError as error:
+            if _is_conditional_failure(error):
+                raise AccountChanged() from error
+            raise
+        return user
+
+    user_password_verify(user=user, password=current_password, client_address=client_address)
+    try:
+        with transaction() as tx:
+            tx.delete(EmailClaim(EMAIL_SENTINEL_PREFIX + old_email),
+                      condition=(EmailClaim.owner_id == user.user_id)
+                      | EmailClaim.owner_id.does_not_exist())
+            tx.save(EmailClaim(EMAIL_SENTINEL_PREFIX + new_email, owner_id=user.user_id),
+                    condition=EmailClaim.user_id.does_not_exist())
+            tx.update(user, actions=[*actions, User.email.set(new_email)],
+                      condition=User.email == old_email)
+    except TransactWriteError as error:
+        codes = _cancellation_codes(error)
+        if len(codes) > 1 and codes[1] == "ConditionalCheckFailed":
+            raise EmailTaken() from error
+        if "ConditionalCheckFailed" in codes or "TransactionConflict" in codes:
+            raise AccountChanged() from error
+        raise
+    for name, value in {**changes, "email": new_email}.items():
+        setattr(user, name, value)
+    return user
+
+
+def user_staff_grant(*, user):
+    """Make an existing user staff (idempotent)."""
+    if not user.is_staff:
+        user.update(actions=[User.is_staff.set(True)], condition=User.user_id.exists())
+    return user
+
+
+def password_reset_request(*, email, client_address, link_for: Callable[[str], str]):
+    """Email a single-use, expiring reset link if the address belongs to an active account.
+    Says nothing either way: the caller shows the same page whatever happens, and the
+    throttle counts every request, whether or not the email has an account."""
+    email = normalize_email(email)
+    subjects = {ACCOUNT: email, ADDRESS: client_address}
+    throttle_check(scope="password-reset", subjects=subjects)
+    throttle_hit(scope="password-reset", subjects=subjects)
+    user = user_get_by_email(email=email)
+    if user is None or not user.is_active:
+        return
+    token = reset_token_make(user=user)
+    # Sent to the stored address, not to what was typed.
+    _send_email(template="password_reset", to=user.email,
+                context={"user": user, "reset_url": link_for(token),
+                         "valid_for": _duration_text(settings.PASSWORD_RESET_TIMEOUT)})
+
+
+def password_reset_complete(*, user, token, password):
+    """Set a new password through a reset link. The link dies with the old password hash;
+    the conditional write makes it single-use even for two requests at once. Signing in is
+    no longer throttled for the account, since the reset proved it is the owner."""
+    if not reset_token_is_valid(user=user, token=token):
+        raise ResetLinkInvalid()
+    try:
+        user_password_set(user=user, password=password)
+    except AccountChanged as error:
+        raise ResetLinkInvalid() from error
+    throttle_clear(scope="sign-in", kind=ACCOUNT, subject=user.email)
     return user

@@ -5,6 +5,12 @@ from accounts import views
 app_name = "accounts"
 
 urlpatterns = [
+    path("register/", views.register, name="register"),
     path("sign-in/", views.sign_in, name="login"),
     path("sign-out/", views.sign_out, name="logout"),
+    path("profile/", views.profile, name="profile"),
+    path("password/", views.password_change, name="password-change"),
+    path("password-reset/", views.password_reset, name="password-reset"),
+    path("password-reset/done/", views.password_reset_done, name="password-reset-done"),
+    path("reset/<str:token>/", views.password_reset_confirm, name="password-reset-confirm"),
 ]

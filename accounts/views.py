@@ -1,11 +1,35 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts import auth
-from accounts.forms import SignInForm
-from accounts.services import user_authenticate
+from accounts.decorators import login_required
+from accounts.forms import (
+    PasswordChangeForm,
+    PasswordResetForm,
+    ProfileForm,
+    RegisterForm,
+    SetPasswordForm,
+    SignInForm,
+)
+from accounts.selectors import password_reset_user_get
+from accounts.services import (
+    AccountChanged,
+    EmailTaken,
+    ResetLinkInvalid,
+    WrongPassword,
+    password_reset_complete,
+    password_reset_request,
+    user_password_change,
+    user_profile_update,
+    user_register,
+    user_sign_in_check,
+)
+from accounts.throttles import Throttled, client_address
 
 
 def safe_next(request, default="store:home"):
@@ -17,19 +41,60 @@ def safe_next(request, default="store:home"):
     return default
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
+def account_page(view):
+    """Never cached, GET or POST only, passwords kept out of error reports."""
+    return never_cache(sensitive_post_parameters()(
+        require_http_methods(["GET", "HEAD", "POST"])(view)))
+
+
+def form_page(request, template, form, status=None, **context):
+    """Render a form page: 400 when the form has errors, else 200 (or ``status``)."""
+    return render(request, template, {"form": form, **context},
+                  status=status or (400 if form.errors else 200))
+
+
+def throttled_page(request, template, form, error, **context):
+    form.add_error(None, error.message)
+    response = form_page(request, template, form, status=429, **context)
+    response["Retry-After"] = str(error.retry_after)
+    return response
+
+
+@account_page
+def register(request):
+    form = RegisterForm(request.POST or None)
+    next_url = request.POST.get("next") or request.GET.get("next", "")
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = user_register(email=data["email"], password=data["new_password1"],
+                                 first_name=data["first_name"], last_name=data["last_name"],
+                                 site_url=request.build_absolute_uri("/"))
+        except EmailTaken as error:
+            form.add_error("email", error.message)
+        else:
+            auth.login(request, user)
+            messages.success(request, f"Welcome to CloudShelf, {user.first_name or user.email}.")
+            return redirect(safe_next(request))
+    return form_page(request, "accounts/register.html", form, next=next_url)
+
+
+@account_page
 def sign_in(request):
     form = SignInForm(request.POST or None)
+    next_url = request.POST.get("next") or request.GET.get("next", "")
     if request.method == "POST" and form.is_valid():
-        user = user_authenticate(**form.cleaned_data)
+        try:
+            user = user_sign_in_check(**form.cleaned_data,
+                                      client_address=client_address(request))
+        except Throttled as error:
+            return throttled_page(request, "accounts/sign_in.html", form, error, next=next_url)
         if user is not None:
             auth.login(request, user)
             messages.success(request, f"Welcome back, {user.first_name or user.email}.")
             return redirect(safe_next(request))
         form.add_error(None, "That email and password do not match an active account.")
-    return render(request, "accounts/sign_in.html",
-                  {"form": form, "next": request.POST.get("next") or request.GET.get("next", "")},
-                  status=400 if form.errors else 200)
+    return form_page(request, "accounts/sign_in.html", form, next=next_url)
 
 
 @require_POST
@@ -37,3 +102,99 @@ def sign_out(request):
     auth.logout(request)
     messages.info(request, "You have signed out.")
     return redirect("store:home")
+
+
+@account_page
+@login_required
+def profile(request):
+    user = request.user
+    form = ProfileForm(request.POST or None, user=user, initial=ProfileForm.initial_for(user))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user_profile_update(user=user, first_name=data["first_name"],
+                                last_name=data["last_name"], phone=data["phone"],
+                                address=data["address"], email=data["email"],
+                                current_password=data["current_password"],
+                                client_address=client_address(request))
+        except Throttled as error:
+            return throttled_page(request, "accounts/profile.html", form, error)
+        except (EmailTaken, WrongPassword) as error:
+            form.add_error("email" if isinstance(error, EmailTaken) else "current_password",
+                           error.message)
+        except AccountChanged as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "Your profile has been saved.")
+            return redirect("accounts:profile")
+    return form_page(request, "accounts/profile.html", form)
+
+
+@account_page
+@login_required
+def password_change(request):
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user_password_change(user=request.user, old_password=form.cleaned_data["old_password"],
+                                 new_password=form.cleaned_data["new_password1"],
+                                 client_address=client_address(request))
+        except Throttled as error:
+            return throttled_page(request, "accounts/password_change.html", form, error)
+        except WrongPassword as error:
+            form.add_error("old_password", error.message)
+        except AccountChanged as error:
+            form.add_error(None, error.message)
+        else:
+            # This session stays signed in; every other session of the user ends.
+            auth.update_session_auth_hash(request, request.user)
+            messages.success(request, "Your password has been changed. Other devices have "
+                                      "been signed out.")
+            return redirect("accounts:profile")
+    return form_page(request, "accounts/password_change.html", form)
+
+
+@account_page
+def password_reset(request):
+    form = PasswordResetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            password_reset_request(
+                email=form.cleaned_data["email"], client_address=client_address(request),
+                link_for=lambda token: request.build_absolute_uri(
+                    reverse("accounts:password-reset-confirm", args=[token])))
+        except Throttled as error:
+            return throttled_page(request, "accounts/password_reset.html", form, error)
+        return redirect("accounts:password-reset-done")
+    return form_page(request, "accounts/password_reset.html", form)
+
+
+@never_cache
+@require_safe
+def password_reset_done(request):
+    return render(request, "accounts/password_reset_done.html")
+
+
+@account_page
+def password_reset_confirm(request, token):
+    user = password_reset_user_get(token=token)
+    form = SetPasswordForm(user, request.POST or None) if user else None
+    if form is not None and request.method == "POST" and form.is_valid():
+        try:
+            password_reset_complete(user=user, token=token,
+                                    password=form.cleaned_data["new_password1"])
+        except ResetLinkInvalid:
+            form = None
+        else:
+            messages.success(request, "Your new password is set. You can sign in with it now.")
+            return redirect("accounts:login")
+    if form is None:
+        response = render(request, "accounts/password_reset_confirm.html",
+                          {"form": None, "message": ResetLinkInvalid.message}, status=400)
+    else:
+        response = form_page(request, "accounts/password_reset_confirm.html", form)
+    # The token is in this page's address: never send it to another site in a Referer.
+    # (Not "no-referrer": browsers then send "Origin: null" with the form, and Django's
+    # CSRF check refuses it.)
+    response["Referrer-Policy"] = "same-origin"
+    return response

@@ -14,10 +14,11 @@ FEATURED_COUNT = 8
 
 
 def catalog_bootstrap():
-    """First start on a laptop: tables, bucket and sample catalog, if missing."""
-    if Book.exists() and CatalogSummary.count(CatalogSummary.KEY[0]) > 0:
-        return False
+    """Every start on a laptop: create any missing table (older local data may lack a newer
+    one); on the first start, also the bucket and the sample catalog."""
     tables_create()
+    if CatalogSummary.count(CatalogSummary.KEY[0]) > 0:
+        return False
     covers_bucket_ensure()
     catalog_seed()
     return True

@@ -174,7 +174,27 @@ DYNAMODB_TABLE_MODELS = [
     "accounts.models.User",
     "store.models.Order",
     "accounts.models.Session",
+    "accounts.models.Throttle",
 ]
+
+# --- Accounts ----------------------------------------------------------------------------
+THROTTLES_TABLE_NAME = env("THROTTLES_TABLE_NAME", "cloudshelf-throttles")
+# Failed sign-ins (and password-reset requests) are counted per account and per client
+# address in fixed windows of THROTTLE_WINDOW_SECONDS; at the limit, the next try is refused
+# with a 429 until the window ends.
+THROTTLE_WINDOW_SECONDS = int(env("THROTTLE_WINDOW_SECONDS", "900"))
+SIGN_IN_THROTTLE_PER_ACCOUNT = int(env("SIGN_IN_THROTTLE_PER_ACCOUNT", "5"))
+SIGN_IN_THROTTLE_PER_ADDRESS = int(env("SIGN_IN_THROTTLE_PER_ADDRESS", "30"))
+PASSWORD_RESET_THROTTLE_PER_ACCOUNT = int(env("PASSWORD_RESET_THROTTLE_PER_ACCOUNT", "3"))
+PASSWORD_RESET_THROTTLE_PER_ADDRESS = int(env("PASSWORD_RESET_THROTTLE_PER_ADDRESS", "10"))
+# How many proxies in front of Django append to X-Forwarded-For and can be trusted to.
+# 0: the client is REMOTE_ADDR (runserver; Zappa, which already sets REMOTE_ADDR from the
+# hop CloudFront adds). N: the client is the Nth address from the right of X-Forwarded-For
+# (gunicorn behind one load balancer: 1). Hops further left are whatever the client sent.
+CLIENT_IP_TRUSTED_PROXIES = int(env("CLIENT_IP_TRUSTED_PROXIES", "0"))
+# A password-reset link works once, and for this long (Django's own setting name).
+PASSWORD_RESET_TIMEOUT = int(env("PASSWORD_RESET_TIMEOUT", str(60 * 60)))
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "CloudShelf <no-reply@cloudshelf.localhost>")
 
 # --- Staff pages (store/staff) -----------------------------------------------------------
 # Every staff change is kept in its own table (hash "subject", range time + id).

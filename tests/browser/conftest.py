@@ -58,6 +58,10 @@ def browser():
         pytest.skip("axe-core is not installed (npm ci)")
     from playwright.sync_api import sync_playwright
 
+    # Playwright's sync API keeps an asyncio loop running in this thread for the rest of
+    # the session, and Django then refuses its async-unsafe calls (the test that the SQL
+    # connection is a dummy) with SynchronousOnlyOperation. Django's documented way out.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
