@@ -1,6 +1,7 @@
 """What every PynamoDB model and transaction shares: where DynamoDB is, how long to wait
 for it, how to retry, and attributes that keep the seed's item shapes exact."""
 
+import threading
 from datetime import datetime, timezone
 from decimal import Decimal
 
@@ -36,18 +37,18 @@ def table_meta(table_name):
                              **connection_options()})
 
 
-_connections = {}
+_local = threading.local()
 
 
 def connection():
-    """One Connection per process (and endpoint): its botocore client takes about half a
-    second to create, which every transaction would otherwise pay. Clients are
-    thread-safe."""
+    """A Connection on our endpoint, kept per thread: creating its botocore client costs
+    tens to hundreds of milliseconds, which every transaction would otherwise pay."""
     options = connection_options()
     key = repr(sorted(options.items()))
-    if key not in _connections:
-        _connections.setdefault(key, Connection(**options))
-    return _connections[key]
+    cached = getattr(_local, "connection", None)
+    if cached is None or cached[0] != key:
+        cached = _local.connection = (key, Connection(**options))
+    return cached[1]
 
 
 def transaction():
