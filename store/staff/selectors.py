@@ -76,7 +76,9 @@ def audit_trail(*, category, book_id):
         found = list(AuditEntry.query(book_subject(category, book_id),
                                       scan_index_forward=False,
                                       limit=AUDIT_LIMIT - len(entries)))
-        entries += found
+        # Each move is recorded under both keys: show it once, where the book arrived.
+        entries += [e for e in found if not (entries and e.action == "book.move"
+                                             and e.change_map["category"][0] == category)]
         arrivals = [e.change_map["category"][0] for e in found
                     if e.action == "book.move" and e.change_map["category"][1] == category]
         if not arrivals or len(entries) >= AUDIT_LIMIT:
