@@ -49,8 +49,8 @@ def _book_page(request, book, *, status=200, **forms):
     return render(request, "store/staff/book_detail.html", context, status=status)
 
 
-@staff_required
 @never_cache
+@staff_required
 @require_http_methods(["GET", "HEAD"])
 def book_list(request):
     categories = selectors.categories()
@@ -74,8 +74,8 @@ def book_list(request):
         "import_form": ImportUploadForm()})
 
 
-@staff_required
 @never_cache
+@staff_required
 @require_http_methods(GET_POST)
 def book_create(request):
     form = BookForm(request.POST or None)
@@ -92,8 +92,8 @@ def book_create(request):
                   status=400 if form.errors else 200)
 
 
-@staff_required
 @never_cache
+@staff_required
 @require_http_methods(GET_POST)
 def book_detail(request, category, book_id):
     book = _book_or_404(category, book_id)
@@ -115,8 +115,8 @@ def book_detail(request, category, book_id):
     return redirect("staff:book-detail", saved.category, saved.book_id)
 
 
-@staff_required
 @never_cache
+@staff_required
 @require_POST
 def book_cover(request, category, book_id):
     book = _book_or_404(category, book_id)
@@ -133,8 +133,8 @@ def book_cover(request, category, book_id):
     return _book_page(request, book, cover_form=form, status=400)
 
 
-@staff_required
 @never_cache
+@staff_required
 @require_POST
 def book_stock(request, category, book_id):
     book = _book_or_404(category, book_id)
@@ -154,8 +154,8 @@ def book_stock(request, category, book_id):
     return _book_page(request, book, stock_form=form, status=400)
 
 
-@staff_required
 @never_cache
+@staff_required
 @require_POST
 def book_visibility(request, category, book_id):
     book = _book_or_404(category, book_id)
@@ -167,8 +167,8 @@ def book_visibility(request, category, book_id):
     return redirect("staff:book-detail", category, book_id)
 
 
-@staff_required
 @never_cache
+@staff_required
 @require_http_methods(GET_POST)
 def book_import(request):
     form = ImportUploadForm(request.POST or None, request.FILES or None)

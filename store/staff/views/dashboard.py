@@ -14,8 +14,8 @@ from store.templatetags.store_tags import money
 from store.staff.watch import stock_watch_recount
 
 
-@staff_required
 @never_cache
+@staff_required
 @require_http_methods(["GET", "HEAD"])
 def dashboard(request):
     figures = reports.dashboard(today=utcnow().date())
@@ -30,8 +30,8 @@ def dashboard(request):
                   {**figures, "charts": charts, "threshold": settings.LOW_STOCK_THRESHOLD})
 
 
-@staff_required
 @never_cache
+@staff_required
 @require_POST
 def low_stock_recount(request):
     watch = stock_watch_recount()

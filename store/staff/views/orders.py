@@ -15,8 +15,8 @@ from store.staff.forms import CustomerSearchForm, OrderDayForm, OrderStatusForm
 GET = ["GET", "HEAD"]
 
 
-@staff_required
 @never_cache
+@staff_required
 @require_http_methods(GET)
 def order_list(request):
     form = OrderDayForm(request.GET or None)
@@ -33,8 +33,8 @@ def order_list(request):
                    "is_first_page": not request.GET.get("page")})
 
 
-@staff_required
 @never_cache
+@staff_required
 @require_http_methods(GET)
 def order_detail(request, user_id, order_id):
     order = selectors.order_get(user_id=user_id, order_id=order_id)
@@ -45,8 +45,8 @@ def order_detail(request, user_id, order_id):
         "audit": selectors.order_audit_trail(user_id=user_id, order_id=order_id)})
 
 
-@staff_required
 @never_cache
+@staff_required
 @require_http_methods(GET)
 def customer_lookup(request):
     form = CustomerSearchForm(request.GET or None)
