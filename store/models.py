@@ -99,6 +99,9 @@ class Cart(Model):
     updated_at = IsoDateTimeAttribute()
     expires_at = TTLAttribute()
     version = VersionAttribute()
+    # Not in the seed's sample cart: a random reference given to each new cart, part of
+    # the key of the order that checks it out (so one cart state gives one order).
+    cart_ref = UnicodeAttribute(null=True)
 
 
 class Address(MapAttribute):
@@ -142,5 +145,17 @@ class Order(Model):
     shipping_address = Address()
     created_at = IsoDateTimeAttribute()
     updated_at = IsoDateTimeAttribute()
+    # Not in the seed's sample order: a random token of the request that placed it, so that
+    # a request whose write was retried after a timeout recognises its own order.
+    placement_token = UnicodeAttribute(null=True)
 
     order_date_index = OrderDateIndex()
+
+    @property
+    def number(self):
+        """The short number shown to people: ``order-20250905-100000-7K3M9Q2D`` is
+        ``250905-7K3M9Q2D``; an id of another form is shown whole."""
+        parts = self.order_id.split("-")
+        if len(parts) == 4 and parts[0] == "order" and len(parts[1]) == 8:
+            return f"{parts[1][2:]}-{parts[3]}"
+        return self.order_id

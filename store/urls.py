@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from store import views
 
@@ -10,4 +10,6 @@ urlpatterns = [
     path("category/<str:category>/", views.category_detail, name="category"),
     path("books/<str:category>/<str:book_id>/", views.book_detail, name="book-detail"),
     path("media/<path:key>", views.cover, name="cover"),
+    path("cart/", include("store.cart.urls")),
+    path("", include("store.orders.urls")),
 ]

@@ -115,6 +115,41 @@ def staff_client(client, make_user):
     return client
 
 
+# --- Cart, checkout and orders -------------------------------------------------------
+SAME_ORIGIN = {"HTTP_ORIGIN": "http://testserver"}
+ADDRESS = {"street": "123 Main St", "city": "Anytown", "state": "ST", "postal_code": "12345",
+           "country": "US"}
+
+
+def add_to_cart(client, book, quantity=1, follow=False, **fields):
+    """Post the catalog's "Add to cart" form for ``book``, from this site."""
+    data = {"category": book.category, "book_id": book.book_id, "quantity": quantity,
+            **fields}
+    return client.post("/cart/add/", data, follow=follow, **SAME_ORIGIN)
+
+
+def cart_of(owner):
+    """The stored cart item of ``owner`` (a user id or an anonymous cart id), or None."""
+    from store.models import Cart
+
+    try:
+        return Cart.get(owner, "active", consistent_read=True)
+    except Cart.DoesNotExist:
+        return None
+
+
+def review_checkout(client, address=ADDRESS):
+    """Submit the address step; returns the review page's response."""
+    response = client.post("/checkout/", address)
+    assert response.status_code == 200, response.content.decode()[:500]
+    return response
+
+
+def place_form(review_response):
+    """The hidden fields of the review page's "Place order" form."""
+    form = review_response.context["form"]
+    return {name: form[name].value() for name in form.fields}
+
 # --- Staff pages (store/staff) -------------------------------------------------------------
 
 @pytest.fixture

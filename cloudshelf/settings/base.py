@@ -40,6 +40,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "accounts.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "store.cart.middleware.CartCookieMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "cloudshelf.middleware.DynamoUnavailableMiddleware",
 ]
@@ -56,6 +57,7 @@ TEMPLATES = [
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.messages.context_processors.messages",
+                "store.cart.context_processors.cart",
             ],
         },
     },
@@ -195,6 +197,22 @@ CLIENT_IP_TRUSTED_PROXIES = int(env("CLIENT_IP_TRUSTED_PROXIES", "0"))
 # A password-reset link works once, and for this long (Django's own setting name).
 PASSWORD_RESET_TIMEOUT = int(env("PASSWORD_RESET_TIMEOUT", str(60 * 60)))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "CloudShelf <no-reply@cloudshelf.localhost>")
+# --- Cart, checkout and orders -----------------------------------------------------------
+from decimal import Decimal  # noqa: E402
+
+# A cart unused for this many days expires (DynamoDB TTL; expired carts read as empty).
+CART_TTL_DAYS = int(env("CART_TTL_DAYS", "30"))
+CART_MAX_QUANTITY_PER_LINE = int(env("CART_MAX_QUANTITY_PER_LINE", "10"))
+# Lines a shopper may add. Placing an order is one transaction of at most 100 actions (a
+# stock update per line, the order, the cart), so checkout refuses more than 98 lines.
+CART_MAX_LINES = int(env("CART_MAX_LINES", "30"))
+CART_COOKIE_NAME = "cloudshelf_cart"  # signed: the anonymous cart's random id
+CART_COUNT_COOKIE_NAME = "cloudshelf_cart_count"  # signed: the header's item count
+TAX_RATE = Decimal(env("TAX_RATE", "0.08"))
+SHIPPING_FLAT = Decimal(env("SHIPPING_FLAT", "5.99"))
+FREE_SHIPPING_THRESHOLD = (Decimal(env("FREE_SHIPPING_THRESHOLD"))
+                           if env("FREE_SHIPPING_THRESHOLD") else None)
+ORDERS_PAGE_SIZE = int(env("ORDERS_PAGE_SIZE", "10"))
 
 # --- Staff pages (store/staff) -----------------------------------------------------------
 # Every staff change is kept in its own table (hash "subject", range time + id).

@@ -1,0 +1,147 @@
+"""Reads of carts. A cart is one GetItem (key: owner, "active"); the cart page adds one
+BatchGet of its books' current state."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+
+from cloudshelf.dynamo import utcnow
+from store.cart.pricing import Pricing, order_pricing
+from store.models import Book, Cart
+
+CART_ID = "active"
+
+
+def line_key(category, book_id):
+    return f"{category}/{book_id}"
+
+
+def cart_is_expired(cart, *, now=None):
+    """DynamoDB deletes expired items late (up to days): an expired cart is empty."""
+    return cart.expires_at is not None and cart.expires_at <= (now or utcnow())
+
+
+def cart_fetch(*, owner):
+    """The stored cart item, expired or not (for writers that keep its version), or None."""
+    if not owner:
+        return None
+    try:
+        return Cart.get(owner, CART_ID, consistent_read=True)
+    except Cart.DoesNotExist:
+        return None
+
+
+def cart_get(*, owner):
+    """The owner's live cart (one GetItem), or None when there is none or it expired."""
+    cart = cart_fetch(owner=owner)
+    if cart is None or cart_is_expired(cart):
+        return None
+    return cart
+
+
+def books_get(*, keys, consistent_read=False):
+    """``{(category, book_id): Book}`` for the keys that exist, in one BatchGet (up to 100
+    keys; the cart never holds more)."""
+    keys = list(dict.fromkeys(keys))
+    if not keys:
+        return {}
+    return {(book.category, book.book_id): book
+            for book in Book.batch_get(keys, consistent_read=consistent_read)}
+
+
+def line_problem(*, title, quantity, book):
+    """Why a cart line cannot be bought as it is, or None."""
+    if book is None or book.hidden:
+        return f"“{title}” is no longer available. Please remove it from your cart."
+    if book.stock_quantity <= 0:
+        return f"“{title}” is sold out. Please remove it from your cart."
+    if quantity > book.stock_quantity:
+        return f"{copies_left(book.stock_quantity, title)}; your cart has {quantity}."
+    return None
+
+
+def copies_left(stock, title):
+    if stock == 1:
+        return f"Only 1 copy of “{title}” is left"
+    return f"Only {stock} copies of “{title}” are left"
+
+
+@dataclass
+class CartLineView:
+    """A cart line beside its book's current state."""
+
+    category: str
+    book_id: str
+    title: str
+    quantity: int
+    added_price: Decimal
+    book: Book | None
+    error: str = ""
+    typed: str = ""
+
+    @property
+    def key(self):
+        return line_key(self.category, self.book_id)
+
+    @property
+    def price(self):
+        """The current catalog price (the price when added if the book is gone)."""
+        return self.book.price if self.book is not None else self.added_price
+
+    @property
+    def price_changed(self):
+        return self.book is not None and self.book.price != self.added_price
+
+    @property
+    def line_total(self):
+        return self.price * self.quantity
+
+    @property
+    def problem(self):
+        return line_problem(title=self.title, quantity=self.quantity, book=self.book)
+
+    @property
+    def max_quantity(self):
+        return settings.CART_MAX_QUANTITY_PER_LINE
+
+
+@dataclass
+class CartView:
+    cart: Cart | None = None
+    lines: list[CartLineView] = field(default_factory=list)
+
+    @property
+    def is_empty(self):
+        return not self.lines
+
+    @property
+    def item_count(self):
+        return sum(line.quantity for line in self.lines)
+
+    @property
+    def pricing(self) -> Pricing:
+        return order_pricing(lines=[(line.price, line.quantity) for line in self.lines])
+
+    @property
+    def problems(self):
+        return [line.problem for line in self.lines if line.problem]
+
+    @property
+    def price_changes(self):
+        return [line for line in self.lines if line.price_changed]
+
+
+def cart_detail_get(*, owner, consistent_read=False):
+    """The cart with the current price and stock of its books: one GetItem, and one
+    BatchGet when the cart has lines."""
+    cart = cart_get(owner=owner)
+    if cart is None or not cart.items:
+        return CartView(cart=cart)
+    books = books_get(keys=[(line.category, line.book_id) for line in cart.items],
+                      consistent_read=consistent_read)
+    lines = [CartLineView(category=line.category, book_id=line.book_id, title=line.title,
+                          quantity=line.quantity, added_price=line.price,
+                          book=books.get((line.category, line.book_id)))
+             for line in cart.items]
+    return CartView(cart=cart, lines=lines)

@@ -1,0 +1,1 @@
+"""Checkout and orders: placing an order is one DynamoDB transaction."""

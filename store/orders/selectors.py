@@ -1,0 +1,70 @@
+"""Reads of orders, and of what a checkout would place."""
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+from store.cart.selectors import CartView, cart_detail_get, line_key
+from store.cart.services import ORDER_MAX_LINES
+from store.models import Order
+from store.orders.quotes import CheckoutQuote
+from store.pagination import decode_page_token, encode_page_token
+
+ORDER_ID = re.compile(r"[A-Za-z0-9-]{1,100}")
+SUFFIX_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: easy to read aloud
+
+
+def checkout_order_id(*, user_id, cart):
+    """The id of the order that checks out this cart as it is now. The same cart state
+    always gives the same id, so a double click, a resubmitted form or a retry after a
+    timeout meets the order already written (the write is conditioned on its absence).
+    The time part is the cart's last change, so a shopper's orders sort by time."""
+    seed = f"{user_id}|{cart.cart_ref or cart.created_at.isoformat()}|{cart.version}"
+    digest = hashlib.sha256(seed.encode()).digest()
+    suffix = "".join(SUFFIX_ALPHABET[byte % 32] for byte in digest[:8])
+    return f"order-{cart.updated_at:%Y%m%d-%H%M%S}-{suffix}"
+
+
+def order_get(*, user_id, order_id, consistent_read=False):
+    """One of this user's orders (one GetItem), or None. The key always holds the user's
+    id, so nobody reaches another shopper's order."""
+    if not user_id or not isinstance(order_id, str) or not ORDER_ID.fullmatch(order_id):
+        return None
+    try:
+        return Order.get(user_id, order_id, consistent_read=consistent_read)
+    except Order.DoesNotExist:
+        return None
+
+
+def order_history_page(*, user_id, page_token=None, page_size=10):
+    """One page of the user's orders, newest first (one Query). Returns
+    ``(orders, next_token)``; raises InvalidPageToken for a token that is not ours."""
+    scope = f"orders:{user_id}"
+    start_key = decode_page_token(page_token, scope=scope)
+    results = Order.query(user_id, scan_index_forward=False, limit=page_size,
+                          page_size=page_size, last_evaluated_key=start_key)
+    orders = list(results)
+    return orders, encode_page_token(results.last_evaluated_key, scope=scope)
+
+
+@dataclass
+class CheckoutReview:
+    cart: CartView
+    quote: CheckoutQuote | None = None
+    problems: list[str] = field(default_factory=list)
+
+
+def checkout_review_get(*, user_id):
+    """What placing the order would do now: the cart at current prices (one GetItem and
+    one BatchGet), why it cannot be placed if it cannot, else the quote to agree to."""
+    cart = cart_detail_get(owner=user_id)
+    problems = list(cart.problems)
+    if len(cart.lines) > ORDER_MAX_LINES:
+        problems.append(f"An order can hold at most {ORDER_MAX_LINES} different books; "
+                        f"your cart has {len(cart.lines)}.")
+    if cart.is_empty or problems:
+        return CheckoutReview(cart=cart, problems=problems)
+    quote = CheckoutQuote(order_id=checkout_order_id(user_id=user_id, cart=cart.cart),
+                          prices={line_key(line.category, line.book_id): line.price
+                                  for line in cart.lines})
+    return CheckoutReview(cart=cart, quote=quote)

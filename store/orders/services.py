@@ -1,0 +1,245 @@
+"""Placing, cancelling and advancing orders. Each is one DynamoDB transaction whose
+conditions make it safe under races: no overselling, no double order, no double refund
+of stock."""
+
+import logging
+import random
+import secrets
+import time
+from dataclasses import dataclass
+
+from pynamodb.exceptions import TransactWriteError, UpdateError
+
+from cloudshelf.dynamo import transaction, utcnow
+from cloudshelf.errors import ApplicationError
+from store.cart.pricing import order_pricing
+from store.cart.selectors import books_get, cart_get, line_key, line_problem
+from store.cart.services import ORDER_MAX_LINES, is_conditional_failure
+from store.models import Address, Book, Order, OrderLine
+from store.orders.emails import order_confirmation_send
+from store.orders.selectors import checkout_order_id, order_get
+from store.templatetags.store_tags import money
+
+log = logging.getLogger(__name__)
+
+CONFIRMED, SHIPPED, DELIVERED, CANCELLED = "confirmed", "shipped", "delivered", "cancelled"
+STATUSES = (CONFIRMED, SHIPPED, DELIVERED, CANCELLED)
+NEXT_STATUSES = {CONFIRMED: (SHIPPED, CANCELLED), SHIPPED: (DELIVERED,)}
+TRANSACTION_ATTEMPTS = 3
+
+
+class CheckoutError(ApplicationError):
+    message = "Your order could not be placed."
+
+    def __init__(self, message=None, *, problems=(), **details):
+        super().__init__(message, **details)
+        self.problems = list(problems) or [self.message]
+
+
+class CartEmpty(CheckoutError):
+    message = "Your cart is empty."
+
+
+class CartChanged(CheckoutError):
+    message = ("Your cart changed since you reviewed your order, so it was not placed. "
+               "Please check your cart and review the order again.")
+
+
+class OrderNotPlaced(CheckoutError):
+    message = "Your order was not placed, and your cart is as it was."
+
+
+class OrderError(ApplicationError):
+    message = "The order could not be changed."
+
+
+class OrderNotFound(OrderError):
+    message = "There is no such order."
+
+
+class OrderStatusConflict(OrderError):
+    message = "The order's status does not allow that."
+
+
+@dataclass
+class PlacedOrder:
+    order: Order
+    created: bool  # False: the order already existed (a double submit); nothing was done
+
+
+def _reasons(error):
+    return [reason.code if reason else None for reason in (error.cancellation_reasons or [])]
+
+
+def _pause(attempt):
+    time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))
+
+
+def _still_sellable(line):
+    """The condition of a line's stock update: enough copies left, at the reviewed price,
+    and the book still shown in the store."""
+    shown = Book.hidden.does_not_exist() | (Book.hidden == False)  # noqa: E712
+    return (Book.stock_quantity >= line.quantity) & (Book.price == line.price) & shown
+
+
+def _checkout_problems(cart, books, quote):
+    """Why the cart cannot be ordered at the quoted prices now, one sentence per book."""
+    problems = []
+    for line in cart.items:
+        book = books.get((line.category, line.book_id))
+        problem = line_problem(title=line.title, quantity=line.quantity, book=book)
+        quoted = quote.prices.get(line_key(line.category, line.book_id))
+        if problem is None and quoted is not None and book.price != quoted:
+            problem = (f"The price of “{book.title}” changed from {money(quoted)} to "
+                       f"{money(book.price)}. Please review your order again.")
+        if problem:
+            problems.append(problem)
+    return problems
+
+
+def order_place(*, user, shipping_address: dict, quote) -> PlacedOrder:
+    """Place the order the shopper reviewed (``quote``): ONE transaction decrements each
+    book's stock on the condition that enough is left at the quoted price, writes the order
+    on the condition that it does not exist, and deletes the cart on the condition that its
+    version is unchanged. All or nothing. Costs the cart's GetItem, one BatchGet of its
+    books and the transaction. Sends the confirmation email once."""
+    user_id = user.user_id
+    cart = cart_get(owner=user_id)
+    order_id = checkout_order_id(user_id=user_id, cart=cart) if cart and cart.items else None
+    if order_id != quote.order_id:
+        # Already placed (a resubmitted form, a retry): land on that order.
+        existing = order_get(user_id=user_id, order_id=quote.order_id, consistent_read=True)
+        if existing is not None:
+            return PlacedOrder(order=existing, created=False)
+        raise CartEmpty() if order_id is None else CartChanged()
+    if len(cart.items) > ORDER_MAX_LINES:
+        raise OrderNotPlaced(f"An order can hold at most {ORDER_MAX_LINES} different books.")
+    if set(quote.prices) != {line_key(line.category, line.book_id) for line in cart.items}:
+        raise CartChanged()
+
+    keys = [(line.category, line.book_id) for line in cart.items]
+    books = books_get(keys=keys, consistent_read=True)
+    problems = _checkout_problems(cart, books, quote)
+    if problems:
+        raise OrderNotPlaced(problems=problems)
+
+    now = utcnow()
+    lines = []
+    for line in cart.items:
+        book = books[(line.category, line.book_id)]
+        lines.append(OrderLine(book_id=book.book_id, category=book.category, title=book.title,
+                               price=quote.prices[line_key(book.category, book.book_id)],
+                               quantity=line.quantity))
+    pricing = order_pricing(lines=[(line.price, line.quantity) for line in lines])
+    order = Order(user_id, order_id, order_date=now.strftime("%Y-%m-%d"), items=lines,
+                  subtotal=pricing.subtotal, tax=pricing.tax, shipping=pricing.shipping,
+                  total=pricing.total, status=CONFIRMED,
+                  shipping_address=Address(**shipping_address), created_at=now,
+                  updated_at=now, placement_token=secrets.token_hex(8))
+
+    for attempt in range(TRANSACTION_ATTEMPTS):
+        try:
+            with transaction() as tx:
+                tx.delete(cart)  # index 0: on the condition that its version is unchanged
+                tx.save(order, condition=Order.order_id.does_not_exist())  # index 1
+                for line in lines:  # index 2 on
+                    tx.update(Book(line.category, line.book_id),
+                              actions=[Book.stock_quantity.add(-line.quantity)],
+                              condition=_still_sellable(line))
+            break
+        except TransactWriteError as error:
+            reasons = _reasons(error)
+            if len(reasons) > 1 and reasons[1] == "ConditionalCheckFailed":
+                existing = order_get(user_id=user_id, order_id=order_id, consistent_read=True)
+                if existing is not None and existing.placement_token == order.placement_token:
+                    # Our own write, committed before a timeout that botocore retried.
+                    order = existing
+                    break
+                if existing is not None:
+                    return PlacedOrder(order=existing, created=False)
+            if any(code == "ConditionalCheckFailed" for code in reasons[2:]):
+                # A book sold out or changed price since it was read: say which and why.
+                fresh = books_get(keys=keys, consistent_read=True)
+                raise OrderNotPlaced(problems=_checkout_problems(cart, fresh, quote) or [
+                    "A book in your cart changed while the order was being placed. "
+                    "Please review your order again."]) from error
+            if reasons and reasons[0] == "ConditionalCheckFailed":
+                raise CartChanged() from error
+            if "TransactionConflict" in reasons and attempt + 1 < TRANSACTION_ATTEMPTS:
+                _pause(attempt)
+                continue
+            raise
+    order_confirmation_send(order=order, email=user.email, name=user.first_name)
+    return PlacedOrder(order=order, created=True)
+
+
+def _order_for_change(user_id, order_id):
+    order = order_get(user_id=user_id, order_id=order_id, consistent_read=True)
+    if order is None:
+        raise OrderNotFound()
+    return order
+
+
+def order_cancel(*, user_id: str, order_id: str) -> Order:
+    """Cancel a confirmed order and put its books back in stock, in ONE transaction
+    conditioned on the order still being confirmed: two cancels restore stock once. For
+    the shopper (their own user_id) and for staff alike."""
+    order = _order_for_change(user_id, order_id)
+    if order.status != CONFIRMED:
+        raise OrderStatusConflict(f"This order is {order.status}; only a confirmed order "
+                                  "can be cancelled.")
+    # Lines without a category (orders written elsewhere) and books deleted since cannot
+    # be restocked; the order is still cancelled.
+    restock = [line for line in order.items if line.category]
+    for attempt in range(TRANSACTION_ATTEMPTS + 1):
+        now = utcnow()
+        try:
+            with transaction() as tx:
+                tx.update(order, actions=[Order.status.set(CANCELLED),
+                                          Order.updated_at.set(now)],
+                          condition=Order.status == CONFIRMED)
+                for line in restock:
+                    tx.update(Book(line.category, line.book_id),
+                              actions=[Book.stock_quantity.add(line.quantity)],
+                              condition=Book.book_id.exists())
+        except TransactWriteError as error:
+            reasons = _reasons(error)
+            if reasons and reasons[0] == "ConditionalCheckFailed":
+                current = order_get(user_id=user_id, order_id=order_id, consistent_read=True)
+                status = current.status if current else "gone"
+                raise OrderStatusConflict(f"This order is {status}; only a confirmed order "
+                                          "can be cancelled.") from error
+            gone = {i for i, code in enumerate(reasons[1:]) if code == "ConditionalCheckFailed"}
+            if gone:
+                log.warning("order %s: books %s no longer exist; not restocked", order_id,
+                            [restock[i].book_id for i in gone])
+                restock = [line for i, line in enumerate(restock) if i not in gone]
+                continue
+            if "TransactionConflict" in reasons and attempt < TRANSACTION_ATTEMPTS:
+                _pause(attempt)
+                continue
+            raise
+        order.status, order.updated_at = CANCELLED, now
+        return order
+    raise OrderError("The order could not be cancelled just now. Please try again.")
+
+
+def order_status_change(*, user_id: str, order_id: str, status: str) -> Order:
+    """Move an order along confirmed -> shipped -> delivered, or cancel it (which restocks:
+    see order_cancel). The write is conditioned on the status it was read with, so two
+    staff members cannot both move it."""
+    if status == CANCELLED:
+        return order_cancel(user_id=user_id, order_id=order_id)
+    order = _order_for_change(user_id, order_id)
+    if status not in NEXT_STATUSES.get(order.status, ()):
+        raise OrderStatusConflict(f"An order that is {order.status} cannot become {status}.")
+    previous = order.status
+    try:
+        order.update(actions=[Order.status.set(status), Order.updated_at.set(utcnow())],
+                     condition=Order.status == previous)
+    except UpdateError as error:
+        if not is_conditional_failure(error):
+            raise
+        raise OrderStatusConflict("The order's status changed meanwhile. Please look at it "
+                                  "again.") from error
+    return order
