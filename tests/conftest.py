@@ -150,6 +150,7 @@ def place_form(review_response):
     form = review_response.context["form"]
     return {name: form[name].value() for name in form.fields}
 
+
 # --- Staff pages (store/staff) -------------------------------------------------------------
 
 @pytest.fixture
