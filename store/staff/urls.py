@@ -19,5 +19,6 @@ urlpatterns = [
     path(BOOK + "visibility/", books.book_visibility, name="book-visibility"),
     path("orders/", orders.order_list, name="order-list"),
     path(ORDER, orders.order_detail, name="order-detail"),
+    path(ORDER + "status/", orders.order_status, name="order-status"),
     path("customers/", orders.customer_lookup, name="customers"),
 ]
