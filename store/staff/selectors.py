@@ -15,6 +15,7 @@ FILTERED_READ_SIZE = 200   # items evaluated per request when a filter is on
 MAX_REQUESTS_PER_PAGE = 10
 AUDIT_LIMIT = 50
 MAX_MOVES_FOLLOWED = 3
+LOW_STOCK_CANDIDATES = 500  # books re-read for the dashboard: five BatchGetItems at most
 
 
 def categories():
@@ -87,16 +88,22 @@ def audit_trail(*, category, book_id):
     return entries
 
 
-def low_stock_books(*, limit=100):
-    """``(books, watch)``: the books low on stock that the watch list names, re-read
-    (one GetItem, one BatchGetItem per 100) so that a restocked book never shows."""
+def stock_watch_get():
+    """The low-stock watch list (one GetItem), or None before its first count."""
     try:
-        watch = StockWatch.get(*StockWatch.KEY)
+        return StockWatch.get(*StockWatch.KEY)
     except StockWatch.DoesNotExist:
-        return [], None
-    keys = [tuple(key.split("#", 1)) for key in watch.books.as_dict()][:limit]
+        return None
+
+
+def low_stock_books(*, watch, also=(), limit=LOW_STOCK_CANDIDATES):
+    """The books low on stock among those the watch list names and ``also`` (keys of
+    books sold since its last count), re-read in BatchGetItems of 100, so that a restocked
+    book never shows. At most ``limit`` books are read: the watch list's first."""
+    keys = [tuple(key.split("#", 1)) for key in (watch.books.as_dict() if watch else {})]
+    keys = list(dict.fromkeys(keys + list(also)))[:limit]
     books = [b for b in Book.batch_get(keys) if is_low(b.stock_quantity) and not b.hidden]
-    return sorted(books, key=lambda b: (b.stock_quantity, b.title)), watch
+    return sorted(books, key=lambda b: (b.stock_quantity, b.title))
 
 
 def orders_for_day(*, day, page_token=None, page_size=50):
