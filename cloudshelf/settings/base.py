@@ -223,5 +223,7 @@ DYNAMODB_TABLE_MODELS += ["store.staff.models.AuditEntry"]
 COVER_MAX_BYTES = int(env("COVER_MAX_BYTES", str(4 * 1024 * 1024)))
 COVER_MAX_DIMENSION = int(env("COVER_MAX_DIMENSION", "4000"))
 STAFF_PAGE_SIZE = int(env("STAFF_PAGE_SIZE", "50"))
-# A CSV uploaded from the books page is imported within the request: keep it small.
+# A CSV uploaded from the books page is imported within the request (API Gateway gives a
+# request 29 s): keep it small.
 IMPORT_UPLOAD_MAX_BYTES = int(env("IMPORT_UPLOAD_MAX_BYTES", str(2 * 1024 * 1024)))
+IMPORT_UPLOAD_MAX_ROWS = int(env("IMPORT_UPLOAD_MAX_ROWS", "1000"))

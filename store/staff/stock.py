@@ -52,7 +52,8 @@ def book_stock_adjust(*, category, book_id, delta, reason, actor):
             with transaction() as tx:
                 tx.update(book, actions=[Book.stock_quantity.add(delta),
                                          Book.updated_at.set(now)],
-                          condition=Book.stock_quantity == before)
+                          condition=(Book.stock_quantity == before)
+                          & (Book.stock_quantity >= max(-delta, 0)))
                 tx.save(entry)
         except TransactWriteError as error:
             codes = {r.code for r in (error.cancellation_reasons or []) if r}

@@ -161,3 +161,13 @@ def test_uploaded_file_that_is_not_csv_text_is_400(staff_client, tables):
     response = staff_client.post(reverse("staff:book-import"), {
         "file": SimpleUploadedFile("books.csv", b"\xff\xfe\x00garbage", "text/csv")})
     assert response.status_code == 400
+
+
+def test_upload_with_too_many_rows_is_refused_before_importing(staff_client, tables, settings):
+    settings.IMPORT_UPLOAD_MAX_ROWS = 2
+    response = staff_client.post(reverse("staff:book-import"), {
+        "file": SimpleUploadedFile("books.csv", (HEADER + "".join(GOOD_ROWS)).encode(),
+                                   "text/csv")})
+    assert response.status_code == 400
+    assert "manage.py import_books" in response.content.decode()
+    assert stored_items() == []

@@ -179,9 +179,13 @@ def book_import(request):
             if upload.size > settings.IMPORT_UPLOAD_MAX_BYTES:
                 raise BookFileError("This file is too large to import here; use "
                                     "manage.py import_books.")
-            text = io.StringIO(upload.read().decode("utf-8-sig"))
-            report = bulk.books_import(rows=rows_read(text, "csv"), actor=request.user,
-                                       source=upload.name, dry_run=form.cleaned_data["dry_run"])
+            rows = list(rows_read(io.StringIO(upload.read().decode("utf-8-sig")), "csv"))
+            if len(rows) > settings.IMPORT_UPLOAD_MAX_ROWS:
+                raise BookFileError(f"This file has {len(rows):,} rows; up to "
+                                    f"{settings.IMPORT_UPLOAD_MAX_ROWS:,} can be imported "
+                                    "here. Use manage.py import_books for more.")
+            report = bulk.books_import(rows=rows, actor=request.user, source=upload.name,
+                                       dry_run=form.cleaned_data["dry_run"])
         except UnicodeDecodeError:
             form.add_error("file", "The file is not UTF-8 text.")
         except BookFileError as error:
