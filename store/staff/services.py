@@ -25,8 +25,15 @@ class BookChanged(ApplicationError):
 
 
 def _book_changed(book, *, old_key=None):
-    """Told about every book change (create, edit, move, hide, cover, stock, import).
-    The hook for the search index: it has not landed on main yet."""
+    """THE hook for the search index, called after every staff change to a book: create,
+    edit, move (``old_key``: the key it had), hide and show, cover, stock adjustment, and
+    each book an import wrote. The search index (store/search) is not on main yet; when it
+    lands this body becomes, following its contract::
+
+        if old_key:
+            search_unindex_book(book=Book(*old_key))
+        search_index_book(book=book)
+    """
 
 
 def _failed_reasons(error):
