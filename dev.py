@@ -3,9 +3,10 @@
 
     python3 dev.py serve     set up .venv, then run the store on http://127.0.0.1:8000
     python3 dev.py test      set up .venv, then run the whole test suite
+    python3 dev.py bench     set up .venv, then run the benchmarks (writes BENCHMARKS.md)
 
-Anything after the command goes to runserver or pytest. Set-up is skipped when the
-requirements have not changed since the last run.
+Anything after the command goes to runserver, pytest or the benchmarks. Set-up is skipped
+when the requirements have not changed since the last run.
 """
 
 import hashlib
@@ -51,7 +52,7 @@ def install_python_packages():
 
 
 def main(argv):
-    if not argv or argv[0] not in ("serve", "test", "setup"):
+    if not argv or argv[0] not in ("serve", "test", "bench", "setup"):
         print(__doc__)
         return 2
     command, rest = argv[0], argv[1:]
@@ -62,6 +63,8 @@ def main(argv):
         return subprocess.call([PYTHON, "manage.py", "runserver", *args])
     if command == "test":
         return subprocess.call([PYTHON, "-m", "pytest", *rest])
+    if command == "bench":
+        return subprocess.call([PYTHON, "-m", "benchmarks", *rest])
     return 0
 
 

@@ -35,6 +35,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "cloudshelf.observability.RequestContextMiddleware",
+    "cloudshelf.security.ContentSecurityPolicyMiddleware",
+    "cloudshelf.caching.CacheControlMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -139,7 +142,7 @@ def s3_storage(endpoint_url=None, access_key=None, secret_key=None):
 
 STORAGES = {
     "default": s3_storage(S3_ENDPOINT_URL),
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "staticfiles": {"BACKEND": "cloudshelf.staticfiles.StaticFilesStorage"},
 }
 
 
@@ -213,6 +216,19 @@ SHIPPING_FLAT = Decimal(env("SHIPPING_FLAT", "5.99"))
 FREE_SHIPPING_THRESHOLD = (Decimal(env("FREE_SHIPPING_THRESHOLD"))
                            if env("FREE_SHIPPING_THRESHOLD") else None)
 ORDERS_PAGE_SIZE = int(env("ORDERS_PAGE_SIZE", "10"))
+
+# --- Production edge: CDN caching, security headers (deploy) ----------------------------
+# A request with the cart's cookie (CART_COOKIE_NAME above) or any cookie whose name starts
+# with it is personal (cloudshelf/caching.py).
+# Pages CloudFront may keep for everyone, when the request carries no personal cookie
+# (cloudshelf/caching.py). Browsers keep them a minute, CloudFront five.
+CDN_CACHEABLE_VIEWS = ["store:home", "store:category", "store:book-detail", "store:search"]
+CDN_PAGE_CACHE_CONTROL = "public, max-age=60, s-maxage=300"
+# The site loads nothing from other origins and uses no inline script or style.
+CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; "
+                           "img-src 'self'; font-src 'self'; connect-src 'self'; "
+                           "form-action 'self'; frame-ancestors 'none'; base-uri 'self'; "
+                           "object-src 'none'")
 
 # --- Staff pages (store/staff) -----------------------------------------------------------
 # Every staff change is kept in its own table (hash "subject", range time + id).

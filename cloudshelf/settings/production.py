@@ -1,31 +1,72 @@
-"""AWS Lambda (Zappa) or any server in front of real AWS. Fails loudly without secrets."""
+"""AWS Lambda (Zappa) or any server in front of real AWS. Fails loudly without secrets.
+
+The secret key comes from DJANGO_SECRET_KEY, or (on Lambda) from the SSM SecureString
+parameter named by DJANGO_SECRET_KEY_PARAMETER, read once at start-up. Where AWS is comes
+from the AWS SDK's own variables: the Lambda role's credentials, or AWS_ENDPOINT_URL[_*]
+and AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY (the test suite points them at its emulator).
+The embedded emulator is never started here."""
 
 from django.core.exceptions import ImproperlyConfigured
 
+from cloudshelf.secrets import ssm_parameter
+
 from .base import *  # noqa: F403
-from .base import AWS_REGION, env, env_list
+from .base import AWS_REGION, BASE_DIR, S3_ENDPOINT_URL, env, env_list, s3_storage
 
 DEBUG = False
+LOCALAWS = None
+
 SECRET_KEY = env("DJANGO_SECRET_KEY")
+if not SECRET_KEY and env("DJANGO_SECRET_KEY_PARAMETER"):
+    SECRET_KEY = ssm_parameter(env("DJANGO_SECRET_KEY_PARAMETER"), region=AWS_REGION)
 if not SECRET_KEY:
-    raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set in production.")
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY (or DJANGO_SECRET_KEY_PARAMETER, an SSM parameter name) must be set "
+        "in production.")
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must be set in production.")
+# The CloudFront (or custom) domain, e.g. https://d1234abcd.cloudfront.net
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
+# HTTPS only. Zappa marks every request https (API Gateway and CloudFront speak only HTTPS
+# to browsers); behind another proxy, CloudFront's header says how the visitor came.
 SECURE_PROXY_SSL_HEADER = ("HTTP_CLOUDFRONT_FORWARDED_PROTO", "https")
-SECURE_SSL_REDIRECT = False  # CloudFront and API Gateway only speak HTTPS to browsers.
+SECURE_SSL_REDIRECT = True
 SECURE_HSTS_SECONDS = 31536000
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
-SECURE_REFERRER_POLICY = "same-origin"
+CSRF_COOKIE_HTTPONLY = True
 
+# Hashed, compressed static files (collected by deploy/prebuild.py before each package),
+# served by whitenoise with a one-year lifetime, under the request's script prefix.
+STATIC_ROOT = env("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles"))
+_covers = s3_storage(S3_ENDPOINT_URL)
+# Cover keys change with their content, so browsers and CloudFront may keep them a year.
+_covers["OPTIONS"]["object_parameters"] = {"CacheControl": "public, max-age=31536000, immutable"}
 STORAGES = {
-    **STORAGES,  # noqa: F405
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "default": _covers,
+    "staticfiles": {"BACKEND": "cloudshelf.staticfiles.CompressedManifestStaticFilesStorage"},
+}
+
+# One JSON object per line on stderr, which Lambda sends to CloudWatch Logs. Errors carry
+# the path, method, user id (when known) and the Lambda and API Gateway request ids; an
+# error's traceback is in the same line, never in the response.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_context": {"()": "cloudshelf.observability.RequestContextFilter"}},
+    "formatters": {"json": {"()": "cloudshelf.observability.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json",
+                             "filters": ["request_context"]}},
+    "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "INFO")},
+    "loggers": {"botocore": {"level": "WARNING"}, "pynamodb": {"level": "WARNING"},
+                "urllib3": {"level": "WARNING"}},
 }
 
 # Email (sign-up, password reset) goes through Amazon SES with django-ses, using the Lambda
@@ -39,5 +80,8 @@ USE_SES_V2 = True
 AWS_SES_REGION_NAME = env("AWS_SES_REGION_NAME", AWS_REGION)
 AWS_SES_REGION_ENDPOINT = env("AWS_SES_REGION_ENDPOINT", f"email.{AWS_SES_REGION_NAME}.amazonaws.com")
 AWS_SES_CONFIGURATION_SET = env("AWS_SES_CONFIGURATION_SET")
+# A configured endpoint always wins (the tests' emulator), as for DynamoDB and S3.
+if env("AWS_ENDPOINT_URL_SESV2") or env("AWS_ENDPOINT_URL"):
+    AWS_SES_REGION_ENDPOINT_URL = env("AWS_ENDPOINT_URL_SESV2") or env("AWS_ENDPOINT_URL")
 # django-ses would otherwise ask SES for its send quota and sleep inside the request.
 AWS_SES_AUTO_THROTTLE = None

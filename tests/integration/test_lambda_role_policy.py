@@ -1,0 +1,153 @@
+"""The Lambda role is least privilege but not less: every AWS request the site makes in its
+main flows (the commands a person runs through `zappa manage`, browsing, signing in and
+out, covers, email) is allowed by the role's policy in deploy/app.yaml."""
+
+import threading
+from contextlib import contextmanager
+from io import StringIO
+
+import pytest
+from botocore.client import BaseClient
+from django.conf import settings
+from django.core import mail
+from django.core.management import call_command
+
+from store.models import Book
+from tests.conftest import PASSWORD, add_to_cart, place_form, review_checkout
+from tests.deploy_templates import APP_TEMPLATE, ACCOUNT, REGION, Resolver, RolePolicy, load
+
+_lock = threading.Lock()
+
+
+@contextmanager
+def recorded_aws_requests():
+    """Every AWS API call made while the block runs: (service, operation, parameters)."""
+    calls, original = [], BaseClient._make_api_call
+
+    def recording(client, operation, params):
+        with _lock:
+            calls.append((client.meta.service_model.service_name, operation, params))
+        return original(client, operation, params)
+
+    BaseClient._make_api_call = recording
+    try:
+        yield calls
+    finally:
+        BaseClient._make_api_call = original
+
+
+def ses_client():
+    import boto3
+
+    return boto3.client("ses", endpoint_url=settings.DYNAMODB_ENDPOINT_URL, region_name=REGION,
+                        aws_access_key_id="localaws", aws_secret_access_key="localaws")
+
+
+def table_arn(name, index=None):
+    arn = f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{name}"
+    return f"{arn}/index/{index}" if index else arn
+
+
+TRANSACT_ACTIONS = {"Put": "PutItem", "Update": "UpdateItem", "Delete": "DeleteItem",
+                    "ConditionCheck": "ConditionCheckItem", "Get": "GetItem"}
+
+
+def iam_requests(service, operation, params, bucket):
+    """The (action, resource) pairs IAM authorizes for one API call."""
+    if service == "dynamodb":
+        if operation in ("TransactWriteItems", "TransactGetItems"):
+            for item in params["TransactItems"]:
+                (kind, body), = item.items()
+                yield f"dynamodb:{TRANSACT_ACTIONS[kind]}", table_arn(body["TableName"])
+        elif operation in ("BatchGetItem", "BatchWriteItem"):
+            for name in params["RequestItems"]:
+                yield f"dynamodb:{operation}", table_arn(name)
+        else:
+            yield f"dynamodb:{operation}", table_arn(params["TableName"], params.get("IndexName"))
+    elif service == "s3":
+        name = bucket if params.get("Bucket") == settings.COVERS_BUCKET_NAME else params["Bucket"]
+        action = {"HeadObject": "GetObject", "HeadBucket": "ListBucket",
+                  "ListObjectsV2": "ListBucket", "ListObjects": "ListBucket"}.get(operation,
+                                                                                    operation)
+        key = params.get("Key")
+        yield f"s3:{action}", f"arn:aws:s3:::{name}/{key}" if key else f"arn:aws:s3:::{name}"
+    elif service in ("ses", "sesv2"):
+        sender = params.get("FromEmailAddress") or params["Source"]
+        domain = sender.rsplit("@", 1)[1].rstrip(">")
+        yield f"ses:{operation}", f"arn:aws:ses:{REGION}:{ACCOUNT}:identity/{domain}"
+    else:
+        yield f"{service}:{operation}", "*"
+
+
+def refused(calls, policy):
+    bucket = Resolver(load(APP_TEMPLATE)).ref("CoversBucket")
+    return sorted({pair for call in calls for pair in iam_requests(*call, bucket)
+                   if not policy.allows(*pair)})
+
+
+@pytest.fixture
+def as_in_production(settings, tables):
+    """No emulator bootstrapping (production never creates its bucket or tables); email
+    through SES (the emulator's)."""
+    settings.LOCALAWS = None
+    settings.EMAIL_BACKEND = "django_ses.SESBackend"
+    settings.USE_SES_V2 = True
+    settings.AWS_SES_REGION_ENDPOINT_URL = settings.DYNAMODB_ENDPOINT_URL
+    settings.AWS_SES_AUTO_THROTTLE = None
+    settings.DEFAULT_FROM_EMAIL = "CloudShelf <no-reply@example.com>"
+
+
+def test_role_allows_the_commands_run_through_zappa_manage(as_in_production):
+    with recorded_aws_requests() as calls:
+        call_command("create_tables", stdout=StringIO())
+        call_command("seed_catalog", stdout=StringIO())
+        call_command("seed_catalog", stdout=StringIO())
+    assert {op for _, op, _ in calls} >= {"DescribeTable", "BatchWriteItem", "Scan", "PutObject"}
+    assert refused(calls, RolePolicy()) == []
+
+
+def test_role_allows_browsing_the_catalog_and_its_covers(as_in_production, client):
+    call_command("seed_catalog", stdout=StringIO())
+    book = Book.get("Technology", "tech-001")
+    with recorded_aws_requests() as calls:
+        for path in ["/", "/category/Technology/", "/books/Technology/tech-001/",
+                     "/search/?q=Clean+Code", f"/media/{book.image_key}",
+                     "/media/covers/missing-000000000000.jpg"]:
+            assert client.get(path).status_code in (200, 404)
+    assert refused(calls, RolePolicy()) == []
+
+
+def test_role_allows_creating_an_account_signing_in_and_out(as_in_production, client, make_user):
+    with recorded_aws_requests() as calls:
+        user = make_user()
+        client.post("/accounts/sign-in/", {"email": user.email, "password": PASSWORD})
+        client.get("/")
+        client.post("/accounts/sign-out/")
+    assert {op for _, op, _ in calls} >= {"TransactWriteItems", "Query", "PutItem", "GetItem",
+                                          "UpdateItem", "DeleteItem"}
+    assert refused(calls, RolePolicy()) == []
+
+
+def test_role_allows_registering_shopping_checking_out_and_becoming_staff(
+        as_in_production, client, make_book):
+    book = make_book(title="Clean Code", price=42, stock_quantity=5)
+    with recorded_aws_requests() as calls:
+        registered = client.post("/accounts/register/", {
+            "email": "new@example.org", "first_name": "Ada", "last_name": "Reader",
+            "new_password1": PASSWORD, "new_password2": PASSWORD})
+        assert registered.status_code == 302
+        assert add_to_cart(client, book).status_code == 302
+        placed = client.post("/checkout/place/", place_form(review_checkout(client)))
+        assert placed.status_code == 302
+        assert client.get(placed["Location"]).status_code == 200
+        call_command("createstaff", "--email", "new@example.org", "--no-input",
+                     stdout=StringIO())
+    assert {op for _, op, _ in calls} >= {"TransactWriteItems", "BatchGetItem", "UpdateItem"}
+    assert refused(calls, RolePolicy()) == []
+
+
+def test_role_allows_sending_email_from_its_identity(as_in_production):
+    ses_client().verify_domain_identity(Domain="example.com")
+    with recorded_aws_requests() as calls:
+        assert mail.send_mail("Your order", "Thanks.", None, ["shopper@example.org"]) == 1
+    assert refused(calls, RolePolicy(email_identity="example.com")) == []
