@@ -2,15 +2,16 @@
 emulator, then the same file again (nothing to write), then the file with every book's
 stock changed. Prints books per second and the DynamoDB requests each run made.
 
-    .venv/bin/python benchmarks/import_books.py [--books 10000] [--port P]
+    .venv/bin/python benchmarks/import_books.py [--books 10000]
 
 Not a test: the figures depend on the machine. The emulator (``python -m
-cloudshelf.localaws --port P``, in memory) is started for the run and stopped after."""
+cloudshelf.localaws --port P``, in memory: benchmarks/emulator.py) is started for the run
+and stopped after. The last line printed is the figures as JSON, for benchmarks/runner.py."""
 
 import argparse
 import csv
+import json
 import os
-import socket
 import sys
 import tempfile
 import time
@@ -21,12 +22,6 @@ COLUMNS = ["category", "book_id", "title", "author", "isbn", "price", "stock_qua
            "description"]
 CATEGORIES = ["Fiction", "Technology", "Business", "Science", "History", "Children",
               "Mystery", "Biography"]
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def isbn13(number):
@@ -66,18 +61,17 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--books", type=int, default=10_000)
-    parser.add_argument("--port", type=int, default=None, help="default: a free port")
     args = parser.parse_args(argv)
-    port = args.port or free_port()
 
     sys.path.insert(0, str(ROOT))
-    from cloudshelf import localaws
+    from benchmarks.emulator import Emulator
 
-    emulator = localaws.ensure_running(port=port)
+    emulator = Emulator().start()
+    figures = {"books": args.books, "runs": []}
     try:
         os.environ.update({
             "DJANGO_SETTINGS_MODULE": "cloudshelf.settings.local",
-            "AWS_ENDPOINT_URL": localaws.endpoint_for(port),
+            "AWS_ENDPOINT_URL": emulator.endpoint,
             "AWS_ACCESS_KEY_ID": "localaws", "AWS_SECRET_ACCESS_KEY": "localaws",
             # The emulator answers a full-table Scan (the catalog summary's rebuild) at
             # about 1 ms an item: more than the 5 s default for 10,000 books.
@@ -93,17 +87,19 @@ def main(argv=None):
             first, changed = Path(folder) / "books.csv", Path(folder) / "restock.csv"
             write_catalog(first, args.books)
             write_catalog(changed, args.books, stock_shift=3)
-            print(f"importing {args.books:,} books into the emulator on port {port}")
+            print(f"importing {args.books:,} books into the emulator on port {emulator.port}")
             for label, path in [("new catalog", first), ("same file again", first),
                                 ("every stock changed", changed)]:
                 seconds, requests, report = timed_import(path)
                 print(f"{label:>20}: {seconds:6.1f} s, {args.books / seconds:7.0f} books/s"
                       f"  | {report}")
                 print(f"{'':>20}  requests: {requests}")
+                figures["runs"].append({"run": label, "seconds": round(seconds, 2),
+                                        "books_per_second": round(args.books / seconds),
+                                        "requests": requests})
     finally:
-        if emulator is not None:
-            emulator.terminate()
-            emulator.wait(timeout=30)
+        emulator.stop()
+    print(json.dumps(figures))
 
 
 if __name__ == "__main__":
