@@ -9,15 +9,21 @@ from cloudshelf.tables import covers_bucket_ensure, tables_create
 from store.covers import cover_key, cover_store, generated_cover
 from store.models import Book, CatalogSummary, FeaturedBook
 from store.sample_catalog import SEED_TIMESTAMP, sample_books
+from store.search.models import SearchEntry
+from store.search.services import search_index_books, search_index_rebuild
 
 FEATURED_COUNT = 8
 
 
 def catalog_bootstrap():
     """Every start on a laptop: create any missing table (older local data may lack a newer
-    one); on the first start, also the bucket and the sample catalog."""
-    tables_create()
+    one); on the first start, also the bucket and the sample catalog. A store saved before
+    search existed gets its books indexed."""
+    created = {name for name, outcome in tables_create() if "created" in outcome}
     if CatalogSummary.count(CatalogSummary.KEY[0]) > 0:
+        if SearchEntry.Meta.table_name in created:
+            search_index_rebuild()
+            return True
         return False
     covers_bucket_ensure()
     catalog_seed()
@@ -47,6 +53,7 @@ def catalog_seed(*, dry_run=False):
             batch.save(book)
     if changed or not _summary_exists():
         catalog_summary_rebuild()
+    search_index_books(books=[book for book, _ in wanted])
     return len(changed), len(wanted) - len(changed)
 
 
@@ -84,3 +91,8 @@ def catalog_summary_rebuild():
     )
     summary.save()
     return summary
+
+
+def catalog_search_reindex():
+    """Rebuild the search index from the books table (``manage.py reindex_search``)."""
+    return search_index_rebuild()

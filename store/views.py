@@ -43,13 +43,6 @@ def book_detail(request, category, book_id):
 
 
 @require_safe
-def title_lookup(request):
-    query = request.GET.get("q", "")
-    books = selectors.books_with_title(query)
-    return render(request, "store/search.html", {"query": query.strip(), "books": books})
-
-
-@require_safe
 def cover(request, key):
     """Serve a cover from storage. In production CloudFront answers /media/ from S3;
     this view serves it everywhere else, from the same storage."""

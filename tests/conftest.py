@@ -151,6 +151,31 @@ def place_form(review_response):
     return {name: form[name].value() for name in form.fields}
 
 
+# --- Search and the JSON API (store/search/, store/api/) ------------------------------------
+
+@pytest.fixture
+def make_indexed_book(make_book):
+    """Save a book and index it for search, as every path that changes a book does:
+    ``make_indexed_book(title="Dune", author="Frank Herbert")``."""
+    from store.search.services import search_index_book
+
+    def make(**fields):
+        book = make_book(**fields)
+        search_index_book(book=book)
+        return book
+
+    return make
+
+
+@pytest.fixture
+def indexed_seed_books(seed_books):
+    """The seed document's three books, indexed for search."""
+    from store.search.services import search_index_books
+
+    search_index_books(books=seed_books)
+    return seed_books
+
+
 # --- Staff pages (store/staff) -------------------------------------------------------------
 
 @pytest.fixture

@@ -31,6 +31,10 @@ from moto.moto_server.werkzeug_app import (
 )
 from werkzeug.serving import make_server
 
+from cloudshelf.localaws import partition_query
+
+partition_query.install()
+
 log = logging.getLogger("cloudshelf.localaws")
 
 ACCOUNT_ID = "123456789012"

@@ -180,6 +180,7 @@ DYNAMODB_TABLE_MODELS = [
     "store.models.Order",
     "accounts.models.Session",
     "accounts.models.Throttle",
+    "store.search.models.SearchEntry",
 ]
 
 # --- Accounts ----------------------------------------------------------------------------
@@ -229,6 +230,12 @@ CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'se
                            "img-src 'self'; font-src 'self'; connect-src 'self'; "
                            "form-action 'self'; frame-ancestors 'none'; base-uri 'self'; "
                            "object-src 'none'")
+
+# --- Search and the JSON API (store/search/, store/api/) --------------------------------
+SEARCH_TABLE_NAME = env("SEARCH_TABLE_NAME", "cloudshelf-search")
+SEARCH_PAGE_SIZE = int(env("SEARCH_PAGE_SIZE", "24"))
+# Catalog answers of the JSON API may be cached by browsers and CloudFront this long.
+API_CACHE_SECONDS = int(env("API_CACHE_SECONDS", "60"))
 
 # --- Staff pages (store/staff) -----------------------------------------------------------
 # Every staff change is kept in its own table (hash "subject", range time + id).

@@ -3,6 +3,7 @@
 import pytest
 
 from store import services
+from store.search.services import search_index_rebuild
 from tests.browser.conftest import DESKTOP, PHONE, assert_fits_width, audit_accessibility
 
 
@@ -10,6 +11,7 @@ from tests.browser.conftest import DESKTOP, PHONE, assert_fits_width, audit_acce
 def catalog(seed_books, make_book):
     make_book(category="Technology", title="Refactoring in Practice", stock_quantity=3)
     services.catalog_summary_rebuild()
+    search_index_rebuild()
 
 
 def test_shopper_browses_from_home_to_a_book(page, live_url, catalog):
