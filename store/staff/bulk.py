@@ -16,7 +16,7 @@ from store.staff import summary
 from store.staff.bookfiles import rows_write
 from store.staff.forms import BookImportForm
 from store.staff.models import IMPORT_SUBJECT, AuditEntry, book_subject
-from store.staff.services import _book_changed
+from store.search.services import search_index_books
 from store.staff.watch import SCAN_PAGE_SIZE, is_low, stock_watch_note
 
 CHUNK = 100  # rows per BatchGetItem
@@ -118,7 +118,10 @@ class _Import:
                 for book, entry in planned:
                     books.save(book)
                     entries.save(entry)
-            self.written += [book for book, _ in planned]
+            self.written += [(book.category, book.book_id) for book, _ in planned]
+            # Only books whose title, author or visibility changed need new index entries;
+            # search_index_books finds them (one BatchGetItem of their manifests).
+            search_index_books(books=[book for book, _ in planned])
 
     def finish(self, source):
         if self.report.dry_run or not self.written:
@@ -136,8 +139,6 @@ class _Import:
                        changes={"rows": [None, r.rows], "created": [None, r.created],
                                 "updated": [None, r.updated], "errors": [None, len(r.errors)]}
                        ).save()
-        for book in self.written:
-            _book_changed(book)
 
 
 def books_import(*, rows, actor, source="", dry_run=False, progress=None):

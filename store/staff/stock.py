@@ -16,7 +16,6 @@ from cloudshelf.dynamo import transaction, utcnow
 from cloudshelf.errors import ApplicationError
 from store.models import Book
 from store.staff.models import AuditEntry, book_subject
-from store.staff.services import _book_changed
 from store.staff.watch import stock_watch_note
 
 MAX_ATTEMPTS = 25
@@ -61,8 +60,7 @@ def book_stock_adjust(*, category, book_id, delta, reason, actor):
                 raise
             time.sleep(random.uniform(0, 0.01 * (attempt + 1)))
             continue
+        # Stock is not in the search index: nothing to tell it (store/search/services.py).
         stock_watch_note({(category, book_id): before + delta})
-        book.stock_quantity, book.updated_at = before + delta, now
-        _book_changed(book)
         return entry
     raise StockBusy()
