@@ -2,6 +2,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("accounts/", include("accounts.urls")),
+    path("admin/", include("store.staff.urls", namespace="staff")),
     path("api/", include("store.api.urls")),
     path("", include("store.urls")),
 ]

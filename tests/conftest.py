@@ -174,3 +174,38 @@ def indexed_seed_books(seed_books):
 
     search_index_books(books=seed_books)
     return seed_books
+
+
+# --- Staff pages (store/staff) -------------------------------------------------------------
+
+@pytest.fixture
+def make_order_record(tables):
+    """Save an order item as order placement would: ``make_order_record(user_id="u1",
+    order_date="2025-09-05", total=Decimal("52.42"), status="confirmed")``."""
+    from decimal import Decimal
+
+    from cloudshelf.dynamo import utcnow
+    from store.models import Address, Order, OrderLine
+
+    counter = iter(range(1, 100000))
+
+    def make(**fields):
+        number = next(counter)
+        total = Decimal(fields.pop("total", "52.42"))
+        values = {
+            "user_id": "user-staff-test", "order_id": f"order-test-{number:05d}",
+            "order_date": utcnow().date().isoformat(),
+            "items": [OrderLine(book_id="tech-001", category="Technology", title="Clean Code",
+                                price=Decimal("42.99"), quantity=1)],
+            "subtotal": Decimal("42.99"), "tax": Decimal("3.44"), "shipping": Decimal("5.99"),
+            "total": total, "status": "confirmed",
+            "shipping_address": Address(street="123 Main St", city="Anytown", state="ST",
+                                        postal_code="12345"),
+            "created_at": utcnow(), "updated_at": utcnow(),
+        }
+        values.update(fields)
+        order = Order(**values)
+        order.save()
+        return order
+
+    return make

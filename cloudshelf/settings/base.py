@@ -230,8 +230,23 @@ CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'se
                            "img-src 'self'; font-src 'self'; connect-src 'self'; "
                            "form-action 'self'; frame-ancestors 'none'; base-uri 'self'; "
                            "object-src 'none'")
+
 # --- Search and the JSON API (store/search/, store/api/) --------------------------------
 SEARCH_TABLE_NAME = env("SEARCH_TABLE_NAME", "cloudshelf-search")
 SEARCH_PAGE_SIZE = int(env("SEARCH_PAGE_SIZE", "24"))
 # Catalog answers of the JSON API may be cached by browsers and CloudFront this long.
 API_CACHE_SECONDS = int(env("API_CACHE_SECONDS", "60"))
+
+# --- Staff pages (store/staff) -----------------------------------------------------------
+# Every staff change is kept in its own table (hash "subject", range time + id).
+AUDIT_TABLE_NAME = env("AUDIT_TABLE_NAME", "cloudshelf-audit")
+DYNAMODB_TABLE_MODELS += ["store.staff.models.AuditEntry"]
+# Cover uploads: at most 4 MB (a Lambda request carries 6 MB, base64 adds a third) and
+# 4,000 pixels a side.
+COVER_MAX_BYTES = int(env("COVER_MAX_BYTES", str(4 * 1024 * 1024)))
+COVER_MAX_DIMENSION = int(env("COVER_MAX_DIMENSION", "4000"))
+STAFF_PAGE_SIZE = int(env("STAFF_PAGE_SIZE", "50"))
+# A CSV uploaded from the books page is imported within the request (API Gateway gives a
+# request 29 s): keep it small.
+IMPORT_UPLOAD_MAX_BYTES = int(env("IMPORT_UPLOAD_MAX_BYTES", str(2 * 1024 * 1024)))
+IMPORT_UPLOAD_MAX_ROWS = int(env("IMPORT_UPLOAD_MAX_ROWS", "1000"))

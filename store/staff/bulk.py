@@ -1,0 +1,162 @@
+"""Bulk import and export of the catalog.
+
+An import validates every row with the staff book form, reads the stored books 100 at a
+time (BatchGetItem), and writes only the books that are new or differ (BatchWriteItem, 25
+a request), each with an audit entry: a second run of the same file writes nothing. Bad
+rows are reported by line and skipped; the good ones are still imported."""
+
+from dataclasses import dataclass, field
+from itertools import islice
+
+from cloudshelf.dynamo import utcnow
+from store.models import RESERVED_CATEGORY_PREFIX, Book
+from store.selectors import catalog_summary_get
+from store.services import catalog_summary_rebuild
+from store.staff import summary
+from store.staff.bookfiles import rows_write
+from store.staff.forms import BookImportForm
+from store.staff.models import IMPORT_SUBJECT, AuditEntry, book_subject
+from store.search.services import search_index_books
+from store.staff.watch import SCAN_PAGE_SIZE, is_low, stock_watch_note
+
+CHUNK = 100  # rows per BatchGetItem
+COMPARED = ("title", "author", "isbn", "price", "stock_quantity", "description", "image_url",
+            "image_key", "hidden")
+FEATURED_FIELDS = {"title", "author", "price", "image_key", "hidden"}
+
+
+@dataclass
+class ImportReport:
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list = field(default_factory=list)  # [(line, message)]
+    dry_run: bool = False
+
+    @property
+    def written(self):
+        return self.created + self.updated
+
+
+def _form_errors(form):
+    return "; ".join(f"{name}: {' '.join(errors)}" if name != "__all__" else " ".join(errors)
+                     for name, errors in form.errors.items())
+
+
+def _values(book):
+    """The compared fields, with the stored forms of "nothing" made equal."""
+    values = {f: getattr(book, f) for f in COMPARED}
+    values["hidden"] = bool(values["hidden"])
+    for name in ("description", "image_url", "image_key"):
+        values[name] = values[name] or None
+    return values
+
+
+class _Import:
+    def __init__(self, actor, dry_run):
+        self.actor, self.now = actor, utcnow()
+        self.report = ImportReport(dry_run=dry_run)
+        self.seen, self.deltas, self.levels, self.written = {}, {}, {}, []
+        self.shown_changed = set()  # books whose featured entry would change
+
+    def validate(self, line, row):
+        if isinstance(row, str):
+            self.report.errors.append((line, f"Line {line} {row}."))
+            return None
+        form = BookImportForm(data=row)
+        if not form.is_valid():
+            self.report.errors.append((line, f"Line {line}: {_form_errors(form)}"))
+            return None
+        data = form.cleaned_data
+        key = (data["category"], data["book_id"])
+        if key in self.seen:
+            self.report.errors.append((line, f"Line {line}: the same book as line "
+                                             f"{self.seen[key]}; only the first is used."))
+            return None
+        self.seen[key] = line
+        # A column left out of the file keeps the stored value.
+        data["_given"] = {name for name in ("image_key", "hidden") if name in row}
+        return data
+
+    def plan(self, data, old):
+        given = data.pop("_given")
+        if old is not None:
+            for name in {"image_key", "hidden"} - given:
+                data[name] = getattr(old, name)
+        book = Book(**data, created_at=old.created_at if old else self.now,
+                    updated_at=self.now)
+        before = _values(old) if old else {}
+        after = _values(book)
+        if before == after:
+            self.report.unchanged += 1
+            return None
+        was_visible, visible = old is not None and not old.hidden, not book.hidden
+        if was_visible != visible:
+            self.deltas[book.category] = self.deltas.get(book.category, 0) + (
+                1 if visible else -1)
+        if is_low(before.get("stock_quantity")) or is_low(book.stock_quantity):
+            self.levels[(book.category, book.book_id)] = book.stock_quantity
+        setattr(self.report, "updated" if old else "created",
+                getattr(self.report, "updated" if old else "created") + 1)
+        changes = {f: [before.get(f), after[f]] for f in COMPARED if before.get(f) != after[f]}
+        if FEATURED_FIELDS & set(changes):
+            self.shown_changed.add((book.category, book.book_id))
+        entry = AuditEntry.new(subject=book_subject(book.category, book.book_id),
+                               action="book.import", actor=self.actor, at=self.now,
+                               changes=changes, stock_after=book.stock_quantity)
+        return book, entry
+
+    def chunk(self, rows):
+        valid = [d for d in (self.validate(line, row) for line, row in rows) if d]
+        keys = [(d["category"], d["book_id"]) for d in valid]
+        stored = {(b.category, b.book_id): b for b in Book.batch_get(keys, consistent_read=True)}
+        planned = [p for p in (self.plan(d, stored.get((d["category"], d["book_id"])))
+                               for d in valid) if p]
+        if planned and not self.report.dry_run:
+            with Book.batch_write() as books, AuditEntry.batch_write() as entries:
+                for book, entry in planned:
+                    books.save(book)
+                    entries.save(entry)
+            self.written += [(book.category, book.book_id) for book, _ in planned]
+            # Only books whose title, author or visibility changed need new index entries;
+            # search_index_books finds them (one BatchGetItem of their manifests).
+            search_index_books(books=[book for book, _ in planned])
+
+    def finish(self, source):
+        if self.report.dry_run or not self.written:
+            return
+        current = catalog_summary_get()
+        featured = {(f.category, f.book_id) for f in (current.featured if current else [])}
+        if current is None or featured & self.shown_changed:
+            catalog_summary_rebuild()
+        else:
+            summary.counts_apply(self.deltas)
+        stock_watch_note(self.levels)
+        r = self.report
+        AuditEntry.new(subject=IMPORT_SUBJECT, action="import.run", actor=self.actor,
+                       at=self.now, reason=source,
+                       changes={"rows": [None, r.rows], "created": [None, r.created],
+                                "updated": [None, r.updated], "errors": [None, len(r.errors)]}
+                       ).save()
+
+
+def books_import(*, rows, actor, source="", dry_run=False, progress=None):
+    """Import ``rows`` (``(line, dict-or-message)``, see bookfiles.rows_read). Returns an
+    ImportReport; ``progress(n)`` is called after each chunk of ``n`` rows."""
+    job, rows = _Import(actor, dry_run), iter(rows)
+    while batch := list(islice(rows, CHUNK)):
+        job.report.rows += len(batch)
+        job.chunk(batch)
+        if progress:
+            progress(len(batch))
+    job.finish(source)
+    return job.report
+
+
+def books_export(*, stream, fmt):
+    """Write every book (hidden ones too), ordered by category and id. One Scan."""
+    books = sorted((b for b in Book.scan(page_size=SCAN_PAGE_SIZE)
+                    if not b.category.startswith(RESERVED_CATEGORY_PREFIX)),
+                   key=lambda b: (b.category, b.book_id))
+    return rows_write(stream, fmt, books)

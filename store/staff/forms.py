@@ -1,0 +1,120 @@
+"""Forms of the staff pages. They validate and clean input; services do the writing."""
+
+from decimal import Decimal
+
+from django import forms
+
+from store.staff import validators
+
+MAX_STOCK = 1_000_000
+
+
+class BookForm(forms.Form):
+    """Every field of the seed's book item (timestamps are kept by the services).
+    Editing leaves out the stock (changed only by adjustments) and keeps the id."""
+
+    category = forms.CharField(max_length=60, validators=[validators.validate_category],
+                               widget=forms.TextInput(attrs={"list": "category-options"}))
+    book_id = forms.CharField(max_length=64, label="Book id",
+                              validators=[validators.validate_book_id],
+                              help_text="Letters, digits, dots and dashes, e.g. tech-042.")
+    title = forms.CharField(max_length=300)
+    author = forms.CharField(max_length=200)
+    isbn = forms.CharField(max_length=20, label="ISBN", validators=[validators.validate_isbn],
+                           help_text="ISBN-13 or ISBN-10; dashes and spaces are fine.")
+    price = forms.DecimalField(max_digits=9, decimal_places=2, min_value=Decimal("0.01"),
+                               help_text="In dollars, e.g. 42.99.")
+    stock_quantity = forms.IntegerField(min_value=0, max_value=MAX_STOCK, label="Stock")
+    description = forms.CharField(max_length=5000, required=False,
+                                  widget=forms.Textarea(attrs={"rows": 5}))
+    image_url = forms.URLField(max_length=500, required=False, assume_scheme="https",
+                               label="Image URL",
+                               help_text="Optional: the seed's image address. An uploaded "
+                                         "cover is shown in preference.")
+
+    def __init__(self, *args, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if editing:
+            del self.fields["stock_quantity"]
+            self.fields["book_id"].disabled = True
+            self.fields["book_id"].help_text = "The id cannot change."
+
+    def clean_isbn(self):
+        return validators.isbn_normalize(self.cleaned_data["isbn"])
+
+    def clean_price(self):
+        return self.cleaned_data["price"].quantize(Decimal("0.01"))
+
+    def clean_image_url(self):
+        return self.cleaned_data["image_url"] or None
+
+
+class BookImportForm(BookForm):
+    """A row of an import file: a book plus the fields an export writes back."""
+
+    image_key = forms.CharField(max_length=200, required=False,
+                                validators=[validators.validate_cover_key])
+    hidden = forms.CharField(max_length=5, required=False)
+
+    TRUE, FALSE = {"1", "true", "yes"}, {"", "0", "false", "no"}
+
+    def clean_image_key(self):
+        return self.cleaned_data["image_key"] or None
+
+    def clean_hidden(self):
+        value = self.cleaned_data["hidden"].strip().lower()
+        if value not in self.TRUE | self.FALSE:
+            raise forms.ValidationError("Write true or false.")
+        return value in self.TRUE
+
+
+class StockAdjustForm(forms.Form):
+    delta = forms.IntegerField(min_value=-MAX_STOCK, max_value=MAX_STOCK, label="Change by",
+                               help_text="Positive to add copies, negative to remove them.")
+    reason = forms.CharField(max_length=200, help_text="Why, e.g. “delivery from supplier”.")
+
+    def clean_delta(self):
+        if self.cleaned_data["delta"] == 0:
+            raise forms.ValidationError("Enter a change other than zero.")
+        return self.cleaned_data["delta"]
+
+
+class CoverForm(forms.Form):
+    cover = forms.FileField(label="Cover image", help_text="JPEG, PNG or WebP.",
+                            widget=forms.ClearableFileInput(
+                                attrs={"accept": "image/jpeg,image/png,image/webp"}))
+
+
+class BookFilterForm(forms.Form):
+    category = forms.ChoiceField(required=False)
+    q = forms.CharField(max_length=100, required=False, label="Title, author or ISBN")
+    low = forms.BooleanField(required=False, label="Low on stock only")
+
+    def __init__(self, *args, categories=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        # Any valid category may be asked for (the summary lists those with visible books).
+        asked = self.data.get("category", "")
+        categories = list(categories)
+        if asked and asked not in categories and len(asked) <= 60:
+            categories.append(asked)
+        self.fields["category"].choices = [("", "All categories")] + [(c, c) for c in categories]
+        self.fields["category"].validators.append(validators.validate_category)
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(label="CSV file", help_text="Columns as in the export.",
+                           widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}))
+    dry_run = forms.BooleanField(required=False, label="Check only, change nothing")
+
+
+class OrderDayForm(forms.Form):
+    date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class CustomerSearchForm(forms.Form):
+    email = forms.EmailField(max_length=254)
+
+
+class OrderStatusForm(forms.Form):
+    status = forms.ChoiceField(choices=[("shipped", "Shipped"), ("delivered", "Delivered"),
+                                        ("cancelled", "Cancelled")])

@@ -1,0 +1,204 @@
+"""Staff writes to the catalog. Each change is one DynamoDB transaction holding the book,
+its audit entry and, when the store's visible books change, the catalog summary's count."""
+
+import logging
+
+from pynamodb.exceptions import PynamoDBException, TransactWriteError
+
+from cloudshelf.dynamo import transaction, utcnow
+from cloudshelf.errors import ApplicationError
+from store.covers import cover_key, cover_store
+from store.models import Book, CatalogSummary
+from store.search.services import SearchIndexConflict, search_index_book, search_unindex_book
+from store.staff import summary
+from store.staff.images import cover_image_prepare
+from store.staff.models import AuditEntry, book_subject
+from store.staff.watch import stock_watch_note
+
+log = logging.getLogger(__name__)
+
+# What an edit may change (the key, stock, cover and visibility have their own services).
+EDITABLE_FIELDS = ("title", "author", "isbn", "price", "description", "image_url")
+
+
+class BookExists(ApplicationError):
+    message = "A book with this id already exists in this category."
+
+
+class BookChanged(ApplicationError):
+    message = "Someone else changed this book just now. Check it and try again."
+
+
+def _book_changed(book, *, old_key=None):
+    """Keep the search index in step after a staff change to a book (store/search's
+    contract): create, edit, move (``old_key``: the key it had), hide and show, cover.
+    Stock is not in the index, so a stock adjustment needs no call. The book change is
+    already committed: a failure here is logged, and ``manage.py reindex_search`` (or the
+    book's next change) repairs the index."""
+    try:
+        if old_key:
+            search_unindex_book(book=Book(*old_key))
+        search_index_book(book=book)
+    except (SearchIndexConflict, PynamoDBException):
+        log.warning("search index not updated for %s/%s", book.category, book.book_id,
+                    exc_info=True)
+
+
+def _failed_reasons(error):
+    return [reason.code if reason else None for reason in (error.cancellation_reasons or [])]
+
+
+def _audit(book, action, actor, now, **fields):
+    return AuditEntry.new(subject=book_subject(book.category, book.book_id), action=action,
+                          actor=actor, at=now, **fields)
+
+
+def _count_update(tx, deltas):
+    actions = summary.count_actions(deltas)
+    if actions:
+        tx.update(CatalogSummary(), actions=actions, condition=summary.count_condition())
+
+
+def book_create(*, data, actor):
+    """Add a book (``data``: a BookForm's cleaned data). Raises BookExists."""
+    now = utcnow()
+    book = Book(**data, created_at=now, updated_at=now)
+    summary.summary_ensure()
+    entry = _audit(book, "book.create", actor, now, stock_after=book.stock_quantity,
+                   changes={field: [None, value] for field, value in sorted(data.items())})
+    try:
+        with transaction() as tx:
+            tx.save(book, condition=Book.category.does_not_exist())
+            tx.save(entry)
+            _count_update(tx, {book.category: 1})
+    except TransactWriteError as error:
+        if _failed_reasons(error)[:1] == ["ConditionalCheckFailed"]:
+            raise BookExists() from error
+        raise
+    stock_watch_note({(book.category, book.book_id): book.stock_quantity})
+    _book_changed(book)
+    return book
+
+
+def _value_condition(field, value):
+    attribute = getattr(Book, field)
+    return attribute.does_not_exist() if value is None else attribute == value
+
+
+def book_update(*, book, data, actor):
+    """Apply an edit to ``book`` as read just before. Only changed fields are written, on
+    condition that nobody changed them meanwhile. A new category moves the book."""
+    changes = {f: [getattr(book, f), data[f]] for f in EDITABLE_FIELDS
+               if f in data and getattr(book, f) != data[f]}
+    if data.get("category", book.category) != book.category:
+        return _book_move(book=book, category=data["category"], changes=changes, actor=actor)
+    if not changes:
+        return book
+    current = summary.summary_ensure()
+    now = utcnow()
+    actions = [Book.updated_at.set(now)]
+    condition = Book.category.exists()
+    for field, (old, new) in changes.items():
+        attribute = getattr(Book, field)
+        actions.append(attribute.remove() if new is None else attribute.set(new))
+        condition &= _value_condition(field, old)
+    try:
+        with transaction() as tx:
+            tx.update(book, actions=actions, condition=condition)
+            tx.save(_audit(book, "book.edit", actor, now, changes=changes))
+    except TransactWriteError as error:
+        if "ConditionalCheckFailed" in _failed_reasons(error):
+            raise BookChanged() from error
+        raise
+    for field, (_, new) in changes.items():
+        setattr(book, field, new)
+    book.updated_at = now
+    summary.featured_refresh(current, book)
+    _book_changed(book)
+    return book
+
+
+def _book_move(*, book, category, changes, actor):
+    """A new category is a new key: delete the old item and put the new one, in one
+    transaction, with the audit entry under both subjects and both counts moved."""
+    current = summary.summary_ensure()
+    now = utcnow()
+    old_key = (book.category, book.book_id)
+    moved = Book(**{**book.attribute_values, "category": category, "updated_at": now,
+                    **{field: new for field, (_, new) in changes.items()}})
+    changes = {**changes, "category": [book.category, category]}
+    try:
+        with transaction() as tx:
+            tx.delete(book, condition=(Book.updated_at == book.updated_at)
+                      & (Book.stock_quantity == book.stock_quantity))
+            tx.save(moved, condition=Book.category.does_not_exist())
+            tx.save(_audit(book, "book.move", actor, now, changes=changes))
+            tx.save(_audit(moved, "book.move", actor, now, changes=changes))
+            if not book.hidden:
+                _count_update(tx, {book.category: -1, category: 1})
+    except TransactWriteError as error:
+        reasons = _failed_reasons(error)
+        if reasons[1:2] == ["ConditionalCheckFailed"]:
+            raise BookExists(f"{category} already has a book with the id {book.book_id}.") \
+                from error
+        if "ConditionalCheckFailed" in reasons:
+            raise BookChanged() from error
+        raise
+    summary.zero_counts_prune({book.category: -1})
+    summary.featured_refresh(current, moved, old_key=old_key)
+    stock_watch_note({old_key: None,
+                      (moved.category, moved.book_id): moved.stock_quantity})
+    _book_changed(moved, old_key=old_key)
+    return moved
+
+
+def book_visibility_set(*, book, hidden, actor):
+    """Hide a book from the store (it keeps every attribute) or show it again.
+    Returns False when it already was as asked."""
+    if bool(book.hidden) == hidden:
+        return False
+    current = summary.summary_ensure()
+    now = utcnow()
+    was_visible = Book.hidden.does_not_exist() | (Book.hidden == False)  # noqa: E712
+    condition = was_visible if hidden else (Book.hidden == True)  # noqa: E712
+    try:
+        with transaction() as tx:
+            tx.update(book, actions=[Book.hidden.set(hidden), Book.updated_at.set(now)],
+                      condition=Book.category.exists() & condition)
+            tx.save(_audit(book, "book.hide" if hidden else "book.unhide", actor, now,
+                           changes={"hidden": [bool(book.hidden), hidden]}))
+            _count_update(tx, {book.category: -1 if hidden else 1})
+    except TransactWriteError as error:
+        if "ConditionalCheckFailed" in _failed_reasons(error):
+            return False
+        raise
+    book.hidden, book.updated_at = hidden, now
+    if hidden:
+        summary.zero_counts_prune({book.category: -1})
+    summary.featured_refresh(current, book, removed=hidden)
+    _book_changed(book)
+    return True
+
+
+def book_cover_set(*, book, upload, actor):
+    """Check the upload (InvalidCover if it is not a usable image: then nothing is
+    stored), store it in S3 under a content-addressed key and point the book at it."""
+    content = cover_image_prepare(upload)
+    key = cover_key(book.book_id, content)
+    cover_store(key, content)
+    current = summary.summary_ensure()
+    now = utcnow()
+    try:
+        with transaction() as tx:
+            tx.update(book, actions=[Book.image_key.set(key), Book.updated_at.set(now)],
+                      condition=Book.category.exists())
+            tx.save(_audit(book, "book.cover", actor, now,
+                           changes={"image_key": [book.image_key, key]}))
+    except TransactWriteError as error:
+        if "ConditionalCheckFailed" in _failed_reasons(error):
+            raise BookChanged("This book no longer exists.") from error
+        raise
+    book.image_key, book.updated_at = key, now
+    summary.featured_refresh(current, book)
+    _book_changed(book)
+    return book

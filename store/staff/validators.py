@@ -1,0 +1,53 @@
+"""Rules for the values a book may hold, shared by the staff forms and the bulk import."""
+
+import re
+
+from django.core.exceptions import ValidationError
+
+from store.models import RESERVED_CATEGORY_PREFIX
+
+BOOK_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+# Categories appear in URLs and in audit subjects ("book#<category>#<id>").
+CATEGORY_FORBIDDEN = set("/\\#?%") | {chr(c) for c in range(32)} | {chr(127)}
+
+
+def isbn_normalize(value):
+    """``978-0-13-235088-4`` -> ``9780132350884``; an ISBN-10 keeps a final ``X``."""
+    return re.sub(r"[\s-]", "", value or "").upper()
+
+
+def isbn_is_valid(isbn):
+    """True for a normalized ISBN-10 or ISBN-13 whose check digit is right."""
+    if re.fullmatch(r"\d{13}", isbn):
+        total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(isbn))
+        return total % 10 == 0
+    if re.fullmatch(r"\d{9}[\dX]", isbn):
+        digits = [10 if d == "X" else int(d) for d in isbn]
+        return sum(d * (10 - i) for i, d in enumerate(digits)) % 11 == 0
+    return False
+
+
+def validate_isbn(value):
+    if not isbn_is_valid(isbn_normalize(value)):
+        raise ValidationError("Enter a valid ISBN-10 or ISBN-13 (its check digit is wrong "
+                              "or it has the wrong number of digits).", code="isbn")
+
+
+def validate_category(value):
+    if value.startswith(RESERVED_CATEGORY_PREFIX):
+        raise ValidationError(f"A category cannot start with “{RESERVED_CATEGORY_PREFIX}”.",
+                              code="category")
+    if CATEGORY_FORBIDDEN & set(value):
+        raise ValidationError("A category cannot contain / \\ # ? % or control characters.",
+                              code="category")
+
+
+def validate_book_id(value):
+    if not BOOK_ID_RE.match(value):
+        raise ValidationError("Use letters, digits, dots, dashes and underscores (up to 64), "
+                              "starting with a letter or digit, e.g. tech-042.", code="book_id")
+
+
+def validate_cover_key(value):
+    if value and (not value.startswith("covers/") or ".." in value or len(value) > 200):
+        raise ValidationError("A cover key looks like covers/<name>.jpg.", code="image_key")

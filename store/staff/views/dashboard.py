@@ -1,0 +1,39 @@
+"""The staff dashboard: today's figures, the last 30 days, and books low on stock."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.decorators import staff_required
+from cloudshelf.dynamo import utcnow
+from store.staff import reports
+from store.staff.charts import bar_chart
+from store.templatetags.store_tags import money
+from store.staff.watch import stock_watch_recount
+
+
+@never_cache
+@staff_required
+@require_http_methods(["GET", "HEAD"])
+def dashboard(request):
+    figures = reports.dashboard(today=utcnow().date())
+    days = figures["days"]
+    charts = {
+        "orders": bar_chart(days, value=lambda d: d.orders,
+                            describe=lambda d: f"{d.day:%b %-d}: {d.orders} orders"),
+        "revenue": bar_chart(days, value=lambda d: d.revenue,
+                             describe=lambda d: f"{d.day:%b %-d}: {money(d.revenue)}"),
+    }
+    return render(request, "store/staff/dashboard.html",
+                  {**figures, "charts": charts, "threshold": settings.LOW_STOCK_THRESHOLD})
+
+
+@never_cache
+@staff_required
+@require_POST
+def low_stock_recount(request):
+    watch = stock_watch_recount()
+    messages.success(request, f"Recounted: {len(watch.books.as_dict())} books are low on stock.")
+    return redirect("staff:dashboard")

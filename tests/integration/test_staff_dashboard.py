@@ -1,0 +1,92 @@
+"""The dashboard's figures come from OrderDateIndex: known orders in, known figures out."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from cloudshelf.dynamo import utcnow
+from store.models import Book, OrderLine
+from store.staff import reports
+
+
+@pytest.fixture
+def known_orders(make_order_record):
+    today = utcnow().date()
+    make_order_record(order_date=today.isoformat(), total="52.42")
+    make_order_record(order_date=today.isoformat(), total="10.00", user_id="user-other")
+    make_order_record(order_date=today.isoformat(), total="99.00", status="cancelled")
+    make_order_record(order_date=(today - timedelta(days=3)).isoformat(), total="20.00")
+    make_order_record(order_date=(today - timedelta(days=40)).isoformat(), total="1000.00")
+    return today
+
+
+def test_today_counts_orders_and_revenue_without_cancelled_ones(known_orders):
+    figures = reports.dashboard(today=known_orders)["today"]
+    assert (figures.orders, figures.revenue, figures.cancelled) == (2, Decimal("62.42"), 1)
+
+
+def test_chart_covers_thirty_days_ending_today(known_orders):
+    days = reports.dashboard(today=known_orders)["days"]
+    assert len(days) == 30 and days[-1].day == known_orders
+    assert days[0].day == known_orders - timedelta(days=29)
+    assert {d.day: d.revenue for d in days if d.orders} == {
+        known_orders: Decimal("62.42"), known_orders - timedelta(days=3): Decimal("20.00")}
+
+
+def test_dashboard_page_shows_the_figures(staff_client, known_orders):
+    body = staff_client.get(reverse("staff:dashboard")).content.decode()
+    assert 'data-figure="orders-today">2<' in body
+    assert 'data-figure="revenue-today">$62.42<' in body
+    assert "<svg" in body and "2 orders</title>" in body
+
+
+def test_dashboard_costs_one_query_per_day_and_no_scan(staff_client, known_orders,
+                                                       dynamodb_requests):
+    staff_client.get(reverse("staff:dashboard"))
+    # GetItem: the session, the user and the low-stock watch list; BatchGetItem: the
+    # books sold (to see which are low now).
+    assert dict(dynamodb_requests) == {"Query": 30, "GetItem": 3, "BatchGetItem": 1}
+
+
+def test_dashboard_lists_books_low_on_stock(staff_client, make_book, settings):
+    settings.LOW_STOCK_THRESHOLD = 5
+    make_book(title="Nearly Gone", stock_quantity=2)
+    make_book(title="Plenty Left", stock_quantity=50)
+    staff_client.post(reverse("staff:low-stock-recount"))
+    body = staff_client.get(reverse("staff:dashboard")).content.decode()
+    assert "Nearly Gone" in body and "Plenty Left" not in body
+
+
+def test_dashboard_lists_a_book_sold_low_without_a_recount(staff_client, make_book,
+                                                            make_order_record):
+    staff_client.post(reverse("staff:low-stock-recount"))
+    book = make_book(title="Sold Down", stock_quantity=1)  # as if sales took the rest
+    line = OrderLine(book_id=book.book_id, category=book.category, title=book.title,
+                     price=book.price, quantity=9)
+    make_order_record(items=[line])
+    body = staff_client.get(reverse("staff:dashboard")).content.decode()
+    assert "Sold Down" in body
+
+
+def test_dashboard_leaves_out_a_restocked_book_still_on_the_watch_list(staff_client,
+                                                                       make_book):
+    book = make_book(title="Restocked Since", stock_quantity=1)
+    staff_client.post(reverse("staff:low-stock-recount"))
+    Book(book.category, book.book_id).update(actions=[Book.stock_quantity.add(50)])
+    body = staff_client.get(reverse("staff:dashboard")).content.decode()
+    assert "Restocked Since" not in body
+
+
+def test_dashboard_leaves_out_hidden_books_low_on_stock(staff_client, make_book):
+    make_book(title="Hidden and Low", stock_quantity=1, hidden=True)
+    staff_client.post(reverse("staff:low-stock-recount"))
+    body = staff_client.get(reverse("staff:dashboard")).content.decode()
+    assert "Hidden and Low" not in body
+
+
+def test_empty_store_dashboard_renders(staff_client, tables):
+    response = staff_client.get(reverse("staff:dashboard"))
+    assert response.status_code == 200
+    assert "No book is low on stock" in response.content.decode()
