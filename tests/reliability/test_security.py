@@ -207,7 +207,9 @@ def test_no_form_with_a_next_field_redirects_off_site(world):
 
 # --- production settings and headers --------------------------------------------------
 def test_production_settings_pass_check_deploy():
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "cloudshelf.settings.production",
+    # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process; a deployment has not.
+    inherited = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {**inherited, "DJANGO_SETTINGS_MODULE": "cloudshelf.settings.production",
            "DJANGO_SECRET_KEY": "x" * 20 + "-a-long-random-looking-secret-for-the-check-" * 2,
            "DJANGO_ALLOWED_HOSTS": "shop.example.com", "PYTHONPATH": str(ROOT),
            "DEFAULT_FROM_EMAIL": "CloudShelf <shop@example.com>"}
