@@ -4,6 +4,7 @@
     python3 dev.py serve     set up .venv, then run the store on http://127.0.0.1:8000
     python3 dev.py test      set up .venv, then run the whole test suite
     python3 dev.py bench     set up .venv, then run the benchmarks (writes BENCHMARKS.md)
+    python3 dev.py check     set up .venv, then lint, format-check and type-check the code
 
 Anything after the command goes to runserver, pytest or the benchmarks. Set-up is skipped
 when the requirements have not changed since the last run.
@@ -46,13 +47,31 @@ def install_python_packages():
         return
     print("Installing requirements into .venv ...", flush=True)
     subprocess.run([PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip"], check=True)
-    subprocess.run([PYTHON, "-m", "pip", "install", "--quiet", "-r",
-                    ROOT / "requirements-dev.txt"], check=True)
+    subprocess.run(
+        [PYTHON, "-m", "pip", "install", "--quiet", "-r", ROOT / "requirements-dev.txt"],
+        check=True,
+    )
     stamp.write_text(digest.hexdigest())
 
 
+CHECKS = [
+    ["ruff", "check", "."],
+    ["ruff", "format", "--check", "."],
+]
+
+
+def check():
+    """The checks .ci/run runs before the tests; the first failure stops them."""
+    for command in CHECKS:
+        print("$", " ".join(command), flush=True)
+        code = subprocess.call([VENV / "bin" / command[0], *command[1:]])
+        if code:
+            return code
+    return 0
+
+
 def main(argv):
-    if not argv or argv[0] not in ("serve", "test", "bench", "setup"):
+    if not argv or argv[0] not in ("serve", "test", "bench", "check", "setup"):
         print(__doc__)
         return 2
     command, rest = argv[0], argv[1:]
@@ -63,6 +82,8 @@ def main(argv):
         return subprocess.call([PYTHON, "manage.py", "runserver", *args])
     if command == "test":
         return subprocess.call([PYTHON, "-m", "pytest", *rest])
+    if command == "check":
+        return check()
     if command == "bench":
         return subprocess.call([PYTHON, "-m", "benchmarks", *rest])
     return 0

@@ -75,8 +75,9 @@ def get_user(request):
     except User.DoesNotExist:
         request.session.flush()
         return AnonymousUser()
-    valid_hash = constant_time_compare(request.session.get(SESSION_HASH_KEY, ""),
-                                       session_auth_hash(user))
+    valid_hash = constant_time_compare(
+        request.session.get(SESSION_HASH_KEY, ""), session_auth_hash(user)
+    )
     if not valid_hash or not user.is_active:
         request.session.flush()
         return AnonymousUser()

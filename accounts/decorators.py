@@ -1,5 +1,4 @@
 from functools import wraps
-
 from urllib.parse import urlencode
 
 from django.shortcuts import redirect, render
@@ -30,8 +29,9 @@ def staff_required(view):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if not request.user.is_staff:
-            return render(request, "403.html", {"message": "This page is for staff only."},
-                          status=403)
+            return render(
+                request, "403.html", {"message": "This page is for staff only."}, status=403
+            )
         return view(request, *args, **kwargs)
 
     return wrapper

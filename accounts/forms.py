@@ -9,19 +9,30 @@ from accounts.passwords import PasswordOwner, password_help_html, password_valid
 
 
 def _email_field(**attrs):
-    return forms.EmailField(max_length=254, widget=forms.EmailInput(
-        attrs={"autocomplete": "email", **attrs}))
+    return forms.EmailField(
+        max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email", **attrs})
+    )
 
 
 def _password_field(label, autocomplete, help_text=""):
-    return forms.CharField(label=label, max_length=128, strip=False, help_text=help_text,
-                           widget=forms.PasswordInput(attrs={"autocomplete": autocomplete}))
+    return forms.CharField(
+        label=label,
+        max_length=128,
+        strip=False,
+        help_text=help_text,
+        widget=forms.PasswordInput(attrs={"autocomplete": autocomplete}),
+    )
 
 
 class SignInForm(forms.Form):
-    email = forms.EmailField(max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}))
-    password = forms.CharField(max_length=128, strip=False,
-                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    email = forms.EmailField(
+        max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
+    )
+    password = forms.CharField(
+        max_length=128,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
 
 
 class NewPasswordMixin:
@@ -32,7 +43,10 @@ class NewPasswordMixin:
         raise NotImplementedError
 
     def clean_new_password2(self):
-        first, second = self.cleaned_data.get("new_password1"), self.cleaned_data.get("new_password2")
+        first, second = (
+            self.cleaned_data.get("new_password1"),
+            self.cleaned_data.get("new_password2"),
+        )
         if first and second and first != second:
             raise ValidationError("The two passwords do not match.")
         return second
@@ -50,14 +64,22 @@ class NewPasswordMixin:
 
 class RegisterForm(NewPasswordMixin, forms.Form):
     email = _email_field(autofocus=True)
-    first_name = forms.CharField(max_length=100, widget=forms.TextInput(attrs={"autocomplete": "given-name"}))
-    last_name = forms.CharField(max_length=100, widget=forms.TextInput(attrs={"autocomplete": "family-name"}))
+    first_name = forms.CharField(
+        max_length=100, widget=forms.TextInput(attrs={"autocomplete": "given-name"})
+    )
+    last_name = forms.CharField(
+        max_length=100, widget=forms.TextInput(attrs={"autocomplete": "family-name"})
+    )
     new_password1 = _password_field("Password", "new-password", password_help_html())
     new_password2 = _password_field("Confirm password", "new-password")
 
     def password_owner(self):
-        return PasswordOwner(**{name: self.cleaned_data.get(name, "")
-                                for name in ("email", "first_name", "last_name")})
+        return PasswordOwner(
+            **{
+                name: self.cleaned_data.get(name, "")
+                for name in ("email", "first_name", "last_name")
+            }
+        )
 
 
 class SetPasswordForm(NewPasswordMixin, forms.Form):
@@ -84,24 +106,49 @@ PHONE_RE = re.compile(r"^\+?[0-9 ().\-]{5,30}$")
 
 
 class ProfileForm(forms.Form):
-    first_name = forms.CharField(max_length=100, widget=forms.TextInput(attrs={"autocomplete": "given-name"}))
-    last_name = forms.CharField(max_length=100, widget=forms.TextInput(attrs={"autocomplete": "family-name"}))
+    first_name = forms.CharField(
+        max_length=100, widget=forms.TextInput(attrs={"autocomplete": "given-name"})
+    )
+    last_name = forms.CharField(
+        max_length=100, widget=forms.TextInput(attrs={"autocomplete": "family-name"})
+    )
     email = _email_field()
     current_password = _password_field(
-        "Current password", "current-password",
-        "Needed only to change your email address.")
-    phone = forms.CharField(max_length=30, required=False, help_text="For example +1-555-0123.",
-                            widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}))
-    street = forms.CharField(max_length=200, required=False,
-                             widget=forms.TextInput(attrs={"autocomplete": "street-address"}))
-    city = forms.CharField(max_length=100, required=False,
-                           widget=forms.TextInput(attrs={"autocomplete": "address-level2"}))
-    state = forms.CharField(label="State or region", max_length=100, required=False,
-                            widget=forms.TextInput(attrs={"autocomplete": "address-level1"}))
-    postal_code = forms.CharField(max_length=20, required=False,
-                                  widget=forms.TextInput(attrs={"autocomplete": "postal-code"}))
-    country = forms.CharField(max_length=2, required=False, help_text="Two-letter code, such as US.",
-                              widget=forms.TextInput(attrs={"autocomplete": "country", "size": 3}))
+        "Current password", "current-password", "Needed only to change your email address."
+    )
+    phone = forms.CharField(
+        max_length=30,
+        required=False,
+        help_text="For example +1-555-0123.",
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
+    )
+    street = forms.CharField(
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+    )
+    city = forms.CharField(
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "address-level2"}),
+    )
+    state = forms.CharField(
+        label="State or region",
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "address-level1"}),
+    )
+    postal_code = forms.CharField(
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "postal-code"}),
+    )
+    country = forms.CharField(
+        max_length=2,
+        required=False,
+        help_text="Two-letter code, such as US.",
+        widget=forms.TextInput(attrs={"autocomplete": "country", "size": 3}),
+    )
 
     ADDRESS_FIELDS = ("street", "city", "state", "postal_code", "country")
     REQUIRED_IN_ADDRESS = ("street", "city", "postal_code", "country")
@@ -114,9 +161,13 @@ class ProfileForm(forms.Form):
     @classmethod
     def initial_for(cls, user):
         address = user.address
-        return {"first_name": user.first_name, "last_name": user.last_name,
-                "email": user.email, "phone": user.phone or "",
-                **{name: getattr(address, name, "") or "" for name in cls.ADDRESS_FIELDS}}
+        return {
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "email": user.email,
+            "phone": user.phone or "",
+            **{name: getattr(address, name, "") or "" for name in cls.ADDRESS_FIELDS},
+        }
 
     def clean_phone(self):
         phone = self.cleaned_data["phone"].strip()

@@ -14,8 +14,7 @@ from django.contrib.auth.password_validation import (
 )
 from django.core.exceptions import FieldDoesNotExist
 
-VERBOSE_NAMES = {"email": "email address", "first_name": "first name",
-                 "last_name": "last name"}
+VERBOSE_NAMES = {"email": "email address", "first_name": "first name", "last_name": "last name"}
 
 
 class _Fields:
@@ -31,7 +30,11 @@ class PasswordOwner:
     _meta = _Fields()
 
     def __init__(self, *, email="", first_name="", last_name=""):
-        self.email, self.first_name, self.last_name = email or "", first_name or "", last_name or ""
+        self.email, self.first_name, self.last_name = (
+            email or "",
+            first_name or "",
+            last_name or "",
+        )
 
     @classmethod
     def of(cls, user):

@@ -44,8 +44,10 @@ class AccountChanged(ApplicationError):
 
 
 class ResetLinkInvalid(ApplicationError):
-    message = ("This password-reset link is not valid: it has expired or has already been "
-               "used. You can ask for a new one.")
+    message = (
+        "This password-reset link is not valid: it has expired or has already been "
+        "used. You can ask for a new one."
+    )
 
 
 def _cancellation_codes(error):
@@ -68,8 +70,7 @@ def _send_email(*, template, to, context):
     """Send one email from ``templates/accounts/email/<template>{_subject,}.txt``. A failure
     is logged, not raised: the account change it reports has already happened, and at a
     password reset an error would tell whether the address has an account."""
-    subject = " ".join(render_to_string(f"accounts/email/{template}_subject.txt",
-                                        context).split())
+    subject = " ".join(render_to_string(f"accounts/email/{template}_subject.txt", context).split())
     body = render_to_string(f"accounts/email/{template}.txt", context)
     try:
         send_mail(subject, body, None, [to])
@@ -82,9 +83,16 @@ def user_create(*, email, password, first_name="", last_name="", is_staff=False)
     transaction, so two racing registrations leave exactly one user."""
     email = normalize_email(email)
     now = utcnow()
-    user = User(f"user-{uuid.uuid4().hex}", email=email, first_name=first_name.strip(),
-                last_name=last_name.strip(), password=make_password(password),
-                is_staff=is_staff, created_at=now, account_status="active")
+    user = User(
+        f"user-{uuid.uuid4().hex}",
+        email=email,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        password=make_password(password),
+        is_staff=is_staff,
+        created_at=now,
+        account_status="active",
+    )
     claim = EmailClaim(EMAIL_SENTINEL_PREFIX + email, owner_id=user.user_id)
     for attempt in range(1, TRANSACTION_ATTEMPTS + 1):
         try:
@@ -133,8 +141,7 @@ def user_sign_in_check(*, email, password, client_address):
 
 def user_register(*, email, password, first_name, last_name, site_url):
     """Create a shopper's account and send the welcome email."""
-    user = user_create(email=email, password=password, first_name=first_name,
-                       last_name=last_name)
+    user = user_create(email=email, password=password, first_name=first_name, last_name=last_name)
     _send_email(template="welcome", to=user.email, context={"user": user, "site_url": site_url})
     return user
 
@@ -156,8 +163,10 @@ def user_password_set(*, user, password):
     (so a password-reset link cannot be used twice, even by two requests at once). Every
     session made with the old password ends on its next request."""
     try:
-        user.update(actions=[User.password.set(make_password(password))],
-                    condition=User.password == user.password)
+        user.update(
+            actions=[User.password.set(make_password(password))],
+            condition=User.password == user.password,
+        )
     except UpdateError as error:
         if _is_conditional_failure(error):
             raise AccountChanged() from error
@@ -170,16 +179,23 @@ def user_password_change(*, user, old_password, new_password, client_address):
     return user_password_set(user=user, password=new_password)
 
 
-def user_profile_update(*, user, first_name, last_name, phone, address, email,
-                        current_password="", client_address=""):
+def user_profile_update(
+    *, user, first_name, last_name, phone, address, email, current_password="", client_address=""
+):
     """Save names, phone and postal address (``address``: a dict of the seed's keys, or
     None). A new email needs the current password, and moves the email's claim in the same
     transaction as the user, so it stays unique."""
     address = UserAddress(**address) if address else None
-    changes = {"first_name": first_name.strip(), "last_name": last_name.strip(),
-               "phone": phone or None, "address": address}
-    actions = [getattr(User, name).set(value) if value is not None
-               else getattr(User, name).remove() for name, value in changes.items()]
+    changes = {
+        "first_name": first_name.strip(),
+        "last_name": last_name.strip(),
+        "phone": phone or None,
+        "address": address,
+    }
+    actions = [
+        getattr(User, name).set(value) if value is not None else getattr(User, name).remove()
+        for name, value in changes.items()
+    ]
     new_email, old_email = normalize_email(email), user.email
     if new_email == old_email:
         try:
@@ -193,13 +209,20 @@ def user_profile_update(*, user, first_name, last_name, phone, address, email,
     user_password_verify(user=user, password=current_password, client_address=client_address)
     try:
         with transaction() as tx:
-            tx.delete(EmailClaim(EMAIL_SENTINEL_PREFIX + old_email),
-                      condition=(EmailClaim.owner_id == user.user_id)
-                      | EmailClaim.owner_id.does_not_exist())
-            tx.save(EmailClaim(EMAIL_SENTINEL_PREFIX + new_email, owner_id=user.user_id),
-                    condition=EmailClaim.user_id.does_not_exist())
-            tx.update(user, actions=[*actions, User.email.set(new_email)],
-                      condition=User.email == old_email)
+            tx.delete(
+                EmailClaim(EMAIL_SENTINEL_PREFIX + old_email),
+                condition=(EmailClaim.owner_id == user.user_id)
+                | EmailClaim.owner_id.does_not_exist(),
+            )
+            tx.save(
+                EmailClaim(EMAIL_SENTINEL_PREFIX + new_email, owner_id=user.user_id),
+                condition=EmailClaim.user_id.does_not_exist(),
+            )
+            tx.update(
+                user,
+                actions=[*actions, User.email.set(new_email)],
+                condition=User.email == old_email,
+            )
     except TransactWriteError as error:
         codes = _cancellation_codes(error)
         if len(codes) > 1 and codes[1] == "ConditionalCheckFailed":
@@ -232,9 +255,15 @@ def password_reset_request(*, email, client_address, link_for: Callable[[str], s
         return
     token = reset_token_make(user=user)
     # Sent to the stored address, not to what was typed.
-    _send_email(template="password_reset", to=user.email,
-                context={"user": user, "reset_url": link_for(token),
-                         "valid_for": _duration_text(settings.PASSWORD_RESET_TIMEOUT)})
+    _send_email(
+        template="password_reset",
+        to=user.email,
+        context={
+            "user": user,
+            "reset_url": link_for(token),
+            "valid_for": _duration_text(settings.PASSWORD_RESET_TIMEOUT),
+        },
+    )
 
 
 def password_reset_complete(*, user, token, password):

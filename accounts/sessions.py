@@ -2,7 +2,7 @@
 
 DynamoDB deletes expired items late, so an expired session is treated as missing on read."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from django.contrib.sessions.backends.base import CreateError, SessionBase, UpdateError
 from django.utils.crypto import get_random_string
@@ -22,7 +22,7 @@ class SessionStore(SessionBase):
             item = Session.get(session_key, consistent_read=True)
         except Session.DoesNotExist:
             return None
-        if item.expires_at <= datetime.now(timezone.utc):
+        if item.expires_at <= datetime.now(UTC):
             return None
         return item
 
@@ -54,10 +54,11 @@ class SessionStore(SessionBase):
             self.session_key,
             session_data=self.encode(data),
             user_id=data.get("_user_id"),
-            expires_at=datetime.now(timezone.utc) + timedelta(seconds=self.get_expiry_age()),
+            expires_at=datetime.now(UTC) + timedelta(seconds=self.get_expiry_age()),
         )
-        condition = (Session.session_key.does_not_exist() if must_create
-                     else Session.session_key.exists())
+        condition = (
+            Session.session_key.does_not_exist() if must_create else Session.session_key.exists()
+        )
         try:
             item.save(condition=condition)
         except PutError as error:

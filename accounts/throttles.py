@@ -9,11 +9,10 @@ A check is one BatchGetItem; a hit is one atomic UpdateItem (ADD) per counter.""
 
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.utils.crypto import salted_hmac
-
 from pynamodb.exceptions import UpdateError
 
 from accounts.models import Throttle
@@ -31,10 +30,14 @@ def clock():
 def limits_for(scope):
     """The limit per kind of subject in ``scope``."""
     return {
-        "sign-in": {ACCOUNT: settings.SIGN_IN_THROTTLE_PER_ACCOUNT,
-                    ADDRESS: settings.SIGN_IN_THROTTLE_PER_ADDRESS},
-        "password-reset": {ACCOUNT: settings.PASSWORD_RESET_THROTTLE_PER_ACCOUNT,
-                           ADDRESS: settings.PASSWORD_RESET_THROTTLE_PER_ADDRESS},
+        "sign-in": {
+            ACCOUNT: settings.SIGN_IN_THROTTLE_PER_ACCOUNT,
+            ADDRESS: settings.SIGN_IN_THROTTLE_PER_ADDRESS,
+        },
+        "password-reset": {
+            ACCOUNT: settings.PASSWORD_RESET_THROTTLE_PER_ACCOUNT,
+            ADDRESS: settings.PASSWORD_RESET_THROTTLE_PER_ADDRESS,
+        },
     }[scope]
 
 
@@ -43,9 +46,14 @@ class Throttled(ApplicationError):
 
     def __init__(self, retry_after, message=None):
         minutes = max(1, -(-int(retry_after) // 60))
-        super().__init__(message or (
-            f"Too many attempts. Please wait {minutes} minute{'s' if minutes != 1 else ''} "
-            "and try again."), retry_after=int(retry_after))
+        super().__init__(
+            message
+            or (
+                f"Too many attempts. Please wait {minutes} minute{'s' if minutes != 1 else ''} "
+                "and try again."
+            ),
+            retry_after=int(retry_after),
+        )
         self.retry_after = int(retry_after)
 
 
@@ -62,8 +70,9 @@ class Window:
 
 
 def _key(scope, kind, subject, window):
-    digest = salted_hmac("cloudshelf.accounts.throttle", f"{scope}:{kind}:{subject}",
-                         algorithm="sha256").hexdigest()[:32]
+    digest = salted_hmac(
+        "cloudshelf.accounts.throttle", f"{scope}:{kind}:{subject}", algorithm="sha256"
+    ).hexdigest()[:32]
     return f"{scope}:{kind}:{digest}:{window.number}"
 
 
@@ -95,10 +104,11 @@ def throttle_check(*, scope, subjects):
 def throttle_hit(*, scope, subjects):
     """Count one attempt for each subject (atomic ADD; creates the counter if need be)."""
     window = Window.current()
-    expires_at = datetime.fromtimestamp(window.ends_at, tz=timezone.utc)
+    expires_at = datetime.fromtimestamp(window.ends_at, tz=UTC)
     for kind, value in _subjects(subjects).items():
         Throttle(_key(scope, kind, value, window)).update(
-            actions=[Throttle.hits.add(1), Throttle.expires_at.set(expires_at)])
+            actions=[Throttle.hits.add(1), Throttle.expires_at.set(expires_at)]
+        )
 
 
 def throttle_take(*, scope, subjects):
@@ -107,12 +117,13 @@ def throttle_take(*, scope, subjects):
     lets parallel requests through together (each reads the count before any has added
     to it); a conditional ADD lets at most the limit through."""
     window, limits = Window.current(), limits_for(scope)
-    expires_at = datetime.fromtimestamp(window.ends_at, tz=timezone.utc)
+    expires_at = datetime.fromtimestamp(window.ends_at, tz=UTC)
     for kind, value in _subjects(subjects).items():
         try:
             Throttle(_key(scope, kind, value, window)).update(
                 actions=[Throttle.hits.add(1), Throttle.expires_at.set(expires_at)],
-                condition=Throttle.hits.does_not_exist() | (Throttle.hits < limits[kind]))
+                condition=Throttle.hits.does_not_exist() | (Throttle.hits < limits[kind]),
+            )
         except UpdateError as error:
             if error.cause_response_code != "ConditionalCheckFailedException":
                 raise
@@ -125,7 +136,8 @@ def throttle_release(*, scope, kind, subject):
         return
     try:
         Throttle(_key(scope, kind, subject, Window.current())).update(
-            actions=[Throttle.hits.add(-1)], condition=Throttle.hits > 0)
+            actions=[Throttle.hits.add(-1)], condition=Throttle.hits > 0
+        )
     except UpdateError as error:
         if error.cause_response_code != "ConditionalCheckFailedException":
             raise
@@ -145,8 +157,11 @@ def client_address(request):
     remote = request.META.get("REMOTE_ADDR", "")
     if trusted <= 0:
         return remote
-    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-            if hop.strip()]
+    hops = [
+        hop.strip()
+        for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        if hop.strip()
+    ]
     if not hops:
         return remote
     # Fewer hops than proxies: the request skipped the outer ones; the leftmost hop was

@@ -11,7 +11,12 @@ import time
 from django.conf import settings
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.encoding import force_bytes, force_str
-from django.utils.http import base36_to_int, int_to_base36, urlsafe_base64_decode, urlsafe_base64_encode
+from django.utils.http import (
+    base36_to_int,
+    int_to_base36,
+    urlsafe_base64_decode,
+    urlsafe_base64_encode,
+)
 
 KEY_SALT = "cloudshelf.accounts.password-reset"
 
@@ -23,8 +28,16 @@ def clock():
 
 def _signature(user, timestamp, secret):
     last_login = user.last_login.isoformat() if user.last_login else ""
-    value = "|".join([user.user_id, user.password or "", last_login, user.email or "",
-                      user.account_status or "", str(timestamp)])
+    value = "|".join(
+        [
+            user.user_id,
+            user.password or "",
+            last_login,
+            user.email or "",
+            user.account_status or "",
+            str(timestamp),
+        ]
+    )
     return salted_hmac(KEY_SALT, value, secret=secret, algorithm="sha256").hexdigest()[::2]
 
 
@@ -55,5 +68,6 @@ def reset_token_is_valid(*, user, token):
     if age < -60 or age > settings.PASSWORD_RESET_TIMEOUT:  # a minute of clock skew
         return False
     secrets = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
-    return any(constant_time_compare(signature, _signature(user, timestamp, secret))
-               for secret in secrets)
+    return any(
+        constant_time_compare(signature, _signature(user, timestamp, secret)) for secret in secrets
+    )

@@ -36,22 +36,32 @@ def safe_next(request, default="store:home"):
     """The ``next`` parameter if it stays within this site, else ``default``."""
     target = request.POST.get("next") or request.GET.get("next")
     # Only a path: redirect() would try anything else as a URL name (a 500 for "0").
-    if target and target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                  require_https=request.is_secure()):
+    if (
+        target
+        and target.startswith("/")
+        and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+    ):
         return target
     return default
 
 
 def account_page(view):
     """Never cached, GET or POST only, passwords kept out of error reports."""
-    return never_cache(sensitive_post_parameters()(
-        require_http_methods(["GET", "HEAD", "POST"])(view)))
+    return never_cache(
+        sensitive_post_parameters()(require_http_methods(["GET", "HEAD", "POST"])(view))
+    )
 
 
 def form_page(request, template, form, status=None, **context):
     """Render a form page: 400 when the form has errors, else 200 (or ``status``)."""
-    return render(request, template, {"form": form, **context},
-                  status=status or (400 if form.errors else 200))
+    return render(
+        request,
+        template,
+        {"form": form, **context},
+        status=status or (400 if form.errors else 200),
+    )
 
 
 def throttled_page(request, template, form, error, **context):
@@ -68,9 +78,13 @@ def register(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            user = user_register(email=data["email"], password=data["new_password1"],
-                                 first_name=data["first_name"], last_name=data["last_name"],
-                                 site_url=request.build_absolute_uri("/"))
+            user = user_register(
+                email=data["email"],
+                password=data["new_password1"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                site_url=request.build_absolute_uri("/"),
+            )
         except EmailTaken as error:
             form.add_error("email", error.message)
         else:
@@ -86,8 +100,7 @@ def sign_in(request):
     next_url = request.POST.get("next") or request.GET.get("next", "")
     if request.method == "POST" and form.is_valid():
         try:
-            user = user_sign_in_check(**form.cleaned_data,
-                                      client_address=client_address(request))
+            user = user_sign_in_check(**form.cleaned_data, client_address=client_address(request))
         except Throttled as error:
             return throttled_page(request, "accounts/sign_in.html", form, error, next=next_url)
         if user is not None:
@@ -113,16 +126,22 @@ def profile(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            user_profile_update(user=user, first_name=data["first_name"],
-                                last_name=data["last_name"], phone=data["phone"],
-                                address=data["address"], email=data["email"],
-                                current_password=data["current_password"],
-                                client_address=client_address(request))
+            user_profile_update(
+                user=user,
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                phone=data["phone"],
+                address=data["address"],
+                email=data["email"],
+                current_password=data["current_password"],
+                client_address=client_address(request),
+            )
         except Throttled as error:
             return throttled_page(request, "accounts/profile.html", form, error)
         except (EmailTaken, WrongPassword) as error:
-            form.add_error("email" if isinstance(error, EmailTaken) else "current_password",
-                           error.message)
+            form.add_error(
+                "email" if isinstance(error, EmailTaken) else "current_password", error.message
+            )
         except AccountChanged as error:
             form.add_error(None, error.message)
         else:
@@ -137,9 +156,12 @@ def password_change(request):
     form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            user_password_change(user=request.user, old_password=form.cleaned_data["old_password"],
-                                 new_password=form.cleaned_data["new_password1"],
-                                 client_address=client_address(request))
+            user_password_change(
+                user=request.user,
+                old_password=form.cleaned_data["old_password"],
+                new_password=form.cleaned_data["new_password1"],
+                client_address=client_address(request),
+            )
         except Throttled as error:
             return throttled_page(request, "accounts/password_change.html", form, error)
         except WrongPassword as error:
@@ -149,8 +171,9 @@ def password_change(request):
         else:
             # This session stays signed in; every other session of the user ends.
             auth.update_session_auth_hash(request, request.user)
-            messages.success(request, "Your password has been changed. Other devices have "
-                                      "been signed out.")
+            messages.success(
+                request, "Your password has been changed. Other devices have been signed out."
+            )
             return redirect("accounts:profile")
     return form_page(request, "accounts/password_change.html", form)
 
@@ -161,9 +184,12 @@ def password_reset(request):
     if request.method == "POST" and form.is_valid():
         try:
             password_reset_request(
-                email=form.cleaned_data["email"], client_address=client_address(request),
+                email=form.cleaned_data["email"],
+                client_address=client_address(request),
                 link_for=lambda token: request.build_absolute_uri(
-                    reverse("accounts:password-reset-confirm", args=[token])))
+                    reverse("accounts:password-reset-confirm", args=[token])
+                ),
+            )
         except Throttled as error:
             return throttled_page(request, "accounts/password_reset.html", form, error)
         return redirect("accounts:password-reset-done")
@@ -182,16 +208,21 @@ def password_reset_confirm(request, token):
     form = SetPasswordForm(user, request.POST or None) if user else None
     if form is not None and request.method == "POST" and form.is_valid():
         try:
-            password_reset_complete(user=user, token=token,
-                                    password=form.cleaned_data["new_password1"])
+            password_reset_complete(
+                user=user, token=token, password=form.cleaned_data["new_password1"]
+            )
         except ResetLinkInvalid:
             form = None
         else:
             messages.success(request, "Your new password is set. You can sign in with it now.")
             return redirect("accounts:login")
     if form is None:
-        response = render(request, "accounts/password_reset_confirm.html",
-                          {"form": None, "message": ResetLinkInvalid.message}, status=400)
+        response = render(
+            request,
+            "accounts/password_reset_confirm.html",
+            {"form": None, "message": ResetLinkInvalid.message},
+            status=400,
+        )
     else:
         response = form_page(request, "accounts/password_reset_confirm.html", form)
     # The token is in this page's address: never send it to another site in a Referer.

@@ -62,8 +62,13 @@ def run(command, **kwargs):
 def cold_start(paths, path, host, env, cwd):
     """Wall time from spawning the process to reading the first response."""
     started = time.perf_counter()
-    result = subprocess.run([sys.executable, "-c", CHILD, json.dumps([str(p) for p in paths]),
-                             path, host], env=env, cwd=cwd, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-c", CHILD, json.dumps([str(p) for p in paths]), path, host],
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+    )
     wall = time.perf_counter() - started
     lines = [line for line in result.stdout.splitlines() if line.startswith("{")]
     if not lines:
@@ -73,24 +78,53 @@ def cold_start(paths, path, host, env, cwd):
 
 def cloudshelf_lambda(work, endpoint):
     """The production stage's zappa_settings.py, static files, secret and data."""
-    env = {"PATH": os.environ["PATH"], "HOME": str(work), "AWS_ENDPOINT_URL": endpoint,
-           "AWS_ACCESS_KEY_ID": "localaws", "AWS_SECRET_ACCESS_KEY": "localaws",
-           "AWS_DEFAULT_REGION": "us-east-1", "DJANGO_STATIC_ROOT": str(work / "static"),
-           "COVERS_BUCKET_NAME": "cloudshelf-covers-123456789012"}
-    run([sys.executable, "-m", "zappa.cli", "save-python-settings-file", "production",
-         "-o", str(work / "zappa_settings.py")], cwd=ROOT, env=env)
-    build = {**env, "DJANGO_SETTINGS_MODULE": "cloudshelf.settings.production",
-             "DJANGO_SECRET_KEY": "benchmark", "DJANGO_ALLOWED_HOSTS": "localhost",
-             "DEFAULT_FROM_EMAIL": "benchmark@localhost"}
+    env = {
+        "PATH": os.environ["PATH"],
+        "HOME": str(work),
+        "AWS_ENDPOINT_URL": endpoint,
+        "AWS_ACCESS_KEY_ID": "localaws",
+        "AWS_SECRET_ACCESS_KEY": "localaws",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "DJANGO_STATIC_ROOT": str(work / "static"),
+        "COVERS_BUCKET_NAME": "cloudshelf-covers-123456789012",
+    }
+    run(
+        [
+            sys.executable,
+            "-m",
+            "zappa.cli",
+            "save-python-settings-file",
+            "production",
+            "-o",
+            str(work / "zappa_settings.py"),
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    build = {
+        **env,
+        "DJANGO_SETTINGS_MODULE": "cloudshelf.settings.production",
+        "DJANGO_SECRET_KEY": "benchmark",
+        "DJANGO_ALLOWED_HOSTS": "localhost",
+        "DEFAULT_FROM_EMAIL": "benchmark@localhost",
+    }
     run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=build)
     run([sys.executable, "manage.py", "create_tables", "--with-bucket"], cwd=ROOT, env=build)
     run([sys.executable, "manage.py", "seed_catalog"], cwd=ROOT, env=build)
     import boto3
 
-    boto3.client("ssm", endpoint_url=endpoint, region_name="us-east-1",
-                 aws_access_key_id="localaws", aws_secret_access_key="localaws").put_parameter(
-        Name="/cloudshelf/production/django-secret-key", Type="SecureString",
-        Value="benchmark-" + "b" * 50, Overwrite=True)
+    boto3.client(
+        "ssm",
+        endpoint_url=endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="localaws",
+        aws_secret_access_key="localaws",
+    ).put_parameter(
+        Name="/cloudshelf/production/django-secret-key",
+        Type="SecureString",
+        Value="benchmark-" + "b" * 50,
+        Overwrite=True,
+    )
     return env
 
 
@@ -101,9 +135,12 @@ def bare_django_lambda(work):
     with open(work / "bare" / "settings.py", "a") as settings:
         settings.write("\nDEBUG = False\nALLOWED_HOSTS = ['*']\n")
     with open(work / "bare" / "urls.py", "a") as urls:
-        urls.write("\nfrom django.http import HttpResponse\n"
-                   "urlpatterns.append(path('', lambda request: HttpResponse('ok')))\n")
-    (work / "zappa_settings.py").write_text(textwrap.dedent("""
+        urls.write(
+            "\nfrom django.http import HttpResponse\n"
+            "urlpatterns.append(path('', lambda request: HttpResponse('ok')))\n"
+        )
+    (work / "zappa_settings.py").write_text(
+        textwrap.dedent("""
         DEBUG=False
         LOG_LEVEL='INFO'
         BINARY_SUPPORT=True
@@ -116,13 +153,14 @@ def bare_django_lambda(work):
         SETTINGS_FILE=None
         DJANGO_SETTINGS='bare.settings'
         EXCEPTION_HANDLER=None
-    """))
+    """)
+    )
     return {"PATH": os.environ["PATH"], "HOME": str(work)}
 
 
 def summary(label, samples, key="wall"):
     values = sorted(s[key] * 1000 for s in samples)
-    return (f"{label:<44} {statistics.median(values):7.0f} {values[0]:7.0f} {values[-1]:7.0f}")
+    return f"{label:<44} {statistics.median(values):7.0f} {values[0]:7.0f} {values[-1]:7.0f}"
 
 
 def main():
@@ -150,16 +188,22 @@ def main():
             subprocess.run([sys.executable, "-c", "pass"], check=True)
             results["python"].append({"wall": time.perf_counter() - started})
             results["bare"].append(cold_start(bare_paths, "/", API_HOST, bare_env, work / "bare"))
-            results["signin"].append(cold_start(shop_paths, "/accounts/sign-in/", API_HOST,
-                                                shop_env, work / "cloudshelf"))
-            results["home"].append(cold_start(shop_paths, "/", API_HOST, shop_env,
-                                              work / "cloudshelf"))
+            results["signin"].append(
+                cold_start(
+                    shop_paths, "/accounts/sign-in/", API_HOST, shop_env, work / "cloudshelf"
+                )
+            )
+            results["home"].append(
+                cold_start(shop_paths, "/", API_HOST, shop_env, work / "cloudshelf")
+            )
         for key in ("bare", "signin", "home"):
             statuses = {s["status"] for s in results[key]}
             assert statuses == {200}, (key, statuses)
 
-        print(f"\nCold start through Zappa's LambdaHandler, {args.runs} fresh processes each, "
-              f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs (ms)")
+        print(
+            f"\nCold start through Zappa's LambdaHandler, {args.runs} fresh processes each, "
+            f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs (ms)"
+        )
         print(f"{'':<44} {'median':>7} {'min':>7} {'max':>7}")
         print(summary("python -c pass (interpreter alone)", results["python"]))
         print(summary("bare Django: spawn to first response", results["bare"]))

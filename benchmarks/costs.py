@@ -20,22 +20,41 @@ PRICES = {
     "lambda_full_vcpu_memory_mb": 1769,
     "sources": [
         "https://aws.amazon.com/dynamodb/pricing/on-demand/ (Standard table class, us-east-1)",
-        "https://aws.amazon.com/blogs/database/new-amazon-dynamodb-lowers-pricing-for-"
-        "on-demand-throughput-and-global-tables/ (the 50 % cut of 2024-11-01)",
+        (
+            "https://aws.amazon.com/blogs/database/new-amazon-dynamodb-lowers-pricing-for-"
+            "on-demand-throughput-and-global-tables/ (the 50 % cut of 2024-11-01)"
+        ),
         "https://aws.amazon.com/lambda/pricing/ (x86, first pricing tier)",
-        "https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html "
-        "(1,769 MB = one vCPU)",
+        (
+            "https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html "
+            "(1,769 MB = one vCPU)"
+        ),
     ],
 }
 
 # The seed document's usage levels and its own estimates (DynamoDB only, per month).
 SEED_USAGE_LEVELS = [
-    {"name": "Development", "reads": 100_000, "writes": 50_000, "storage_gb": 1,
-     "seed_estimate": "$2-5/month"},
-    {"name": "Small Business", "reads": 1_000_000, "writes": 500_000, "storage_gb": 10,
-     "seed_estimate": "$15-25/month"},
-    {"name": "Growing Business", "reads": 10_000_000, "writes": 5_000_000, "storage_gb": 100,
-     "seed_estimate": "$100-150/month"},
+    {
+        "name": "Development",
+        "reads": 100_000,
+        "writes": 50_000,
+        "storage_gb": 1,
+        "seed_estimate": "$2-5/month",
+    },
+    {
+        "name": "Small Business",
+        "reads": 1_000_000,
+        "writes": 500_000,
+        "storage_gb": 10,
+        "seed_estimate": "$15-25/month",
+    },
+    {
+        "name": "Growing Business",
+        "reads": 10_000_000,
+        "writes": 5_000_000,
+        "storage_gb": 100,
+        "seed_estimate": "$100-150/month",
+    },
 ]
 
 
@@ -45,12 +64,13 @@ def dec(value):
 
 def dynamodb_cost(read_units, write_units, prices=PRICES):
     """Dollars for this many read and write request units, on demand."""
-    return (dec(read_units) * prices["dynamodb_read_request_unit_per_million"]
-            + dec(write_units) * prices["dynamodb_write_request_unit_per_million"]) / MILLION
+    return (
+        dec(read_units) * prices["dynamodb_read_request_unit_per_million"]
+        + dec(write_units) * prices["dynamodb_write_request_unit_per_million"]
+    ) / MILLION
 
 
-def lambda_billed_ms(cpu_ms, dynamodb_requests, *, memory_mb, dynamodb_latency_ms,
-                     prices=PRICES):
+def lambda_billed_ms(cpu_ms, dynamodb_requests, *, memory_mb, dynamodb_latency_ms, prices=PRICES):
     """An estimate of one invocation's billed duration: the CPU time measured here,
     stretched by the share of a vCPU that Lambda gives at ``memory_mb`` (a full one at
     1,769 MB), plus a network round trip per DynamoDB request; billed per whole ms."""
@@ -61,8 +81,10 @@ def lambda_billed_ms(cpu_ms, dynamodb_requests, *, memory_mb, dynamodb_latency_m
 def lambda_cost(billed_ms, *, memory_mb, invocations=1, prices=PRICES):
     """Dollars for ``invocations`` of ``billed_ms`` each at ``memory_mb``."""
     gb_seconds = dec(billed_ms) / 1000 * dec(memory_mb) / 1024 * invocations
-    return (gb_seconds * prices["lambda_gb_second"]
-            + dec(invocations) * prices["lambda_per_million_requests"] / MILLION)
+    return (
+        gb_seconds * prices["lambda_gb_second"]
+        + dec(invocations) * prices["lambda_per_million_requests"] / MILLION
+    )
 
 
 def storage_cost(gb, *, free_tier=True, prices=PRICES):
@@ -77,11 +99,12 @@ def usage_level_cost(level, prices=PRICES):
     requests = dynamodb_cost(level["reads"], level["writes"], prices)
     return {
         "requests": requests,
-        "storage_without_free_tier": storage_cost(level["storage_gb"], free_tier=False,
-                                                  prices=prices),
+        "storage_without_free_tier": storage_cost(
+            level["storage_gb"], free_tier=False, prices=prices
+        ),
         "storage_with_free_tier": storage_cost(level["storage_gb"], prices=prices),
-        "total_without_free_tier": requests + storage_cost(level["storage_gb"],
-                                                           free_tier=False, prices=prices),
+        "total_without_free_tier": requests
+        + storage_cost(level["storage_gb"], free_tier=False, prices=prices),
     }
 
 
@@ -105,26 +128,42 @@ def page_costs(results, *, memory_mb, memory_source, journey, mix, prices=PRICES
         write = measured["own_write_units"] + measured["overhead_write_units"]
         count = measured["own_total"] + measured["overhead_total"]
         db = dynamodb_cost(read, write, prices)
-        entry = {"label": measured["label"], "read_units": read, "write_units": write,
-                 "requests": count, "dynamodb_per_1000": db * 1000}
+        entry = {
+            "label": measured["label"],
+            "read_units": read,
+            "write_units": write,
+            "requests": count,
+            "dynamodb_per_1000": db * 1000,
+        }
         cpu = servertime.get(name, {}).get("cpu_ms", {}).get("p50")
         if cpu is not None:
             # Sign-in: the production password hasher's CPU instead of the test one's.
             cpu += servertime[name].get("production_password_check_ms", 0)
-            billed = lambda_billed_ms(cpu, count, memory_mb=memory_mb,
-                                      dynamodb_latency_ms=DYNAMODB_LATENCY_MS, prices=prices)
-            entry.update(server_cpu_ms=cpu, lambda_billed_ms=billed,
-                         lambda_per_1000=lambda_cost(billed, memory_mb=memory_mb,
-                                                     invocations=1000, prices=prices))
+            billed = lambda_billed_ms(
+                cpu,
+                count,
+                memory_mb=memory_mb,
+                dynamodb_latency_ms=DYNAMODB_LATENCY_MS,
+                prices=prices,
+            )
+            entry.update(
+                server_cpu_ms=cpu,
+                lambda_billed_ms=billed,
+                lambda_per_1000=lambda_cost(
+                    billed, memory_mb=memory_mb, invocations=1000, prices=prices
+                ),
+            )
             entry["total_per_1000"] = entry["dynamodb_per_1000"] + entry["lambda_per_1000"]
         pages[name] = entry
     order = None
     steps = [name for name in journey if name in pages]
     if steps and len(steps) == len(journey):
-        order = {"steps": steps,
-                 "dynamodb": sum(pages[n]["dynamodb_per_1000"] for n in steps) / 1000,
-                 "read_units": sum(pages[n]["read_units"] for n in steps),
-                 "write_units": sum(pages[n]["write_units"] for n in steps)}
+        order = {
+            "steps": steps,
+            "dynamodb": sum(pages[n]["dynamodb_per_1000"] for n in steps) / 1000,
+            "read_units": sum(pages[n]["read_units"] for n in steps),
+            "write_units": sum(pages[n]["write_units"] for n in steps),
+        }
         if all("lambda_per_1000" in pages[n] for n in steps):
             order["lambda"] = sum(pages[n]["lambda_per_1000"] for n in steps) / 1000
             order["total"] = order["dynamodb"] + order["lambda"]
@@ -139,12 +178,12 @@ def page_costs(results, *, memory_mb, memory_source, journey, mix, prices=PRICES
             / total_weight,
             "write_units": sum(pages[n]["write_units"] * w for n, w in weights.items())
             / total_weight,
-            "requests": sum(pages[n]["requests"] * w for n, w in weights.items())
-            / total_weight,
+            "requests": sum(pages[n]["requests"] * w for n, w in weights.items()) / total_weight,
         }
         if all("lambda_per_1000" in pages[n] for n in weights):
-            average["lambda_per_1000"] = sum(pages[n]["lambda_per_1000"] * dec(w)
-                                             for n, w in weights.items()) / dec(total_weight)
+            average["lambda_per_1000"] = sum(
+                pages[n]["lambda_per_1000"] * dec(w) for n, w in weights.items()
+            ) / dec(total_weight)
     levels = []
     for level in SEED_USAGE_LEVELS:
         bill = usage_level_cost(level, prices)
@@ -155,6 +194,13 @@ def page_costs(results, *, memory_mb, memory_source, journey, mix, prices=PRICES
             if "lambda_per_1000" in average:
                 row["lambda_for_those_views"] = average["lambda_per_1000"] * dec(views) / 1000
         levels.append(row)
-    return {"prices": prices, "lambda_memory_mb": memory_mb, "memory_source": memory_source,
-            "dynamodb_latency_ms_assumed": DYNAMODB_LATENCY_MS, "pages": pages,
-            "order": order, "average_page_view": average, "usage_levels": levels}
+    return {
+        "prices": prices,
+        "lambda_memory_mb": memory_mb,
+        "memory_source": memory_source,
+        "dynamodb_latency_ms_assumed": DYNAMODB_LATENCY_MS,
+        "pages": pages,
+        "order": order,
+        "average_page_view": average,
+        "usage_levels": levels,
+    }

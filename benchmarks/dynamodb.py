@@ -38,9 +38,16 @@ def is_sign_in_overhead(call):
 
 def analyse(calls, calc):
     own, overhead = Counter(), Counter()
-    totals = {"own_read_units": 0.0, "own_write_units": 0.0, "overhead_read_units": 0.0,
-              "overhead_write_units": 0.0, "reported_by_emulator": 0.0,
-              "emulator_reported_nothing_for": [], "estimates": [], "seconds_in_calls": 0.0}
+    totals = {
+        "own_read_units": 0.0,
+        "own_write_units": 0.0,
+        "overhead_read_units": 0.0,
+        "overhead_write_units": 0.0,
+        "reported_by_emulator": 0.0,
+        "emulator_reported_nothing_for": [],
+        "estimates": [],
+        "seconds_in_calls": 0.0,
+    }
     detail = []
     for call in calls:
         usage = calc.usage(call.operation, call.params, call.response)
@@ -55,15 +62,27 @@ def analyse(calls, calc):
             totals["reported_by_emulator"] += reported
         totals["estimates"] += usage.estimated
         totals["seconds_in_calls"] += call.seconds
-        detail.append({"operation": call.operation, "tables": call_tables(call), "side": side,
-                       "read_units": usage.read, "write_units": usage.write,
-                       "emulator_reported": reported,
-                       "error": type(call.error).__name__ if call.error else None})
+        detail.append(
+            {
+                "operation": call.operation,
+                "tables": call_tables(call),
+                "side": side,
+                "read_units": usage.read,
+                "write_units": usage.write,
+                "emulator_reported": reported,
+                "error": type(call.error).__name__ if call.error else None,
+            }
+        )
     totals["estimates"] = sorted(set(totals["estimates"]))
     totals["emulator_reported_nothing_for"] = sorted(set(totals["emulator_reported_nothing_for"]))
-    return {"own_requests": dict(own), "own_total": sum(own.values()),
-            "overhead_requests": dict(overhead), "overhead_total": sum(overhead.values()),
-            **totals, "calls": detail}
+    return {
+        "own_requests": dict(own),
+        "own_total": sum(own.values()),
+        "overhead_requests": dict(overhead),
+        "overhead_total": sum(overhead.values()),
+        **totals,
+        "calls": detail,
+    }
 
 
 def within_budget(budget, own_requests):
@@ -72,7 +91,8 @@ def within_budget(budget, own_requests):
     if "total" in budget:
         return sum(own_requests.values()) <= budget["total"]
     return all(own_requests.get(op, 0) <= n for op, n in budget.items()) and set(
-        own_requests) <= set(budget)
+        own_requests
+    ) <= set(budget)
 
 
 def measure_page(page, ctx, calc, repeats=REPEATS):
@@ -86,16 +106,20 @@ def measure_page(page, ctx, calc, repeats=REPEATS):
         with record_dynamodb_calls(consumed_capacity=True) as calls:
             response = page.request(client, ctx)
         if response.status_code not in page.statuses:
-            raise RuntimeError(f"{page.name}: {page.path(ctx)} answered "
-                               f"{response.status_code}")
+            raise RuntimeError(f"{page.name}: {page.path(ctx)} answered {response.status_code}")
         runs.append((analyse(list(calls), calc), response))
     result, response = runs[-1]
     result.update(
-        page=page.name, label=page.label, path=page.path(ctx), method=page.method,
-        user=page.user, status=response.status_code,
+        page=page.name,
+        label=page.label,
+        path=page.path(ctx),
+        method=page.method,
+        user=page.user,
+        status=response.status_code,
         response_bytes=len(response.content),
         stable=len({tuple(sorted(r["own_requests"].items())) for r, _ in runs}) == 1,
-        budget=page.budget, budget_text=page.budget_text,
+        budget=page.budget,
+        budget_text=page.budget_text,
         within_budget=within_budget(page.budget, result["own_requests"]),
     )
     return result

@@ -28,11 +28,22 @@ class Emulator:
         self.process = None
 
     def start(self, timeout=60):
-        command = [sys.executable, "-m", "cloudshelf.localaws", "--port", str(self.port),
-                   "--ttl-interval", "3600"]
-        self.process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.DEVNULL,
-                                        env={**os.environ, "PYTHONPATH": str(ROOT)})
+        command = [
+            sys.executable,
+            "-m",
+            "cloudshelf.localaws",
+            "--port",
+            str(self.port),
+            "--ttl-interval",
+            "3600",
+        ]
+        self.process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if is_running(self.port):

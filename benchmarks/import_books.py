@@ -18,10 +18,26 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-COLUMNS = ["category", "book_id", "title", "author", "isbn", "price", "stock_quantity",
-           "description"]
-CATEGORIES = ["Fiction", "Technology", "Business", "Science", "History", "Children",
-              "Mystery", "Biography"]
+COLUMNS = [
+    "category",
+    "book_id",
+    "title",
+    "author",
+    "isbn",
+    "price",
+    "stock_quantity",
+    "description",
+]
+CATEGORIES = [
+    "Fiction",
+    "Technology",
+    "Business",
+    "Science",
+    "History",
+    "Children",
+    "Mystery",
+    "Biography",
+]
 
 
 def isbn13(number):
@@ -36,10 +52,18 @@ def write_catalog(path, count, stock_shift=0):
         writer.writerow(COLUMNS)
         for n in range(count):
             category = CATEGORIES[n % len(CATEGORIES)]
-            writer.writerow([category, f"bench-{n:06d}", f"Benchmark Book {n}",
-                             f"Author {n % 997}", isbn13(n), f"{5 + n % 50}.99",
-                             (n % 40) + stock_shift,
-                             "A generated book for the import benchmark."])
+            writer.writerow(
+                [
+                    category,
+                    f"bench-{n:06d}",
+                    f"Benchmark Book {n}",
+                    f"Author {n % 997}",
+                    isbn13(n),
+                    f"{5 + n % 50}.99",
+                    (n % 40) + stock_shift,
+                    "A generated book for the import benchmark.",
+                ]
+            )
 
 
 def timed_import(path):
@@ -58,8 +82,9 @@ def timed_import(path):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--books", type=int, default=10_000)
     args = parser.parse_args(argv)
 
@@ -69,14 +94,17 @@ def main(argv=None):
     emulator = Emulator().start()
     figures = {"books": args.books, "runs": []}
     try:
-        os.environ.update({
-            "DJANGO_SETTINGS_MODULE": "cloudshelf.settings.local",
-            "AWS_ENDPOINT_URL": emulator.endpoint,
-            "AWS_ACCESS_KEY_ID": "localaws", "AWS_SECRET_ACCESS_KEY": "localaws",
-            # The emulator answers a full-table Scan (the catalog summary's rebuild) at
-            # about 1 ms an item: more than the 5 s default for 10,000 books.
-            "DYNAMODB_READ_TIMEOUT": "120",
-        })
+        os.environ.update(
+            {
+                "DJANGO_SETTINGS_MODULE": "cloudshelf.settings.local",
+                "AWS_ENDPOINT_URL": emulator.endpoint,
+                "AWS_ACCESS_KEY_ID": "localaws",
+                "AWS_SECRET_ACCESS_KEY": "localaws",
+                # The emulator answers a full-table Scan (the catalog summary's rebuild) at
+                # about 1 ms an item: more than the 5 s default for 10,000 books.
+                "DYNAMODB_READ_TIMEOUT": "120",
+            }
+        )
         import django
 
         django.setup()
@@ -88,15 +116,25 @@ def main(argv=None):
             write_catalog(first, args.books)
             write_catalog(changed, args.books, stock_shift=3)
             print(f"importing {args.books:,} books into the emulator on port {emulator.port}")
-            for label, path in [("new catalog", first), ("same file again", first),
-                                ("every stock changed", changed)]:
+            for label, path in [
+                ("new catalog", first),
+                ("same file again", first),
+                ("every stock changed", changed),
+            ]:
                 seconds, requests, report = timed_import(path)
-                print(f"{label:>20}: {seconds:6.1f} s, {args.books / seconds:7.0f} books/s"
-                      f"  | {report}")
+                print(
+                    f"{label:>20}: {seconds:6.1f} s, {args.books / seconds:7.0f} books/s"
+                    f"  | {report}"
+                )
                 print(f"{'':>20}  requests: {requests}")
-                figures["runs"].append({"run": label, "seconds": round(seconds, 2),
-                                        "books_per_second": round(args.books / seconds),
-                                        "requests": requests})
+                figures["runs"].append(
+                    {
+                        "run": label,
+                        "seconds": round(seconds, 2),
+                        "books_per_second": round(args.books / seconds),
+                        "requests": requests,
+                    }
+                )
     finally:
         emulator.stop()
     print(json.dumps(figures))

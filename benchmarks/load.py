@@ -36,9 +36,11 @@ def ensure_wrk(log):
         return None
     log("Installing wrk from Debian's packages (apt-get) ...")
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    for command in (["apt-get", "install", "-y", "-qq", "wrk"],
-                    ["apt-get", "update", "-qq"],
-                    ["apt-get", "install", "-y", "-qq", "wrk"]):
+    for command in (
+        ["apt-get", "install", "-y", "-qq", "wrk"],
+        ["apt-get", "update", "-qq"],
+        ["apt-get", "install", "-y", "-qq", "wrk"],
+    ):
         done = subprocess.run(command, env=env, capture_output=True, timeout=240)
         if done.returncode == 0 and command[1] == "install":
             break
@@ -71,14 +73,32 @@ class Gunicorn:
         self.process = None
 
     def start(self, timeout=60):
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "cloudshelf.settings.test",
-               "CLOUDSHELF_LOCALAWS_PORT": str(self.emulator_port), "PYTHONPATH": str(ROOT)}
-        command = [sys.executable, "-m", "gunicorn", "benchmarks.probe:application",
-                   "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers),
-                   "--worker-class", "sync", "--log-level", "warning", "--timeout", "60",
-                   "--preload"]
-        self.process = subprocess.Popen(command, cwd=ROOT, env=env,
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "cloudshelf.settings.test",
+            "CLOUDSHELF_LOCALAWS_PORT": str(self.emulator_port),
+            "PYTHONPATH": str(ROOT),
+        }
+        command = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "benchmarks.probe:application",
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--workers",
+            str(self.workers),
+            "--worker-class",
+            "sync",
+            "--log-level",
+            "warning",
+            "--timeout",
+            "60",
+            "--preload",
+        ]
+        self.process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             try:
@@ -105,20 +125,39 @@ class Gunicorn:
 
 def run_wrk(wrk, url, connections, seconds, cookie):
     threads = max(1, min(2, connections))
-    command = [wrk, f"-t{threads}", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--timeout", "10s",
-               "-s", str(LUA), url]
-    done = subprocess.run(command, env={**os.environ, "BENCH_COOKIE": cookie or ""},
-                          capture_output=True, text=True, timeout=seconds + 60)
-    line = next((l for l in done.stdout.splitlines() if l.startswith("WRK_JSON ")), None)
+    command = [
+        wrk,
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{max(1, round(seconds))}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(LUA),
+        url,
+    ]
+    done = subprocess.run(
+        command,
+        env={**os.environ, "BENCH_COOKIE": cookie or ""},
+        capture_output=True,
+        text=True,
+        timeout=seconds + 60,
+    )
+    line = next((out for out in done.stdout.splitlines() if out.startswith("WRK_JSON ")), None)
     if line is None:
         raise RuntimeError(f"wrk gave no figures: {done.stdout[-500:]} {done.stderr[-500:]}")
-    raw = json.loads(line[len("WRK_JSON "):])
+    raw = json.loads(line[len("WRK_JSON ") :])
     return {
-        "requests": raw["requests"], "seconds": raw["duration_us"] / 1e6,
+        "requests": raw["requests"],
+        "seconds": raw["duration_us"] / 1e6,
         "errors": raw["socket_errors"] + raw["non_200"],
-        "p50_ms": raw["p50_us"] / 1000, "p90_ms": raw["p90_us"] / 1000,
-        "p99_ms": raw["p99_us"] / 1000, "max_ms": raw["max_us"] / 1000,
-        "timed": raw["timed"], "db_ms": raw["db_ms"], "app_ms": raw["app_ms"],
+        "p50_ms": raw["p50_us"] / 1000,
+        "p90_ms": raw["p90_us"] / 1000,
+        "p99_ms": raw["p99_us"] / 1000,
+        "max_ms": raw["max_us"] / 1000,
+        "timed": raw["timed"],
+        "db_ms": raw["db_ms"],
+        "app_ms": raw["app_ms"],
         "db_calls": raw["db_calls"],
     }
 
@@ -169,10 +208,15 @@ def run_python(url, connections, seconds, cookie):
     for worker in workers:
         worker.join()
     elapsed = time.perf_counter() - started
-    return {"requests": len(latencies), "seconds": elapsed,
-            "p50_ms": percentile(latencies, 0.5), "p90_ms": percentile(latencies, 0.9),
-            "p99_ms": percentile(latencies, 0.99), "max_ms": max(latencies, default=None),
-            **totals}
+    return {
+        "requests": len(latencies),
+        "seconds": elapsed,
+        "p50_ms": percentile(latencies, 0.5),
+        "p90_ms": percentile(latencies, 0.9),
+        "p99_ms": percentile(latencies, 0.99),
+        "max_ms": max(latencies, default=None),
+        **totals,
+    }
 
 
 def _add_timing(acc, header):
@@ -195,9 +239,14 @@ def run(pages, ctx, emulator, *, seconds, log, concurrency=CONCURRENCY):
     wrk = ensure_wrk(log)
     workers = 2 * (os.cpu_count() or 1) + 1
     server = Gunicorn(emulator.port, workers).start()
-    results = {"tool": "wrk" if wrk else "python threads (wrk unavailable)",
-               "tool_path": wrk, "gunicorn_workers": workers, "worker_class": "sync",
-               "seconds_per_point": seconds, "pages": {}}
+    results = {
+        "tool": "wrk" if wrk else "python threads (wrk unavailable)",
+        "tool_path": wrk,
+        "gunicorn_workers": workers,
+        "worker_class": "sync",
+        "seconds_per_point": seconds,
+        "pages": {},
+    }
     try:
         for page in pages:
             if page.prepare:
@@ -224,13 +273,17 @@ def run(pages, ctx, emulator, *, seconds, log, concurrency=CONCURRENCY):
                 point["per_second"] = point["requests"] / point["seconds"]
                 point["emulator_cpu_s"] = _delta(emulator.cpu_seconds(), emulator_cpu)
                 point["workers_cpu_s"] = _delta(server.workers_cpu(), workers_cpu)
-                point["db_share"] = (point["db_ms"] / point["app_ms"]) if point["app_ms"] \
-                    else None
+                point["db_share"] = (point["db_ms"] / point["app_ms"]) if point["app_ms"] else None
                 points.append(point)
-                log(f"  load {page.name:16} c={connections:<3} {point['per_second']:7.1f}/s "
-                    f"p50 {point['p50_ms']:.1f} ms p99 {point['p99_ms']:.1f} ms")
-            results["pages"][page.name] = {"label": page.label, "path": page.path(ctx),
-                                           "points": points}
+                log(
+                    f"  load {page.name:16} c={connections:<3} {point['per_second']:7.1f}/s "
+                    f"p50 {point['p50_ms']:.1f} ms p99 {point['p99_ms']:.1f} ms"
+                )
+            results["pages"][page.name] = {
+                "label": page.label,
+                "path": page.path(ctx),
+                "points": points,
+            }
     finally:
         server.stop()
     return results

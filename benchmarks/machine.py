@@ -4,11 +4,21 @@ import os
 import platform
 import subprocess
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import metadata
 
-PACKAGES = ["Django", "pynamodb", "boto3", "botocore", "moto", "gunicorn", "zappa",
-            "django-storages", "whitenoise", "Werkzeug"]
+PACKAGES = [
+    "Django",
+    "pynamodb",
+    "boto3",
+    "botocore",
+    "moto",
+    "gunicorn",
+    "zappa",
+    "django-storages",
+    "whitenoise",
+    "Werkzeug",
+]
 
 
 def _cpu_model():
@@ -35,8 +45,13 @@ def _memory_gb():
 
 def _git_commit(root):
     try:
-        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root, text=True,
-                              capture_output=True, check=True).stdout.strip()
+        return subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=root,
+            text=True,
+            capture_output=True,
+            check=True,
+        ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return None
 
@@ -49,7 +64,7 @@ def describe(root, tools=None):
         except metadata.PackageNotFoundError:
             versions[name] = None
     return {
-        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "cpu_model": _cpu_model(),
         "cores": os.cpu_count(),
         "memory_gb": _memory_gb(),

@@ -8,14 +8,14 @@ DynamoDB budget. A page whose URL name does not resolve in this build is reporte
 
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
 ORIGIN = "http://testserver"
-BOOK = ("Technology", "tech-001")          # the seed's "Clean Code", 42.99
+BOOK = ("Technology", "tech-001")  # the seed's "Clean Code", 42.99
 SEARCH_EXACT = "Clean Code"
 SEARCH_LOWER = "clean code"
 SEARCH_PREFIXES = "clea co"
@@ -25,17 +25,17 @@ SEARCH_PREFIXES = "clea co"
 class Page:
     name: str
     label: str
-    url: str | Callable                     # a path, or ``url(ctx)``
-    user: str = "anonymous"                 # anonymous, shopper, staff or signing-in
+    url: str | Callable  # a path, or ``url(ctx)``
+    user: str = "anonymous"  # anonymous, shopper, staff or signing-in
     method: str = "GET"
-    data: Callable | None = None            # ``data(ctx)`` for a POST
-    prepare: Callable | None = None         # ``prepare(ctx)`` before each request, unmeasured
+    data: Callable | None = None  # ``data(ctx)`` for a POST
+    prepare: Callable | None = None  # ``prepare(ctx)`` before each request, unmeasured
     budget: dict = field(default_factory=dict)  # the page's own requests: {"GetItem": 1}
     budget_text: str = ""
-    url_name: str | None = None             # the page exists when this name resolves
+    url_name: str | None = None  # the page exists when this name resolves
     statuses: tuple = (200,)
-    load: bool = True                        # served under load by gunicorn
-    in_mix: float = 0.0                      # share of page views in a browsing mix
+    load: bool = True  # served under load by gunicorn
+    in_mix: float = 0.0  # share of page views in a browsing mix
 
     def exists(self):
         if not self.url_name:
@@ -79,54 +79,183 @@ def _add_data(ctx):
 
 
 PAGES = [
-    Page("home", "Home", "/", budget={"total": 1}, budget_text="1 read (the catalog summary)",
-         in_mix=0.25),
-    Page("category", "Category", "/category/Technology/", budget={"total": 1},
-         budget_text="1 Query", in_mix=0.25),
-    Page("book", "Book", f"/books/{BOOK[0]}/{BOOK[1]}/", budget={"total": 1},
-         budget_text="1 GetItem", in_mix=0.30),
-    Page("search", "Search, a whole title in lower case",
-         f"/search/?q={SEARCH_LOWER.replace(' ', '+')}", budget={"total": 5},
-         budget_text="at most 4 Queries of the search index + 1 BatchGetItem", in_mix=0.05),
-    Page("search_prefix", "Search, word prefixes",
-         f"/search/?q={SEARCH_PREFIXES.replace(' ', '+')}", budget={"total": 5},
-         budget_text="at most 4 Queries of the search index + 1 BatchGetItem", in_mix=0.05),
-    Page("home_signed_in", "Home, signed in", "/", user="shopper", budget={"total": 1},
-         budget_text="1 read + sign-in overhead", load=False),
-    Page("sign_in", "Sign in (POST)", "/accounts/sign-in/", user="signing-in", method="POST",
-         data=lambda ctx: {"email": ctx.user("shopper").email, "password": PASSWORD},
-         statuses=(302,), budget={}, budget_text="(none set)", url_name="accounts:login",
-         load=False),
-    Page("profile", "Account profile", "/accounts/profile/", user="shopper", budget={},
-         budget_text="(none set)", url_name="accounts:profile", load=False),
-    Page("cart_add", "Add to cart (POST)", "/cart/add/", user="shopper", method="POST",
-         data=_add_data, statuses=(302,), budget={}, budget_text="(none set)",
-         url_name="store:cart-add", load=False),
-    Page("cart", "Cart", "/cart/", user="shopper", prepare=_cart_filled,
-         budget={"total": 2}, budget_text="2 reads", url_name="store:cart", in_mix=0.05),
-    Page("checkout", "Checkout: address", "/checkout/", user="shopper", prepare=_cart_filled,
-         budget={}, budget_text="(none set)", url_name="store:checkout", in_mix=0.02),
-    Page("checkout_review", "Checkout: review (POST)", "/checkout/", user="shopper",
-         method="POST", data=lambda ctx: dict(CHECKOUT_ADDRESS), prepare=_cart_filled,
-         budget={}, budget_text="(none set)", url_name="store:checkout", load=False),
-    Page("checkout_place", "Checkout: place order (POST)", "/checkout/place/", user="shopper",
-         method="POST", data=_place_data, prepare=_quote_ready, statuses=(302,),
-         budget={"BatchGetItem": 1, "TransactWriteItems": 1},
-         budget_text="1 BatchGetItem + 1 TransactWriteItems", url_name="store:checkout-place",
-         load=False),
-    Page("order_confirmation", "Order confirmation", lambda ctx: ctx.order_url + "confirmation/",
-         user="shopper", prepare=_order_placed, budget={"total": 1}, budget_text="1 GetItem",
-         url_name="store:order-list", load=False),
-    Page("order_history", "Order history", "/orders/", user="shopper", prepare=_order_placed,
-         budget={"total": 1}, budget_text="1 Query", url_name="store:order-list",
-         in_mix=0.03),
-    Page("staff_dashboard", "Staff dashboard", "/admin/", user="staff", budget={},
-         budget_text="(none set)", url_name="staff:dashboard"),
+    Page(
+        "home",
+        "Home",
+        "/",
+        budget={"total": 1},
+        budget_text="1 read (the catalog summary)",
+        in_mix=0.25,
+    ),
+    Page(
+        "category",
+        "Category",
+        "/category/Technology/",
+        budget={"total": 1},
+        budget_text="1 Query",
+        in_mix=0.25,
+    ),
+    Page(
+        "book",
+        "Book",
+        f"/books/{BOOK[0]}/{BOOK[1]}/",
+        budget={"total": 1},
+        budget_text="1 GetItem",
+        in_mix=0.30,
+    ),
+    Page(
+        "search",
+        "Search, a whole title in lower case",
+        f"/search/?q={SEARCH_LOWER.replace(' ', '+')}",
+        budget={"total": 5},
+        budget_text="at most 4 Queries of the search index + 1 BatchGetItem",
+        in_mix=0.05,
+    ),
+    Page(
+        "search_prefix",
+        "Search, word prefixes",
+        f"/search/?q={SEARCH_PREFIXES.replace(' ', '+')}",
+        budget={"total": 5},
+        budget_text="at most 4 Queries of the search index + 1 BatchGetItem",
+        in_mix=0.05,
+    ),
+    Page(
+        "home_signed_in",
+        "Home, signed in",
+        "/",
+        user="shopper",
+        budget={"total": 1},
+        budget_text="1 read + sign-in overhead",
+        load=False,
+    ),
+    Page(
+        "sign_in",
+        "Sign in (POST)",
+        "/accounts/sign-in/",
+        user="signing-in",
+        method="POST",
+        data=lambda ctx: {"email": ctx.user("shopper").email, "password": PASSWORD},
+        statuses=(302,),
+        budget={},
+        budget_text="(none set)",
+        url_name="accounts:login",
+        load=False,
+    ),
+    Page(
+        "profile",
+        "Account profile",
+        "/accounts/profile/",
+        user="shopper",
+        budget={},
+        budget_text="(none set)",
+        url_name="accounts:profile",
+        load=False,
+    ),
+    Page(
+        "cart_add",
+        "Add to cart (POST)",
+        "/cart/add/",
+        user="shopper",
+        method="POST",
+        data=_add_data,
+        statuses=(302,),
+        budget={},
+        budget_text="(none set)",
+        url_name="store:cart-add",
+        load=False,
+    ),
+    Page(
+        "cart",
+        "Cart",
+        "/cart/",
+        user="shopper",
+        prepare=_cart_filled,
+        budget={"total": 2},
+        budget_text="2 reads",
+        url_name="store:cart",
+        in_mix=0.05,
+    ),
+    Page(
+        "checkout",
+        "Checkout: address",
+        "/checkout/",
+        user="shopper",
+        prepare=_cart_filled,
+        budget={},
+        budget_text="(none set)",
+        url_name="store:checkout",
+        in_mix=0.02,
+    ),
+    Page(
+        "checkout_review",
+        "Checkout: review (POST)",
+        "/checkout/",
+        user="shopper",
+        method="POST",
+        data=lambda ctx: dict(CHECKOUT_ADDRESS),
+        prepare=_cart_filled,
+        budget={},
+        budget_text="(none set)",
+        url_name="store:checkout",
+        load=False,
+    ),
+    Page(
+        "checkout_place",
+        "Checkout: place order (POST)",
+        "/checkout/place/",
+        user="shopper",
+        method="POST",
+        data=_place_data,
+        prepare=_quote_ready,
+        statuses=(302,),
+        budget={"BatchGetItem": 1, "TransactWriteItems": 1},
+        budget_text="1 BatchGetItem + 1 TransactWriteItems",
+        url_name="store:checkout-place",
+        load=False,
+    ),
+    Page(
+        "order_confirmation",
+        "Order confirmation",
+        lambda ctx: ctx.order_url + "confirmation/",
+        user="shopper",
+        prepare=_order_placed,
+        budget={"total": 1},
+        budget_text="1 GetItem",
+        url_name="store:order-list",
+        load=False,
+    ),
+    Page(
+        "order_history",
+        "Order history",
+        "/orders/",
+        user="shopper",
+        prepare=_order_placed,
+        budget={"total": 1},
+        budget_text="1 Query",
+        url_name="store:order-list",
+        in_mix=0.03,
+    ),
+    Page(
+        "staff_dashboard",
+        "Staff dashboard",
+        "/admin/",
+        user="staff",
+        budget={},
+        budget_text="(none set)",
+        url_name="staff:dashboard",
+    ),
 ]
 
 # One order, as a shopper makes it: from the book page to the confirmation.
-ORDER_JOURNEY = ["book", "cart_add", "cart", "checkout", "checkout_review", "checkout_place",
-                 "order_confirmation"]
+ORDER_JOURNEY = [
+    "book",
+    "cart_add",
+    "cart",
+    "checkout",
+    "checkout_review",
+    "checkout_place",
+    "order_confirmation",
+]
 
 
 class Context:
@@ -143,8 +272,12 @@ class Context:
             from accounts.services import user_create
 
             self._users[kind] = user_create(
-                email=f"bench-{kind}@example.com", password=PASSWORD, first_name="Bench",
-                last_name=kind.title(), is_staff=(kind == "staff"))
+                email=f"bench-{kind}@example.com",
+                password=PASSWORD,
+                first_name="Bench",
+                last_name=kind.title(),
+                is_staff=(kind == "staff"),
+            )
         return self._users[kind]
 
     def client(self, kind="anonymous"):
@@ -152,11 +285,11 @@ class Context:
             client = Client()
             if kind not in ("anonymous", "signing-in"):
                 user = self.user(kind)
-                response = client.post("/accounts/sign-in/",
-                                       {"email": user.email, "password": PASSWORD})
+                response = client.post(
+                    "/accounts/sign-in/", {"email": user.email, "password": PASSWORD}
+                )
                 if response.status_code != 302:
-                    raise RuntimeError(f"could not sign the {kind} in: "
-                                       f"{response.status_code}")
+                    raise RuntimeError(f"could not sign the {kind} in: {response.status_code}")
             self._clients[kind] = client
         return self._clients[kind]
 
@@ -168,19 +301,23 @@ class Context:
     def ensure_cart_filled(self):
         response = self.client("shopper").get("/cart/")
         if f"/books/{BOOK[0]}/{BOOK[1]}/" not in response.content.decode():
-            response = self.client("shopper").post("/cart/add/", _add_data(self),
-                                                   HTTP_ORIGIN=ORIGIN)
+            response = self.client("shopper").post(
+                "/cart/add/", _add_data(self), HTTP_ORIGIN=ORIGIN
+            )
             if response.status_code != 302:
                 raise RuntimeError(f"adding to the cart answered {response.status_code}")
 
     def review_order(self):
         """POST the address to the checkout; keep the signed quote the review page holds."""
         response = self.client("shopper").post("/checkout/", dict(CHECKOUT_ADDRESS))
-        match = re.search(r'name="quote"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="quote"',
-                          response.content.decode())
+        match = re.search(
+            r'name="quote"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="quote"',
+            response.content.decode(),
+        )
         if response.status_code != 200 or not match:
-            raise RuntimeError(f"the checkout review answered {response.status_code} "
-                               "without a quote")
+            raise RuntimeError(
+                f"the checkout review answered {response.status_code} without a quote"
+            )
         self.quote = html.unescape(match.group(1) or match.group(2))
 
     def ensure_order_placed(self):
@@ -196,8 +333,13 @@ class Context:
 
 
 PASSWORD = "benchmark password 2026"
-CHECKOUT_ADDRESS = {"street": "123 Main St", "city": "Anytown", "state": "ST",
-                    "postal_code": "12345", "country": "US"}  # the seed's sample address
+CHECKOUT_ADDRESS = {
+    "street": "123 Main St",
+    "city": "Anytown",
+    "state": "ST",
+    "postal_code": "12345",
+    "country": "US",
+}  # the seed's sample address
 
 
 def pages_in_build():

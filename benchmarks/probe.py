@@ -9,9 +9,9 @@ import time
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cloudshelf.settings.test")
 
-from django.core.wsgi import get_wsgi_application  # noqa: E402
+from django.core.wsgi import get_wsgi_application
 
-from cloudshelf.requestcount import record_dynamodb_calls  # noqa: E402
+from cloudshelf.requestcount import record_dynamodb_calls
 
 _application = get_wsgi_application()
 
@@ -23,8 +23,12 @@ def application(environ, start_response):
         def timed_start_response(status, headers, exc_info=None):
             app_ms = (time.perf_counter() - started) * 1000
             db_ms = sum(call.seconds for call in calls) * 1000
-            headers = list(headers) + [("Server-Timing", f"db;dur={db_ms:.3f};desc=\"{len(calls)}\", "
-                                                         f"app;dur={app_ms:.3f}")]
+            headers = list(headers) + [
+                (
+                    "Server-Timing",
+                    (f'db;dur={db_ms:.3f};desc="{len(calls)}", app;dur={app_ms:.3f}'),
+                )
+            ]
             return start_response(status, headers, exc_info)
 
         return _application(environ, timed_start_response)

@@ -46,30 +46,32 @@ def _intro(results):
     text = f"""# Benchmarks
 
 What each CloudShelf page costs in DynamoDB requests, CPU and money, measured by
-`.venv/bin/python -m benchmarks` (or `python3 dev.py bench`) on {m['date']}, commit
-`{m['commit']}`. These are figures, not tests: nothing here passes or fails. Every number
+`.venv/bin/python -m benchmarks` (or `python3 dev.py bench`) on {m["date"]}, commit
+`{m["commit"]}`. These are figures, not tests: nothing here passes or fails. Every number
 below comes from that one run; `benchmarks/results.json` holds them raw.
 
 ## The machine
 
 | | |
 |---|---|
-| CPU | {m['cpu_model']}, {m['cores']} cores |
-| memory | {m['memory_gb']} GB |
-| system | {m['os']} |
-| Python | {m['python']} |
+| CPU | {m["cpu_model"]}, {m["cores"]} cores |
+| memory | {m["memory_gb"]} GB |
+| system | {m["os"]} |
+| Python | {m["python"]} |
 | packages | {packages} |
-| load generator | {m['tools'].get('wrk') or 'wrk not installed: Python threads'} |
+| load generator | {m["tools"].get("wrk") or "wrk not installed: Python threads"} |
 
 The machine is shared: other work ran on its cores during the run (load average over 1, 5
-and 15 minutes: {_load_avg(results.get('load_average_at_start'))} at the start,
-{_load_avg(m.get('load_average'))} at the end, on {m['cores']} cores), so wall-clock times
+and 15 minutes: {_load_avg(results.get("load_average_at_start"))} at the start,
+{_load_avg(m.get("load_average"))} at the end, on {m["cores"]} cores), so wall-clock times
 and throughput wander with it; CPU times (`time.thread_time`) are the steadier figure and
 the one the ratios and costs use.
 """
     if missing:
-        text += ("\nPages not in this build (their entries in `benchmarks/pages.py` wait for "
-                 f"their URLs): {', '.join(missing)}.\n")
+        text += (
+            "\nPages not in this build (their entries in `benchmarks/pages.py` wait for "
+            f"their URLs): {', '.join(missing)}.\n"
+        )
     sections = results.get("sections", [])
     if len(sections) < 5:
         text += f"\nThis run measured only: {', '.join(sections)}.\n"
@@ -85,22 +87,34 @@ def _requests(results):
         budget = p["budget_text"] or "–"
         verdict = {True: "yes", False: "**no**", None: "–"}[p["within_budget"]]
         overhead = _ops(p["overhead_requests"]) if p["overhead_total"] else "–"
-        rows.append([f"{p['label']} (`{p['method']} {p['path']}`)", _ops(p["own_requests"]),
-                     budget, verdict, overhead,
-                     _units(p["own_read_units"] + p["overhead_read_units"]),
-                     _units(p["own_write_units"] + p["overhead_write_units"]),
-                     _units(p["reported_by_emulator"]) +
-                     (f" (nothing for {', '.join(p['emulator_reported_nothing_for'])})"
-                      if p["emulator_reported_nothing_for"] else "")])
+        rows.append(
+            [
+                f"{p['label']} (`{p['method']} {p['path']}`)",
+                _ops(p["own_requests"]),
+                budget,
+                verdict,
+                overhead,
+                _units(p["own_read_units"] + p["overhead_read_units"]),
+                _units(p["own_write_units"] + p["overhead_write_units"]),
+                _units(p["reported_by_emulator"])
+                + (
+                    f" (nothing for {', '.join(p['emulator_reported_nothing_for'])})"
+                    if p["emulator_reported_nothing_for"]
+                    else ""
+                ),
+            ]
+        )
     signed = pages.get("home_signed_in")
     overhead = ""
     if signed:
-        overhead = (f"\n**Sign-in overhead**: a signed-in request adds "
-                    f"{_ops(signed['overhead_requests'])} "
-                    f"({_units(signed['overhead_read_units'])} read units: the session is "
-                    f"read strongly consistent, the user eventually consistent) to the page's "
-                    f"own requests; anonymous pages add nothing (no session is read without "
-                    f"a session cookie).\n")
+        overhead = (
+            f"\n**Sign-in overhead**: a signed-in request adds "
+            f"{_ops(signed['overhead_requests'])} "
+            f"({_units(signed['overhead_read_units'])} read units: the session is "
+            f"read strongly consistent, the user eventually consistent) to the page's "
+            f"own requests; anonymous pages add nothing (no session is read without "
+            f"a session cookie).\n"
+        )
     over = []
     for p in pages.values():
         if p["within_budget"] is False:
@@ -108,8 +122,11 @@ def _requests(results):
             if "total" in budget:
                 extra = f"{p['own_total'] - budget['total']} request(s) more than its {budget['total']}"
             else:
-                extra = ", ".join(f"{n - budget.get(op, 0)} {op}" for op, n in
-                                  sorted(p["own_requests"].items()) if n > budget.get(op, 0))
+                extra = ", ".join(
+                    f"{n - budget.get(op, 0)} {op}"
+                    for op, n in sorted(p["own_requests"].items())
+                    if n > budget.get(op, 0)
+                )
                 extra += " beyond its budget"
             over.append(f"{p['label']}: {extra}")
     if over:
@@ -120,12 +137,27 @@ def _requests(results):
     if estimates:
         notes += "\nEstimated, not exact: " + "; ".join(estimates) + ".\n"
     if unstable:
-        notes += ("\nThese pages made different requests on different runs (the table shows "
-                  "the last): " + ", ".join(unstable) + ".\n")
+        notes += (
+            "\nThese pages made different requests on different runs (the table shows "
+            "the last): " + ", ".join(unstable) + ".\n"
+        )
     return f"""## 1. DynamoDB requests and capacity per page
 
-{_table(["page", "the page's own requests", "budget", "within", "sign-in overhead",
-         "read units", "write units", "emulator said"], rows)}{overhead}{notes}
+{
+        _table(
+            [
+                "page",
+                "the page's own requests",
+                "budget",
+                "within",
+                "sign-in overhead",
+                "read units",
+                "write units",
+                "emulator said",
+            ],
+            rows,
+        )
+    }{overhead}{notes}
 How this was measured: Django's test client asked for each page three times from the
 emulator, after whatever the page needs (a filled cart, a placed order) was set up
 unmeasured. `cloudshelf/requestcount.py` wraps botocore's `_make_api_call` and records every
@@ -149,20 +181,45 @@ def _servertime(results):
     rows = []
     for p in pages.values():
         top = ", ".join(f"{k} {v:.0%}" for k, v in list(p["cpu_by_package"].items())[:4])
-        rows.append([p["label"], f"{p['response_bytes']:,}", _ms(p["cpu_ms"]["p50"]),
-                     _ms(p["cpu_ms"]["p90"]), _ms(p["floor"]["cpu_ms"]["p50"]),
-                     f"×{p['ratio_to_floor']:.1f}", _ms(p["wall_ms"]["p50"]),
-                     _ms(p["floor"]["wall_ms"]["p50"]), top])
+        rows.append(
+            [
+                p["label"],
+                f"{p['response_bytes']:,}",
+                _ms(p["cpu_ms"]["p50"]),
+                _ms(p["cpu_ms"]["p90"]),
+                _ms(p["floor"]["cpu_ms"]["p50"]),
+                f"×{p['ratio_to_floor']:.1f}",
+                _ms(p["wall_ms"]["p50"]),
+                _ms(p["floor"]["wall_ms"]["p50"]),
+                top,
+            ]
+        )
     password = ""
     if "production_password_check_ms" in pages.get("sign_in", {}):
-        password = (f"\nSign in is measured with the test settings' MD5 password hasher; "
-                    f"production checks passwords with PBKDF2, which took "
-                    f"{_ms(pages['sign_in']['production_password_check_ms'], 0)} of CPU here "
-                    f"and comes on top.\n")
+        password = (
+            f"\nSign in is measured with the test settings' MD5 password hasher; "
+            f"production checks passwords with PBKDF2, which took "
+            f"{_ms(pages['sign_in']['production_password_check_ms'], 0)} of CPU here "
+            f"and comes on top.\n"
+        )
     return f"""## 2. Server time per page, without the database
 
-{_table(["page", "bytes", "CPU p50", "CPU p90", "bare Django CPU p50", "ratio",
-         "wall p50", "bare Django wall p50", "where the CPU goes"], rows)}{password}
+{
+        _table(
+            [
+                "page",
+                "bytes",
+                "CPU p50",
+                "CPU p90",
+                "bare Django CPU p50",
+                "ratio",
+                "wall p50",
+                "bare Django wall p50",
+                "where the CPU goes",
+            ],
+            rows,
+        )
+    }{password}
 How this was measured: each page was asked for once from the emulator while botocore's
 HTTP responses were recorded (`benchmarks/servertime.py` replaces botocore's
 `Endpoint._send`, the point its `before-send` event short-cuts); then it was asked for again,
@@ -187,24 +244,48 @@ def _load(results):
             share = "–" if point["db_share"] is None else f"{point['db_share']:.0%}"
             per_request_db = (point["db_ms"] / point["timed"]) if point["timed"] else None
             emulator = point["emulator_cpu_s"]
-            rows.append([page["label"], point["connections"], f"{point['per_second']:.1f}",
-                         _ms(point["p50_ms"], 1), _ms(point["p99_ms"], 1), point["errors"],
-                         share, _ms(per_request_db, 1),
-                         "–" if emulator is None else f"{emulator / point['seconds']:.2f}",
-                         "–" if point["workers_cpu_s"] is None
-                         else f"{point['workers_cpu_s'] / point['seconds']:.2f}"])
+            rows.append(
+                [
+                    page["label"],
+                    point["connections"],
+                    f"{point['per_second']:.1f}",
+                    _ms(point["p50_ms"], 1),
+                    _ms(point["p99_ms"], 1),
+                    point["errors"],
+                    share,
+                    _ms(per_request_db, 1),
+                    "–" if emulator is None else f"{emulator / point['seconds']:.2f}",
+                    "–"
+                    if point["workers_cpu_s"] is None
+                    else f"{point['workers_cpu_s'] / point['seconds']:.2f}",
+                ]
+            )
     tool = load["tool"]
     return f"""## 3. Throughput and latency (gunicorn, against the emulator)
 
-{_table(["page", "clients", "pages/s", "p50", "p99", "errors",
-         "DynamoDB share of app time", "in DynamoDB calls / request", "emulator CPU (cores)",
-         "gunicorn CPU (cores)"], rows)}
-How this was measured: gunicorn {results['machine']['packages'].get('gunicorn')} with
-{load['gunicorn_workers']} {load['worker_class']} workers (2 × cores + 1) served
+{
+        _table(
+            [
+                "page",
+                "clients",
+                "pages/s",
+                "p50",
+                "p99",
+                "errors",
+                "DynamoDB share of app time",
+                "in DynamoDB calls / request",
+                "emulator CPU (cores)",
+                "gunicorn CPU (cores)",
+            ],
+            rows,
+        )
+    }
+How this was measured: gunicorn {results["machine"]["packages"].get("gunicorn")} with
+{load["gunicorn_workers"]} {load["worker_class"]} workers (2 × cores + 1) served
 `benchmarks/probe.py`, CloudShelf's WSGI application (test settings, DEBUG off) wrapped to
 add a `Server-Timing` header: the time the request spent in the application and, of that,
 in DynamoDB calls (botocore's `_make_api_call`, this request's thread only). The load
-generator was {tool}, {load['seconds_per_point']:g} s per page and client count, keep-alive
+generator was {tool}, {load["seconds_per_point"]:g} s per page and client count, keep-alive
 connections (the sync workers close each one after its response). Latency is the
 client's. The DynamoDB share is the sum of the DynamoDB time over the sum of the
 application time, from the headers. Emulator and gunicorn CPU are read from /proc before
@@ -229,11 +310,12 @@ def _external(result):
 def _imports(imports):
     top = list(imports["cloudshelf_by_package_ms"].items())[:15]
     bare = imports["bare_django_by_package_ms"]
-    rows = [[name, _ms(ms, 1), _ms(bare.get(name), 1) if name in bare else "–"]
-            for name, ms in top]
+    rows = [
+        [name, _ms(ms, 1), _ms(bare.get(name), 1) if name in bare else "–"] for name, ms in top
+    ]
     return f"""Import time, from `python -X importtime` while setting Django up (`benchmarks/startup.py`;
 own time per top-level package, the fifteen largest; total CloudShelf
-{_ms(imports['cloudshelf_total_ms'], 0)}, bare Django {_ms(imports['bare_django_total_ms'], 0)}):
+{_ms(imports["cloudshelf_total_ms"], 0)}, bare Django {_ms(imports["bare_django_total_ms"], 0)}):
 
 {_table(["package", "CloudShelf", "bare Django"], rows)}"""
 
@@ -245,18 +327,21 @@ def _coldstart(results):
     if "script" in cold:
         return f"""## 4. Cold start
 
-From `{cold['script']}` (the deploy work: a fresh process to the first response through
+From `{cold["script"]}` (the deploy work: a fresh process to the first response through
 Zappa's Lambda handler, beside a bare `startproject`), called by the runner with
-`--runs 5` (exit code {cold['exit_code']}, {cold['seconds']:.0f} s); its output:
+`--runs 5` (exit code {cold["exit_code"]}, {cold["seconds"]:.0f} s); its output:
 
 {_external(cold)}
-{_imports(cold['importtime'])}"""
+{_imports(cold["importtime"])}"""
     first = cold["first_response_ms"]
-    rows = [[label, _ms(first[key]["p50"], 0), _ms(first[key]["min"], 0),
-             _ms(first[key]["max"], 0)]
-            for key, label in (("cloudshelf", "CloudShelf (its WSGI application, `GET /`)"),
-                               ("bare_django", "bare Django project (one page)"),
-                               ("python_alone", "Python alone (no imports)"))]
+    rows = [
+        [label, _ms(first[key]["p50"], 0), _ms(first[key]["min"], 0), _ms(first[key]["max"], 0)]
+        for key, label in (
+            ("cloudshelf", "CloudShelf (its WSGI application, `GET /`)"),
+            ("bare_django", "bare Django project (one page)"),
+            ("python_alone", "Python alone (no imports)"),
+        )
+    ]
     return f"""## 4. Cold start
 
 **Stand-in**: `benchmarks/cold_start.py` (the deploy work, through the Lambda handler) is not
@@ -266,10 +351,10 @@ exists.
 
 {_table(["fresh process to first response", "p50", "min", "max"], rows)}
 Each is a new `python` process, timed from spawn to exit after one response
-({cold['runs']} runs each, interleaved); CloudShelf's first response reads the home page from
+({cold["runs"]} runs each, interleaved); CloudShelf's first response reads the home page from
 the emulator (one GetItem).
 
-{_imports(cold['importtime'])}"""
+{_imports(cold["importtime"])}"""
 
 
 def _costs(results):
@@ -278,65 +363,108 @@ def _costs(results):
         return ""
     prices = costs["prices"]
     price_rows = [
-        ["DynamoDB on-demand, read request unit", f"${prices['dynamodb_read_request_unit_per_million']} per million"],
-        ["DynamoDB on-demand, write request unit", f"${prices['dynamodb_write_request_unit_per_million']} per million"],
-        ["DynamoDB storage (Standard)", f"${prices['dynamodb_storage_gb_month']} per GB-month, first {prices['dynamodb_free_storage_gb']} GB free"],
+        [
+            "DynamoDB on-demand, read request unit",
+            f"${prices['dynamodb_read_request_unit_per_million']} per million",
+        ],
+        [
+            "DynamoDB on-demand, write request unit",
+            f"${prices['dynamodb_write_request_unit_per_million']} per million",
+        ],
+        [
+            "DynamoDB storage (Standard)",
+            f"${prices['dynamodb_storage_gb_month']} per GB-month, first {prices['dynamodb_free_storage_gb']} GB free",
+        ],
         ["Lambda compute (x86)", f"${prices['lambda_gb_second']} per GB-second"],
         ["Lambda requests", f"${prices['lambda_per_million_requests']} per million"],
     ]
     rows = []
     for p in costs["pages"].values():
-        rows.append([p["label"], _units(p["read_units"]), _units(p["write_units"]),
-                     money(p["dynamodb_per_1000"], 5),
-                     f"{p['lambda_billed_ms']} ms" if "lambda_billed_ms" in p else "–",
-                     money(p["lambda_per_1000"], 5) if "lambda_per_1000" in p else "–",
-                     money(p["total_per_1000"], 5) if "total_per_1000" in p else "–"])
+        rows.append(
+            [
+                p["label"],
+                _units(p["read_units"]),
+                _units(p["write_units"]),
+                money(p["dynamodb_per_1000"], 5),
+                f"{p['lambda_billed_ms']} ms" if "lambda_billed_ms" in p else "–",
+                money(p["lambda_per_1000"], 5) if "lambda_per_1000" in p else "–",
+                money(p["total_per_1000"], 5) if "total_per_1000" in p else "–",
+            ]
+        )
     order = costs["order"]
     if order:
-        order_text = (f"**Per order** ({' → '.join(order['steps'])}): "
-                      f"{_units(order['read_units'])} read units and "
-                      f"{_units(order['write_units'])} write units, "
-                      f"{money(order['dynamodb'], 6)} of DynamoDB"
-                      + (f" and {money(order['lambda'], 6)} of Lambda, "
-                         f"{money(order['total'], 6)} in all; "
-                         f"{money(order['total'] * 1000, 4)} per 1,000 orders"
-                         if "total" in order else "")
-                      + ".\n")
+        order_text = (
+            f"**Per order** ({' → '.join(order['steps'])}): "
+            f"{_units(order['read_units'])} read units and "
+            f"{_units(order['write_units'])} write units, "
+            f"{money(order['dynamodb'], 6)} of DynamoDB"
+            + (
+                f" and {money(order['lambda'], 6)} of Lambda, "
+                f"{money(order['total'], 6)} in all; "
+                f"{money(order['total'] * 1000, 4)} per 1,000 orders"
+                if "total" in order
+                else ""
+            )
+            + ".\n"
+        )
     else:
-        order_text = ("**Per order**: not yet measurable: the cart and checkout pages are not "
-                      "in this build.\n")
+        order_text = (
+            "**Per order**: not yet measurable: the cart and checkout pages are not "
+            "in this build.\n"
+        )
     level_rows = []
     for level in costs["usage_levels"]:
-        level_rows.append([
-            level["name"], f"{level['reads']:,}", f"{level['writes']:,}",
-            f"{level['storage_gb']} GB", money(level["requests"], 4),
-            money(level["storage_without_free_tier"], 2),
-            money(level["total_without_free_tier"], 2), level["seed_estimate"],
-            f"{level['page_views_served']:,.0f}" if "page_views_served" in level else "–",
-            money(level["lambda_for_those_views"], 2)
-            if "lambda_for_those_views" in level else "–"])
+        level_rows.append(
+            [
+                level["name"],
+                f"{level['reads']:,}",
+                f"{level['writes']:,}",
+                f"{level['storage_gb']} GB",
+                money(level["requests"], 4),
+                money(level["storage_without_free_tier"], 2),
+                money(level["total_without_free_tier"], 2),
+                level["seed_estimate"],
+                f"{level['page_views_served']:,.0f}" if "page_views_served" in level else "–",
+                money(level["lambda_for_those_views"], 2)
+                if "lambda_for_those_views" in level
+                else "–",
+            ]
+        )
     average = costs.get("average_page_view")
     mix = ""
     if average:
-        mix = ("The browsing mix: " + ", ".join(f"{name} {weight:.0%}" for name, weight
-                                                in average["weights"].items())
-               + f"; an average view costs {_units(round(average['read_units'], 3))} read units.")
+        mix = (
+            "The browsing mix: "
+            + ", ".join(f"{name} {weight:.0%}" for name, weight in average["weights"].items())
+            + f"; an average view costs {_units(round(average['read_units'], 3))} read units."
+        )
     return f"""## 5. Cost
 
-Prices: AWS list prices, {prices['region']}, {prices['as_of']}:
+Prices: AWS list prices, {prices["region"]}, {prices["as_of"]}:
 
 {_table(["item", "price"], price_rows)}
-Sources: {'; '.join(prices['sources'])}.
+Sources: {"; ".join(prices["sources"])}.
 
-{_table(["page", "read units", "write units", "DynamoDB per 1,000 views",
-         "Lambda billed per view (est.)", "Lambda per 1,000 views", "total per 1,000 views"],
-        rows)}
+{
+        _table(
+            [
+                "page",
+                "read units",
+                "write units",
+                "DynamoDB per 1,000 views",
+                "Lambda billed per view (est.)",
+                "Lambda per 1,000 views",
+                "total per 1,000 views",
+            ],
+            rows,
+        )
+    }
 {order_text}
 How this was computed: DynamoDB from the request units of section 1 (the page's own and the
-sign-in overhead). Lambda at {costs['lambda_memory_mb']} MB ({costs['memory_source']}): billed
+sign-in overhead). Lambda at {costs["lambda_memory_mb"]} MB ({costs["memory_source"]}): billed
 milliseconds estimated as the CPU time of section 2, stretched by 1,769 MB ÷ memory (Lambda
 gives one full vCPU at 1,769 MB and a proportional share below), plus an **assumed**
-{costs['dynamodb_latency_ms_assumed']} ms round trip per DynamoDB request, rounded up to the
+{costs["dynamodb_latency_ms_assumed"]} ms round trip per DynamoDB request, rounded up to the
 millisecond, plus the per-request charge. API Gateway, CloudFront and data transfer are not
 included.
 
@@ -344,9 +472,23 @@ The seed document's usage levels, each read counted as one read request unit (a 
 consistent read of up to 4 KB; eventually consistent reads cost half) and each write as one
 write request unit (up to 1 KB):
 
-{_table(["level", "reads/month", "writes/month", "storage", "DynamoDB requests",
-         "storage (no free tier)", "DynamoDB total", "seed's estimate",
-         "page views those reads serve", "Lambda for those views"], level_rows)}
+{
+        _table(
+            [
+                "level",
+                "reads/month",
+                "writes/month",
+                "storage",
+                "DynamoDB requests",
+                "storage (no free tier)",
+                "DynamoDB total",
+                "seed's estimate",
+                "page views those reads serve",
+                "Lambda for those views",
+            ],
+            level_rows,
+        )
+    }
 {mix} The seed's estimates are well above what on-demand DynamoDB charges now for those
 volumes: at 2024-11 prices the requests of even the largest level cost a few dollars, and
 storage is most of the bill.
@@ -358,9 +500,14 @@ def _scale(results):
     if not scale:
         return ""
     levels = scale["levels"]
-    header = ["page"] + [f"{lvl['books']:,} books: requests, read units" for lvl in levels] \
-        + ["flat", "page time against the emulator " + " / ".join(f"{lvl['books']:,}"
-                                                             for lvl in levels)]
+    header = (
+        ["page"]
+        + [f"{lvl['books']:,} books: requests, read units" for lvl in levels]
+        + [
+            "flat",
+            "page time against the emulator " + " / ".join(f"{lvl['books']:,}" for lvl in levels),
+        ]
+    )
     rows = []
     for name in levels[0]["pages"]:
         cells = [levels[0]["pages"][name]["label"]]
@@ -368,20 +515,24 @@ def _scale(results):
             page = level["pages"][name]
             cells.append(f"{_ops(page['own_requests'])}, {_units(page['own_read_units'])}")
         cells.append("yes" if scale["flat"][name] else "**no**")
-        cells.append(" / ".join(_ms(level["pages"][name]["page_ms_against_emulator"], 0)
-                                for level in levels))
+        cells.append(
+            " / ".join(
+                _ms(level["pages"][name]["page_ms_against_emulator"], 0) for level in levels
+            )
+        )
         rows.append(cells)
     loads = ", ".join(f"{lvl['books']:,} books in {lvl['load_seconds']:.0f} s" for lvl in levels)
     extra = ""
     search = results.get("search_scale")
     if search:
-        extra = (f"\nSearch at scale, from `{search['script']}` (the search work), called by "
-                 f"the runner with `--sizes 1000 --repeat 2` (exit code {search['exit_code']}, "
-                 f"{search['seconds']:.0f} s). Its 50,000-book level loads about 1.2 million "
-                 f"index entries into the emulator, which takes about an hour, so it is not "
-                 f"part of this ten-minute run; run `.venv/bin/python "
-                 f"benchmarks/search_scale.py` alone for it. Its output:\n\n"
-                 + _external(search))
+        extra = (
+            f"\nSearch at scale, from `{search['script']}` (the search work), called by "
+            f"the runner with `--sizes 1000 --repeat 2` (exit code {search['exit_code']}, "
+            f"{search['seconds']:.0f} s). Its 50,000-book level loads about 1.2 million "
+            f"index entries into the emulator, which takes about an hour, so it is not "
+            f"part of this ten-minute run; run `.venv/bin/python "
+            f"benchmarks/search_scale.py` alone for it. Its output:\n\n" + _external(search)
+        )
     return f"""## 6. Scale
 
 {_table(header, rows)}
@@ -397,8 +548,10 @@ DynamoDB's does not. (The benchmark gives the emulator a 120 s read timeout for 
 
 def _timings(results):
     t = results["timings"]
-    rows = [[key.replace("_seconds", "").replace("_", " "), f"{value:.0f} s"]
-            for key, value in t.items()]
+    rows = [
+        [key.replace("_seconds", "").replace("_", " "), f"{value:.0f} s"]
+        for key, value in t.items()
+    ]
     return f"""## The run
 
 {_table(["step", "time"], rows)}"""

@@ -23,20 +23,35 @@ def parse_args(argv):
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks",
         description="Run CloudShelf's benchmarks; write BENCHMARKS.md and "
-                    "benchmarks/results.json.")
-    parser.add_argument("--only", action="append", choices=SECTIONS,
-                        help="run only this section (repeatable); the report then holds "
-                             "only what was run")
-    parser.add_argument("--load-seconds", type=float, default=4.0,
-                        help="seconds of load per page and concurrency (default 4)")
-    parser.add_argument("--scale-books", default="1000,50000",
-                        help="catalog sizes for the scale section (default 1000,50000)")
-    parser.add_argument("--report-only", action="store_true",
-                        help="measure nothing: write BENCHMARKS.md again from "
-                             "benchmarks/results.json")
-    parser.add_argument("--output", default=str(ROOT),
-                        help="folder for BENCHMARKS.md (results.json goes to its "
-                             "benchmarks/ folder)")
+        "benchmarks/results.json.",
+    )
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=SECTIONS,
+        help="run only this section (repeatable); the report then holds only what was run",
+    )
+    parser.add_argument(
+        "--load-seconds",
+        type=float,
+        default=4.0,
+        help="seconds of load per page and concurrency (default 4)",
+    )
+    parser.add_argument(
+        "--scale-books",
+        default="1000,50000",
+        help="catalog sizes for the scale section (default 1000,50000)",
+    )
+    parser.add_argument(
+        "--report-only",
+        action="store_true",
+        help="measure nothing: write BENCHMARKS.md again from benchmarks/results.json",
+    )
+    parser.add_argument(
+        "--output",
+        default=str(ROOT),
+        help="folder for BENCHMARKS.md (results.json goes to its benchmarks/ folder)",
+    )
     return parser.parse_args(argv)
 
 
@@ -76,11 +91,19 @@ def lambda_memory_mb():
 def run_external(script, args, log_name):
     """Run another engineer's benchmark script; returns its JSON (last line) or output."""
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, str(script), *args], cwd=ROOT,
-                          capture_output=True, text=True, timeout=480,
-                          env={**os.environ, "PYTHONPATH": str(ROOT)})
-    result = {"script": str(script.relative_to(ROOT)), "exit_code": done.returncode,
-              "seconds": time.perf_counter() - started}
+    done = subprocess.run(
+        [sys.executable, str(script), *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=480,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    result = {
+        "script": str(script.relative_to(ROOT)),
+        "exit_code": done.returncode,
+        "seconds": time.perf_counter() - started,
+    }
     lines = [line for line in done.stdout.splitlines() if line.strip()]
     try:
         result["figures"] = json.loads(lines[-1])
@@ -109,8 +132,12 @@ def main(argv):
     from benchmarks import costs, machine
     from benchmarks.emulator import Emulator
 
-    results = {"sections": sections, "machine": None, "timings": {},
-               "load_average_at_start": os.getloadavg()}
+    results = {
+        "sections": sections,
+        "machine": None,
+        "timings": {},
+        "load_average_at_start": os.getloadavg(),
+    }
     emulator = Emulator().start()
     try:
         setup_django(emulator.port)
@@ -131,9 +158,11 @@ def main(argv):
             log("DynamoDB requests and capacity per page ...")
             results["requests"] = dynamodb.measure_pages(present, ctx)
             for name, r in results["requests"].items():
-                log(f"  {name:16} own {r['own_requests']} overhead {r['overhead_requests']} "
+                log(
+                    f"  {name:16} own {r['own_requests']} overhead {r['overhead_requests']} "
                     f"RRU {r['own_read_units'] + r['overhead_read_units']:.1f} "
-                    f"WRU {r['own_write_units'] + r['overhead_write_units']:.1f}")
+                    f"WRU {r['own_write_units'] + r['overhead_write_units']:.1f}"
+                )
             results["timings"]["requests_seconds"] = time.perf_counter() - t
 
         if "servertime" in sections:
@@ -141,9 +170,11 @@ def main(argv):
             log("Server time per page, DynamoDB answered from memory ...")
             results["servertime"] = servertime.measure_pages(present, ctx)
             for name, r in results["servertime"].items():
-                log(f"  {name:16} CPU p50 {r['cpu_ms']['p50']:.2f} ms "
+                log(
+                    f"  {name:16} CPU p50 {r['cpu_ms']['p50']:.2f} ms "
                     f"(floor {r['floor']['cpu_ms']['p50']:.2f} ms, x{r['ratio_to_floor']:.1f}); "
-                    f"wall p50 {r['wall_ms']['p50']:.2f} ms")
+                    f"wall p50 {r['wall_ms']['p50']:.2f} ms"
+                )
             results["timings"]["servertime_seconds"] = time.perf_counter() - t
 
         if "load" in sections:
@@ -151,8 +182,9 @@ def main(argv):
 
             t = time.perf_counter()
             log("Throughput and latency under gunicorn ...")
-            results["load"] = load.run([p for p in present if p.load], ctx, emulator,
-                                       seconds=args.load_seconds, log=log)
+            results["load"] = load.run(
+                [p for p in present if p.load], ctx, emulator, seconds=args.load_seconds, log=log
+            )
             results["timings"]["load_seconds"] = time.perf_counter() - t
 
         if "coldstart" in sections:
@@ -161,8 +193,9 @@ def main(argv):
             from benchmarks import startup
 
             if COLD_START_SCRIPT.exists():
-                results["coldstart"] = run_external(COLD_START_SCRIPT, ["--runs", "5"],
-                                                    "cold_start.py")
+                results["coldstart"] = run_external(
+                    COLD_START_SCRIPT, ["--runs", "5"], "cold_start.py"
+                )
                 results["coldstart"]["importtime"] = startup.import_breakdown(emulator.port)
             else:
                 results["coldstart"] = startup.run(emulator.port)
@@ -179,14 +212,18 @@ def main(argv):
                 # Its 50,000-book level loads 1.2 million index entries (about an hour, says
                 # its README): within this run's ten minutes, only its first level.
                 results["search_scale"] = run_external(
-                    SEARCH_SCALE_SCRIPT, ["--sizes", "1000", "--repeat", "2"], "search_scale.py")
+                    SEARCH_SCALE_SCRIPT, ["--sizes", "1000", "--repeat", "2"], "search_scale.py"
+                )
             results["timings"]["scale_seconds"] = time.perf_counter() - t
 
         memory_mb, memory_source = lambda_memory_mb()
-        results["costs"] = costs.page_costs(results, memory_mb=memory_mb,
-                                            memory_source=memory_source,
-                                            journey=pages.ORDER_JOURNEY,
-                                            mix={p.name: p.in_mix for p in present})
+        results["costs"] = costs.page_costs(
+            results,
+            memory_mb=memory_mb,
+            memory_source=memory_source,
+            journey=pages.ORDER_JOURNEY,
+            mix={p.name: p.in_mix for p in present},
+        )
     finally:
         emulator.stop()
 
@@ -198,10 +235,13 @@ def main(argv):
     results["timings"]["total_seconds"] = time.perf_counter() - started
     (output / "benchmarks").mkdir(parents=True, exist_ok=True)
     (output / "benchmarks" / "results.json").write_text(
-        json.dumps(results, indent=2, default=_json_default) + "\n")
+        json.dumps(results, indent=2, default=_json_default) + "\n"
+    )
     (output / "BENCHMARKS.md").write_text(report.render(results))
-    log(f"Wrote BENCHMARKS.md and benchmarks/results.json in "
-        f"{results['timings']['total_seconds']:.0f} s.")
+    log(
+        f"Wrote BENCHMARKS.md and benchmarks/results.json in "
+        f"{results['timings']['total_seconds']:.0f} s."
+    )
     return 0
 
 

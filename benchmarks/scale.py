@@ -11,10 +11,34 @@ from benchmarks import dynamodb
 from benchmarks.pages import BOOK, SEARCH_EXACT, Page
 
 SIZES = (1_000, 50_000)
-CATEGORIES = ["Fiction", "Technology", "Business", "History", "Science", "Poetry",
-              "Travel", "Cooking"]
-WORDS = ["Silent", "Golden", "Hidden", "Harbor", "Garden", "River", "Orchard", "Lantern",
-         "Systems", "Patterns", "Signals", "Markets", "Ledger", "Summit", "Compass", "Atlas"]
+CATEGORIES = [
+    "Fiction",
+    "Technology",
+    "Business",
+    "History",
+    "Science",
+    "Poetry",
+    "Travel",
+    "Cooking",
+]
+WORDS = [
+    "Silent",
+    "Golden",
+    "Hidden",
+    "Harbor",
+    "Garden",
+    "River",
+    "Orchard",
+    "Lantern",
+    "Systems",
+    "Patterns",
+    "Signals",
+    "Markets",
+    "Ledger",
+    "Summit",
+    "Compass",
+    "Atlas",
+]
 
 SCALE_PAGES = [
     Page("category", "Category", f"/category/{BOOK[0]}/"),
@@ -28,12 +52,16 @@ def book_item(number):
     category = CATEGORIES[number % len(CATEGORIES)]
     title = f"{WORDS[number % 16]} {WORDS[(number // 16) % 16]} {number}"
     return {
-        "category": {"S": category}, "book_id": {"S": f"scale-{number:06d}"},
-        "title": {"S": title}, "author": {"S": "Ada Lindqvist"},
-        "isbn": {"S": "9780000000002"}, "price": {"N": str(7 + number % 50) + ".99"},
+        "category": {"S": category},
+        "book_id": {"S": f"scale-{number:06d}"},
+        "title": {"S": title},
+        "author": {"S": "Ada Lindqvist"},
+        "isbn": {"S": "9780000000002"},
+        "price": {"N": str(7 + number % 50) + ".99"},
         "stock_quantity": {"N": str(number % 60)},
         "description": {"S": f"A book about {title.lower()}, told with warmth and a sharp eye."},
-        "created_at": {"S": "2025-09-05T10:00:00Z"}, "updated_at": {"S": "2025-09-05T10:00:00Z"},
+        "created_at": {"S": "2025-09-05T10:00:00Z"},
+        "updated_at": {"S": "2025-09-05T10:00:00Z"},
     }
 
 
@@ -46,8 +74,9 @@ def load_books(client, table, start, stop):
         if len(batch) == 25 or number == stop - 1:
             pending = {table: batch}
             while pending:
-                pending = client.batch_write_item(RequestItems=pending).get(
-                    "UnprocessedItems") or None
+                pending = (
+                    client.batch_write_item(RequestItems=pending).get("UnprocessedItems") or None
+                )
             batch = []
     return time.perf_counter() - started
 
@@ -85,14 +114,19 @@ def run(ctx, emulator, log, sizes=SIZES):
             started = time.perf_counter()
             measured = dynamodb.measure_page(page, ctx, calc, repeats=2)
             level["pages"][page.name] = {
-                "label": page.label, "own_requests": measured["own_requests"],
+                "label": page.label,
+                "own_requests": measured["own_requests"],
                 "own_read_units": measured["own_read_units"],
                 "page_ms_against_emulator": (time.perf_counter() - started) * 1000 / 2,
                 "stable": measured["stable"],
             }
         results["levels"].append(level)
     first, last = results["levels"][0]["pages"], results["levels"][-1]["pages"]
-    results["flat"] = {name: (first[name]["own_requests"] == last[name]["own_requests"]
-                              and first[name]["own_read_units"] == last[name]["own_read_units"])
-                       for name in first}
+    results["flat"] = {
+        name: (
+            first[name]["own_requests"] == last[name]["own_requests"]
+            and first[name]["own_read_units"] == last[name]["own_read_units"]
+        )
+        for name in first
+    }
     return results

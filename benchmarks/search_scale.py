@@ -43,21 +43,125 @@ SEARCHES = [
     ("no match", "zzyzx", False),
 ]
 
-ADJECTIVES = ["Silent", "Golden", "Hidden", "Broken", "Distant", "Winter", "Burning", "Modern",
-              "Practical", "Reliable", "Quantum", "Living", "Elegant", "Lost", "Iron", "Great",
-              "Curious", "Patient", "Secret", "Restless", "Bright", "Northern", "Wild", "Quiet"]
-NOUNS = ["Harbor", "Garden", "River", "Orchard", "Lantern", "Letters", "Summer", "Systems",
-         "Databases", "Algorithms", "Networks", "Leadership", "Strategy", "Markets", "Universe",
-         "Cells", "Climate", "Oceans", "Empires", "Kingdoms", "Mountains", "Cities", "Voyages",
-         "Machines", "Stories", "Secrets", "Islands", "Bridges", "Forests", "Engines"]
-PATTERNS = ["The {a} {n}", "{n} of the {a} {m}", "{a} {n}", "The Last {n}", "A History of {n}",
-            "{n} and {m}", "Beyond the {a} {n}", "Notes on {n}"]
-FIRST = ["Ada", "Amara", "Ben", "Chen", "Dario", "Elena", "Farah", "Gustav", "Hana", "Ivan",
-         "Jonas", "Kofi", "Lena", "Mateo", "Nadia", "Oskar", "Priya", "Rosa", "Sven", "Yuki"]
-LAST = ["Haddad", "Hart", "Jensen", "Moreau", "Nakamura", "O'Brien", "Patel", "Sato", "Novak",
-        "Whitfield", "García", "Müller", "Kowalski", "Okafor", "Lindqvist", "Costa", "Rossi"]
-CATEGORIES = ["Fiction", "Technology", "Business", "Science", "History", "Travel", "Poetry",
-              "Children"]
+ADJECTIVES = [
+    "Silent",
+    "Golden",
+    "Hidden",
+    "Broken",
+    "Distant",
+    "Winter",
+    "Burning",
+    "Modern",
+    "Practical",
+    "Reliable",
+    "Quantum",
+    "Living",
+    "Elegant",
+    "Lost",
+    "Iron",
+    "Great",
+    "Curious",
+    "Patient",
+    "Secret",
+    "Restless",
+    "Bright",
+    "Northern",
+    "Wild",
+    "Quiet",
+]
+NOUNS = [
+    "Harbor",
+    "Garden",
+    "River",
+    "Orchard",
+    "Lantern",
+    "Letters",
+    "Summer",
+    "Systems",
+    "Databases",
+    "Algorithms",
+    "Networks",
+    "Leadership",
+    "Strategy",
+    "Markets",
+    "Universe",
+    "Cells",
+    "Climate",
+    "Oceans",
+    "Empires",
+    "Kingdoms",
+    "Mountains",
+    "Cities",
+    "Voyages",
+    "Machines",
+    "Stories",
+    "Secrets",
+    "Islands",
+    "Bridges",
+    "Forests",
+    "Engines",
+]
+PATTERNS = [
+    "The {a} {n}",
+    "{n} of the {a} {m}",
+    "{a} {n}",
+    "The Last {n}",
+    "A History of {n}",
+    "{n} and {m}",
+    "Beyond the {a} {n}",
+    "Notes on {n}",
+]
+FIRST = [
+    "Ada",
+    "Amara",
+    "Ben",
+    "Chen",
+    "Dario",
+    "Elena",
+    "Farah",
+    "Gustav",
+    "Hana",
+    "Ivan",
+    "Jonas",
+    "Kofi",
+    "Lena",
+    "Mateo",
+    "Nadia",
+    "Oskar",
+    "Priya",
+    "Rosa",
+    "Sven",
+    "Yuki",
+]
+LAST = [
+    "Haddad",
+    "Hart",
+    "Jensen",
+    "Moreau",
+    "Nakamura",
+    "O'Brien",
+    "Patel",
+    "Sato",
+    "Novak",
+    "Whitfield",
+    "García",
+    "Müller",
+    "Kowalski",
+    "Okafor",
+    "Lindqvist",
+    "Costa",
+    "Rossi",
+]
+CATEGORIES = [
+    "Fiction",
+    "Technology",
+    "Business",
+    "Science",
+    "History",
+    "Travel",
+    "Poetry",
+    "Children",
+]
 
 
 def free_port():
@@ -68,8 +172,11 @@ def free_port():
 
 def start_emulator(port):
     process = subprocess.Popen(
-        [sys.executable, "-m", "cloudshelf.localaws", "--port", str(port)], cwd=ROOT,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [sys.executable, "-m", "cloudshelf.localaws", "--port", str(port)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}/__localaws__/health"
     for _ in range(300):
         try:
@@ -89,13 +196,21 @@ def generated_books(start, stop):
     for number in range(start, stop):
         rng = random.Random(number)
         category = CATEGORIES[number % len(CATEGORIES)]
-        title = rng.choice(PATTERNS).format(a=rng.choice(ADJECTIVES), n=rng.choice(NOUNS),
-                                            m=rng.choice(NOUNS))
-        yield Book(category=category, book_id=f"gen-{number:06d}", title=title,
-                   author=f"{rng.choice(FIRST)} {rng.choice(LAST)}", isbn="9780000000000",
-                   price=Decimal(rng.randint(500, 6000)) / 100,
-                   stock_quantity=rng.randint(0, 60), description="A generated book.",
-                   created_at=now, updated_at=now)
+        title = rng.choice(PATTERNS).format(
+            a=rng.choice(ADJECTIVES), n=rng.choice(NOUNS), m=rng.choice(NOUNS)
+        )
+        yield Book(
+            category=category,
+            book_id=f"gen-{number:06d}",
+            title=title,
+            author=f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+            isbn="9780000000000",
+            price=Decimal(rng.randint(500, 6000)) / 100,
+            stock_quantity=rng.randint(0, 60),
+            description="A generated book.",
+            created_at=now,
+            updated_at=now,
+        )
 
 
 def load(books):
@@ -110,7 +225,7 @@ def load(books):
     with Book.batch_write() as batch:
         for book in books:
             batch.save(book)
-    chunks = [books[start:start + 500] for start in range(0, len(books), 500)]
+    chunks = [books[start : start + 500] for start in range(0, len(books), 500)]
     with ThreadPoolExecutor(max_workers=2) as pool:
         for _ in pool.map(lambda chunk: search_index_books(books=chunk), chunks):
             pass
@@ -118,8 +233,9 @@ def load(books):
 
 # --- Consumed capacity, by DynamoDB's rules ------------------------------------------------
 
+
 def value_size(value):
-    (kind, inner), = value.items()
+    ((kind, inner),) = value.items()
     if kind == "S":
         return len(inner.encode())
     if kind == "N":
@@ -148,8 +264,11 @@ def read_units(operation, params, response):
     if operation == "GetItem":
         return max(1, math.ceil(item_size(response.get("Item", {})) / 4096)) * half
     if operation == "BatchGetItem":
-        return sum(max(1, math.ceil(item_size(item) / 4096)) * 0.5
-                   for items in response.get("Responses", {}).values() for item in items)
+        return sum(
+            max(1, math.ceil(item_size(item) / 4096)) * 0.5
+            for items in response.get("Responses", {}).values()
+            for item in items
+        )
     return 0
 
 
@@ -163,8 +282,7 @@ def measured():
 
     def make_api_call(self, operation, params):
         response = original(self, operation, params)
-        if (self.meta.service_model.service_name == "dynamodb"
-                and threading.get_ident() == thread):
+        if self.meta.service_model.service_name == "dynamodb" and threading.get_ident() == thread:
             figures["requests"] += 1
             figures["rcu"] += read_units(operation, params, response)
         return response
@@ -180,7 +298,7 @@ def measure(query, second_page, repeat):
     from store.search.selectors import book_search
 
     token = book_search(query=query, page_size=24).next_token if second_page else None
-    times, figures, results = [], None, 0
+    times, results = [], 0
     for _ in range(repeat):
         with measured() as figures:
             started = time.perf_counter()
@@ -197,22 +315,26 @@ def partition_size(token):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 50000])
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
 
     port = free_port()
     emulator = start_emulator(port)
-    os.environ.update({
-        "DJANGO_SETTINGS_MODULE": "cloudshelf.settings.local",
-        "AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}",
-        "AWS_ACCESS_KEY_ID": "benchmark", "AWS_SECRET_ACCESS_KEY": "benchmark",
-        "AWS_REGION": "us-east-1",
-        # A shared laptop may stall the emulator for a while: wait rather than fail.
-        "DYNAMODB_READ_TIMEOUT": "120",
-    })
+    os.environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "cloudshelf.settings.local",
+            "AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}",
+            "AWS_ACCESS_KEY_ID": "benchmark",
+            "AWS_SECRET_ACCESS_KEY": "benchmark",
+            "AWS_REGION": "us-east-1",
+            # A shared laptop may stall the emulator for a while: wait rather than fail.
+            "DYNAMODB_READ_TIMEOUT": "120",
+        }
+    )
     try:
         import django
 
@@ -223,19 +345,23 @@ def main():
         from store.search.text import parse_query
 
         tables_create()
-        load(Book(**b, created_at=SEED_TIMESTAMP, updated_at=SEED_TIMESTAMP)
-             for b in SEED_BOOKS)
+        load(Book(**b, created_at=SEED_TIMESTAMP, updated_at=SEED_TIMESTAMP) for b in SEED_BOOKS)
         loaded, rows = len(SEED_BOOKS), {}
         for size in sorted(args.sizes):
             started = time.perf_counter()
             load(generated_books(loaded, size))
-            print(f"loaded {size - loaded:,} books in {time.perf_counter() - started:.0f} s "
-                  f"({size:,} in all)", flush=True)
+            print(
+                f"loaded {size - loaded:,} books in {time.perf_counter() - started:.0f} s "
+                f"({size:,} in all)",
+                flush=True,
+            )
             loaded = size
             for label, query, second_page in SEARCHES:
                 anchor = parse_query(query).anchor
                 rows.setdefault(label, {})[size] = (
-                    *measure(query, second_page, args.repeat), partition_size(anchor))
+                    *measure(query, second_page, args.repeat),
+                    partition_size(anchor),
+                )
         print_table(args.sizes, rows)
     finally:
         emulator.terminate()
@@ -249,19 +375,23 @@ def print_table(sizes, rows):
     sizes = sorted(sizes)
     print()
     header = f"{'search':<22}" + "".join(
-        f"| {size:>7,} books: requests  RCU    ms  results  partition " for size in sizes)
+        f"| {size:>7,} books: requests  RCU    ms  results  partition " for size in sizes
+    )
     print(header)
     print("-" * len(header))
-    for (label, query, _), figures in zip(SEARCHES, rows.values()):
+    for (label, query, _), figures in zip(SEARCHES, rows.values(), strict=False):
         line = f"{label + ' (' + query + ')':<22.22}"
         for size in sizes:
             requests, rcu, ms, results, partition = figures[size]
-            line += (f"| {'':>14}{requests:>8}  {rcu:>4.1f} {ms:>5.0f}  {results:>7}  "
-                     f"{partition:>9,} ")
+            line += (
+                f"| {'':>14}{requests:>8}  {rcu:>4.1f} {ms:>5.0f}  {results:>7}  {partition:>9,} "
+            )
         print(line)
-    print("\nrequests and RCU: per results page (24 books). partition: entries in the index "
-          "partition the search reads from (it grows with the catalog; what one page reads "
-          "of it does not).")
+    print(
+        "\nrequests and RCU: per results page (24 books). partition: entries in the index "
+        "partition the search reads from (it grows with the catalog; what one page reads "
+        "of it does not)."
+    )
 
 
 if __name__ == "__main__":

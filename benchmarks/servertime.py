@@ -102,7 +102,7 @@ def record(fn):
 
     def handler(endpoint, request):
         response = _original_send(endpoint, request)
-        response.content  # read (and keep) the body
+        _ = response.content  # read (and keep) the body
         recording.add(request, response)
         return response
 
@@ -160,10 +160,15 @@ def measure_page(page, ctx):
 
     run = replayed(recording, ask)
     wall, cpu = timed_runs(run)
-    return {"page": page.name, "label": page.label, "response_bytes": size,
-            "dynamodb_responses_recorded": sum(len(v) for v in recording.by_target.values()),
-            "wall_ms": summary(wall), "cpu_ms": summary(cpu),
-            "cpu_by_package": profile_by_package(run)}
+    return {
+        "page": page.name,
+        "label": page.label,
+        "response_bytes": size,
+        "dynamodb_responses_recorded": sum(len(v) for v in recording.by_target.values()),
+        "wall_ms": summary(wall),
+        "cpu_ms": summary(cpu),
+        "cpu_by_package": profile_by_package(run),
+    }
 
 
 def _package_of(filename):
@@ -171,7 +176,7 @@ def _package_of(filename):
     if "/site-packages/" in path:
         return path.split("/site-packages/", 1)[1].split("/", 1)[0].removesuffix(".py")
     if path.startswith(str(ROOT)):
-        relative = path[len(str(ROOT)) + 1:]
+        relative = path[len(str(ROOT)) + 1 :]
         return relative.split("/", 1)[0] if "/" in relative else relative
     if path.startswith("<") or path == "~":
         return "(built-in)"
@@ -191,8 +196,9 @@ def profile_by_package(run, runs=PROFILE_RUNS):
         run()
     profiler.disable()
     totals = defaultdict(float)
-    for (filename, _line, _name), (_cc, _nc, tottime, _ct, _callers) in \
-            pstats.Stats(profiler).stats.items():
+    for (filename, _line, _name), (_cc, _nc, tottime, _ct, _callers) in pstats.Stats(
+        profiler
+    ).stats.items():
         totals[_package_of(filename)] += tottime
     grand = sum(totals.values()) or 1
     return {k: v / grand for k, v in sorted(totals.items(), key=lambda kv: -kv[1])}
@@ -200,12 +206,22 @@ def profile_by_package(run, runs=PROFILE_RUNS):
 
 def floor(sizes):
     """The bare Django project's time for pages of these sizes, from a subprocess."""
-    command = [sys.executable, "-m", "benchmarks.bare", "render",
-               ",".join(str(s) for s in sorted(set(sizes))), str(MIN_SECONDS)]
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "benchmarks.bare.settings",
-           "PYTHONPATH": str(ROOT)}
-    output = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True,
-                            check=True, timeout=300).stdout
+    command = [
+        sys.executable,
+        "-m",
+        "benchmarks.bare",
+        "render",
+        ",".join(str(s) for s in sorted(set(sizes))),
+        str(MIN_SECONDS),
+    ]
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "benchmarks.bare.settings",
+        "PYTHONPATH": str(ROOT),
+    }
+    output = subprocess.run(
+        command, cwd=ROOT, env=env, capture_output=True, text=True, check=True, timeout=300
+    ).stdout
     return {int(k): v for k, v in json.loads(output.strip().splitlines()[-1]).items()}
 
 

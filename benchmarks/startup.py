@@ -28,8 +28,7 @@ status = call_wsgi(get_wsgi_application(), "/")
 print(json.dumps({"status": status}))
 """
 
-CLOUDSHELF_IMPORTS = "from django.core.wsgi import get_wsgi_application; " \
-                     "get_wsgi_application()"
+CLOUDSHELF_IMPORTS = "from django.core.wsgi import get_wsgi_application; get_wsgi_application()"
 
 
 def call_wsgi(application, path):
@@ -37,8 +36,13 @@ def call_wsgi(application, path):
     from io import BytesIO
     from wsgiref.util import setup_testing_defaults
 
-    environ = {"PATH_INFO": path, "REQUEST_METHOD": "GET", "HTTP_HOST": "localhost",
-               "SERVER_NAME": "localhost", "wsgi.input": BytesIO()}
+    environ = {
+        "PATH_INFO": path,
+        "REQUEST_METHOD": "GET",
+        "HTTP_HOST": "localhost",
+        "SERVER_NAME": "localhost",
+        "wsgi.input": BytesIO(),
+    }
     setup_testing_defaults(environ)
     status = []
     body = application(environ, lambda s, h, exc_info=None: status.append(s))
@@ -49,15 +53,20 @@ def call_wsgi(application, path):
 
 
 def _env(settings, extra=None):
-    return {**os.environ, "DJANGO_SETTINGS_MODULE": settings, "PYTHONPATH": str(ROOT),
-            **(extra or {})}
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": settings,
+        "PYTHONPATH": str(ROOT),
+        **(extra or {}),
+    }
 
 
 def first_response_seconds(command, env):
     """Wall seconds from spawning ``command`` to its exit after one response."""
     started = time.perf_counter()
-    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True,
-                            timeout=120)
+    result = subprocess.run(
+        command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
     elapsed = time.perf_counter() - started
     if result.returncode != 0 or '"status": 200' not in result.stdout:
         raise RuntimeError(f"{command} failed: {result.stdout[-300:]} {result.stderr[-600:]}")
@@ -78,29 +87,40 @@ def parse_importtime(stderr):
 
 
 def importtime(code, env):
-    result = subprocess.run([sys.executable, "-X", "importtime", "-c", code], cwd=ROOT,
-                            env=env, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     if result.returncode != 0:
         raise RuntimeError(result.stderr[-800:])
     return parse_importtime(result.stderr)
 
 
 def import_breakdown(emulator_port):
-    cloudshelf_env = _env("cloudshelf.settings.test",
-                          {"CLOUDSHELF_LOCALAWS_PORT": str(emulator_port)})
+    cloudshelf_env = _env(
+        "cloudshelf.settings.test", {"CLOUDSHELF_LOCALAWS_PORT": str(emulator_port)}
+    )
     packages, total = importtime(CLOUDSHELF_IMPORTS, cloudshelf_env)
     bare_packages, bare_total = importtime(
         "from django.core.wsgi import get_wsgi_application; get_wsgi_application()",
-        _env("benchmarks.bare.settings"))
-    return {"cloudshelf_total_ms": total / 1000,
-            "cloudshelf_by_package_ms": {k: v / 1000 for k, v in packages.items()},
-            "bare_django_total_ms": bare_total / 1000,
-            "bare_django_by_package_ms": {k: v / 1000 for k, v in bare_packages.items()}}
+        _env("benchmarks.bare.settings"),
+    )
+    return {
+        "cloudshelf_total_ms": total / 1000,
+        "cloudshelf_by_package_ms": {k: v / 1000 for k, v in packages.items()},
+        "bare_django_total_ms": bare_total / 1000,
+        "bare_django_by_package_ms": {k: v / 1000 for k, v in bare_packages.items()},
+    }
 
 
 def run(emulator_port, runs=RUNS):
-    cloudshelf_env = _env("cloudshelf.settings.test",
-                          {"CLOUDSHELF_LOCALAWS_PORT": str(emulator_port)})
+    cloudshelf_env = _env(
+        "cloudshelf.settings.test", {"CLOUDSHELF_LOCALAWS_PORT": str(emulator_port)}
+    )
     bare_env = _env("benchmarks.bare.settings")
     cloudshelf_cmd = [sys.executable, "-c", CLOUDSHELF_FIRST_RESPONSE]
     bare_cmd = [sys.executable, "-m", "benchmarks.bare", "first-response"]
@@ -112,7 +132,7 @@ def run(emulator_port, runs=RUNS):
         timings["python_alone"].append(first_response_seconds(python_cmd, bare_env))
     return {
         "source": "benchmarks/startup.py (minimal stand-in: WSGI application, not the "
-                  "Lambda handler)",
+        "Lambda handler)",
         "runs": runs,
         "first_response_ms": {k: summary([v * 1000 for v in vs]) for k, vs in timings.items()},
         "importtime": import_breakdown(emulator_port),

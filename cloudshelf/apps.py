@@ -21,8 +21,13 @@ def start_local_aws(config):
     log_path = os.path.join(data_dir, "localaws.log") if data_dir else None
     # Under runserver's autoreloader, tie the emulator to the long-lived outer process.
     owner = os.getppid() if os.environ.get("RUN_MAIN") == "true" else os.getpid()
-    localaws.ensure_running(port=config["port"], data_dir=data_dir, region=settings.AWS_REGION,
-                            stop_with_pid=owner, log_path=log_path)
+    localaws.ensure_running(
+        port=config["port"],
+        data_dir=data_dir,
+        region=settings.AWS_REGION,
+        stop_with_pid=owner,
+        log_path=log_path,
+    )
     if config.get("seed"):
         from store.services import catalog_bootstrap
 

@@ -28,11 +28,13 @@ def request_is_personal(request):
 
 def is_cdn_cacheable(request, response):
     match = getattr(request, "resolver_match", None)
-    return (request.method in CACHEABLE_METHODS
-            and response.status_code == 200
-            and match is not None
-            and match.view_name in settings.CDN_CACHEABLE_VIEWS
-            and not request_is_personal(request))
+    return (
+        request.method in CACHEABLE_METHODS
+        and response.status_code == 200
+        and match is not None
+        and match.view_name in settings.CDN_CACHEABLE_VIEWS
+        and not request_is_personal(request)
+    )
 
 
 class CacheControlMiddleware:

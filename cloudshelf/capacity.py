@@ -29,8 +29,7 @@ READ_BLOCK = 4096
 WRITE_BLOCK = 1024
 
 READ_OPERATIONS = {"GetItem", "Query", "Scan", "BatchGetItem", "TransactGetItems"}
-WRITE_OPERATIONS = {"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem",
-                    "TransactWriteItems"}
+WRITE_OPERATIONS = {"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems"}
 DATA_OPERATIONS = READ_OPERATIONS | WRITE_OPERATIONS
 
 
@@ -44,14 +43,13 @@ def number_size(text):
 
 def value_size(value):
     """Bytes for one AttributeValue in DynamoDB's wire JSON (``{"S": "..."}``)."""
-    (kind, inner), = value.items()
+    ((kind, inner),) = value.items()
     if kind == "S":
         return len(inner.encode("utf-8"))
     if kind == "N":
         return number_size(inner)
     if kind == "B":
-        return len(inner) if isinstance(inner, (bytes, bytearray)) else len(
-            _b64decode(inner))
+        return len(inner) if isinstance(inner, (bytes, bytearray)) else len(_b64decode(inner))
     if kind in ("BOOL", "NULL"):
         return 1
     if kind == "SS":
@@ -59,13 +57,15 @@ def value_size(value):
     if kind == "NS":
         return sum(number_size(n) for n in inner)
     if kind == "BS":
-        return sum(len(b) if isinstance(b, (bytes, bytearray)) else len(_b64decode(b))
-                   for b in inner)
+        return sum(
+            len(b) if isinstance(b, (bytes, bytearray)) else len(_b64decode(b)) for b in inner
+        )
     if kind == "L":
         return 3 + sum(1 + value_size(element) for element in inner)
     if kind == "M":
-        return 3 + sum(1 + len(name.encode("utf-8")) + value_size(element)
-                       for name, element in inner.items())
+        return 3 + sum(
+            1 + len(name.encode("utf-8")) + value_size(element) for name, element in inner.items()
+        )
     raise ValueError(f"unknown DynamoDB type {kind!r}")
 
 
@@ -124,9 +124,9 @@ class CapacityCalculator:
     """
 
     def __init__(self, table_keys, table_indexes=None):
-        self.table_keys = table_keys          # {table: (hash_attr, range_attr or None)}
+        self.table_keys = table_keys  # {table: (hash_attr, range_attr or None)}
         self.table_indexes = table_indexes or {}
-        self.items = {}                       # {(table, key json): item}
+        self.items = {}  # {(table, key json): item}
 
     # -- remembering items ----------------------------------------------------------
     def _key(self, table, item_or_key):
@@ -162,8 +162,11 @@ class CapacityCalculator:
         item = response.get("Item")
         if item:
             self._remember(params["TableName"], item)
-        return Usage(read=read_units(item_size(item) if item else 0,
-                                     consistent=bool(params.get("ConsistentRead"))))
+        return Usage(
+            read=read_units(
+                item_size(item) if item else 0, consistent=bool(params.get("ConsistentRead"))
+            )
+        )
 
     def _Query(self, params, response):
         items = response.get("Items", [])
@@ -199,7 +202,9 @@ class CapacityCalculator:
 
     def _TransactGetItems(self, params, response):
         usage = Usage()
-        for action, result in zip(params["TransactItems"], response.get("Responses", [])):
+        for action, result in zip(
+            params["TransactItems"], response.get("Responses", []), strict=False
+        ):
             item = (result or {}).get("Item")
             if item:
                 self._remember(action["Get"]["TableName"], item)
@@ -216,10 +221,10 @@ class CapacityCalculator:
             now = after is not None and all(k in after for k in index.key_attributes)
             if not was and not now:
                 continue
-            keys_changed = was and now and any(before[k] != after[k]
-                                               for k in index.key_attributes)
-            projected = self._projected_size(index, before if was else None,
-                                             after if now else None)
+            keys_changed = was and now and any(before[k] != after[k] for k in index.key_attributes)
+            projected = self._projected_size(
+                index, before if was else None, after if now else None
+            )
             writes = (2 if keys_changed else 1) if (was and now) else 1
             usage.write += writes * write_units(projected)
         if after is not None:
@@ -231,8 +236,9 @@ class CapacityCalculator:
     def _projected_size(self, index, before, after):
         if index.projection == "KEYS_ONLY":
             items = [i for i in (before, after) if i]
-            return max(item_size({k: v for k, v in i.items()
-                                  if k in index.key_attributes}) for i in items)
+            return max(
+                item_size({k: v for k, v in i.items() if k in index.key_attributes}) for i in items
+            )
         return max(item_size(i) for i in (before, after) if i)
 
     def _PutItem(self, params, response, transactional=False):
@@ -248,17 +254,24 @@ class CapacityCalculator:
         if after is None or params.get("ReturnValues") not in ("ALL_NEW", None):
             # The request holds an update expression, not the item: size it as last seen.
             after = before if before is not None else dict(params["Key"])
-            guessed = ("updated item sized as last seen" if before is not None
-                       else "updated item of unknown size counted as under 1 KB")
-        return self._write(table, before, after, transactional=transactional,
-                           guessed=guessed)
+            guessed = (
+                "updated item sized as last seen"
+                if before is not None
+                else "updated item of unknown size counted as under 1 KB"
+            )
+        return self._write(table, before, after, transactional=transactional, guessed=guessed)
 
     def _DeleteItem(self, params, response, transactional=False):
         table = params["TableName"]
         before = (response or {}).get("Attributes") or self._known(table, params["Key"])
         guessed = None if before else "deleted item of unknown size counted as under 1 KB"
-        return self._write(table, before or dict(params["Key"]), None,
-                           transactional=transactional, guessed=guessed)
+        return self._write(
+            table,
+            before or dict(params["Key"]),
+            None,
+            transactional=transactional,
+            guessed=guessed,
+        )
 
     def _BatchWriteItem(self, params, response):
         usage = Usage()
@@ -267,14 +280,13 @@ class CapacityCalculator:
                 if "PutRequest" in request:
                     usage += self._PutItem({"TableName": table, **request["PutRequest"]}, {})
                 else:
-                    usage += self._DeleteItem(
-                        {"TableName": table, **request["DeleteRequest"]}, {})
+                    usage += self._DeleteItem({"TableName": table, **request["DeleteRequest"]}, {})
         return usage
 
     def _TransactWriteItems(self, params, response):
         usage = Usage()
         for action in params["TransactItems"]:
-            (kind, body), = action.items()
+            ((kind, body),) = action.items()
             if kind == "Put":
                 usage += self._PutItem(body, {}, transactional=True)
             elif kind == "Update":
@@ -283,8 +295,7 @@ class CapacityCalculator:
                 usage += self._DeleteItem(body, {}, transactional=True)
             elif kind == "ConditionCheck":
                 known = self._known(body["TableName"], body["Key"])
-                usage.write += write_units(item_size(known) if known else 0,
-                                           transactional=True)
+                usage.write += write_units(item_size(known) if known else 0, transactional=True)
         return usage
 
 
@@ -298,9 +309,11 @@ def calculator_for_models(models):
             continue
         table_keys[table] = (model._hash_keyname, model._range_keyname)
         table_indexes[table] = [
-            Index(index.Meta.index_name,
-                  tuple(attr.attr_name for attr in index.Meta.attributes.values()),
-                  index.Meta.projection.projection_type)
+            Index(
+                index.Meta.index_name,
+                tuple(attr.attr_name for attr in index.Meta.attributes.values()),
+                index.Meta.projection.projection_type,
+            )
             for index in model._indexes.values()
         ]
     return CapacityCalculator(table_keys, table_indexes)

@@ -39,9 +39,12 @@ def same_origin_required(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if request.method not in SAFE_METHODS and not request_is_same_origin(request):
-            return render(request, "403.html",
-                          {"message": "This form must be sent from a CloudShelf page."},
-                          status=403)
+            return render(
+                request,
+                "403.html",
+                {"message": "This form must be sent from a CloudShelf page."},
+                status=403,
+            )
         return view(request, *args, **kwargs)
 
     return wrapper

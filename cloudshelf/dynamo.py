@@ -2,7 +2,7 @@
 for it, how to retry, and attributes that keep the seed's item shapes exact."""
 
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -20,8 +20,10 @@ def connection_options():
         "host": settings.DYNAMODB_ENDPOINT_URL,
         "connect_timeout_seconds": settings.DYNAMODB_CONNECT_TIMEOUT,
         "read_timeout_seconds": settings.DYNAMODB_READ_TIMEOUT,
-        "retry_configuration": {"mode": "standard",
-                                "total_max_attempts": settings.DYNAMODB_MAX_ATTEMPTS},
+        "retry_configuration": {
+            "mode": "standard",
+            "total_max_attempts": settings.DYNAMODB_MAX_ATTEMPTS,
+        },
         # PynamoDB 6.1's models ignore ``retry_configuration`` (their TableConnection never
         # passes it on) and retry 1 + max_retry_attempts times in standard mode instead.
         "max_retry_attempts": settings.DYNAMODB_MAX_ATTEMPTS - 1,
@@ -35,9 +37,15 @@ def connection_options():
 def table_meta(table_name):
     """A PynamoDB ``Meta`` for a table. PynamoDB reads Meta when the class is created,
     so the endpoint comes from settings at import time, never hard-coded."""
-    return type("Meta", (), {"table_name": table_name,
-                             "billing_mode": PAY_PER_REQUEST_BILLING_MODE,
-                             **connection_options()})
+    return type(
+        "Meta",
+        (),
+        {
+            "table_name": table_name,
+            "billing_mode": PAY_PER_REQUEST_BILLING_MODE,
+            **connection_options(),
+        },
+    )
 
 
 _local = threading.local()
@@ -85,11 +93,11 @@ class IsoDateTimeAttribute(Attribute[datetime]):
     attr_type = STRING
 
     def serialize(self, value):
-        return value.astimezone(timezone.utc).strftime(ISO_FORMAT)
+        return value.astimezone(UTC).strftime(ISO_FORMAT)
 
     def deserialize(self, value):
-        return datetime.strptime(value, ISO_FORMAT).replace(tzinfo=timezone.utc)
+        return datetime.strptime(value, ISO_FORMAT).replace(tzinfo=UTC)
 
 
 def utcnow():
-    return datetime.now(timezone.utc).replace(microsecond=0)
+    return datetime.now(UTC).replace(microsecond=0)

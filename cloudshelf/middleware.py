@@ -16,12 +16,22 @@ from django.template.loader import render_to_string
 log = logging.getLogger(__name__)
 
 UNAVAILABLE_CODES = {
-    "ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded",
-    "InternalServerError", "ServiceUnavailable", "SlowDown", "TransactionConflictException",
-    "InternalError", "InternalFailure",
+    "ProvisionedThroughputExceededException",
+    "ThrottlingException",
+    "RequestLimitExceeded",
+    "InternalServerError",
+    "ServiceUnavailable",
+    "SlowDown",
+    "TransactionConflictException",
+    "InternalError",
+    "InternalFailure",
 }
-NETWORK_ERRORS = (BotocoreConnectionError, EndpointConnectionError, ConnectTimeoutError,
-                  ReadTimeoutError)
+NETWORK_ERRORS = (
+    BotocoreConnectionError,
+    EndpointConnectionError,
+    ConnectTimeoutError,
+    ReadTimeoutError,
+)
 
 
 def is_dependency_fault(error):
@@ -41,10 +51,11 @@ def is_dependency_fault(error):
 
 # Served when even the site's 503 page cannot be rendered.
 PLAIN_UNAVAILABLE = (
-    "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+    '<!doctype html><html lang="en"><head><meta charset="utf-8">'
     "<title>Temporarily unavailable · CloudShelf</title></head><body><main>"
     "<h1>CloudShelf is temporarily unavailable</h1><p>Please try again in a few seconds.</p>"
-    "</main></body></html>")
+    "</main></body></html>"
+)
 
 
 def unavailable_response(request):
@@ -56,7 +67,7 @@ def unavailable_response(request):
     request.user = AnonymousUser()
     try:
         content = render_to_string("503.html", request=request)
-    except Exception:  # noqa: BLE001 - the last resort must answer
+    except Exception:
         log.exception("the 503 page could not be rendered")
         content = PLAIN_UNAVAILABLE
     response = HttpResponse(content, status=503)
@@ -75,6 +86,5 @@ class DynamoUnavailableMiddleware:
     def process_exception(self, request, exception):
         if not is_dependency_fault(exception):
             return None
-        log.warning("dependency unavailable on %s %s: %r", request.method, request.path,
-                    exception)
+        log.warning("dependency unavailable on %s %s: %r", request.method, request.path, exception)
         return unavailable_response(request)

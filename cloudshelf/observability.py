@@ -29,8 +29,10 @@ def lambda_request_ids(request):
     """The Lambda invocation's id and API Gateway's request id, when Zappa ran the request."""
     context = request.META.get("lambda.context")
     event = request.META.get("lambda.event") or {}
-    return (getattr(context, "aws_request_id", None),
-            (event.get("requestContext") or {}).get("requestId"))
+    return (
+        getattr(context, "aws_request_id", None),
+        (event.get("requestContext") or {}).get("requestId"),
+    )
 
 
 def known_user_id(request):
@@ -62,8 +64,12 @@ CONTEXT_FIELDS = ("method", "path", "status_code", "user_id", "request_id", "api
 
 class JsonFormatter(logging.Formatter):
     def format(self, record):
-        entry = {"level": record.levelname, "logger": record.name,
-                 "message": record.getMessage(), "time": self.formatTime(record)}
+        entry = {
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+            "time": self.formatTime(record),
+        }
         for field in CONTEXT_FIELDS:
             value = getattr(record, field, None)
             if value is not None:

@@ -55,7 +55,8 @@ def _recording_make_api_call(self, operation_name, api_params):
     with _lock:
         sinks = [s for s in _active if getattr(s, "thread", None) in (None, thread)]
     if any(getattr(s, "consumed_capacity", False) for s in sinks) and (
-            operation_name in DATA_OPERATIONS and "ReturnConsumedCapacity" not in api_params):
+        operation_name in DATA_OPERATIONS and "ReturnConsumedCapacity" not in api_params
+    ):
         api_params = {**api_params, "ReturnConsumedCapacity": "TOTAL"}
     call = DynamoDBCall(operation_name, api_params, thread=thread)
     started = time.perf_counter()
@@ -102,7 +103,9 @@ def record_dynamodb_calls(*, this_thread_only=False, consumed_capacity=False):
 
     ``this_thread_only`` ignores other threads' calls (a server measuring one request);
     ``consumed_capacity`` asks DynamoDB to report what each data operation consumed."""
-    recorder = _Recorder(thread=threading.get_ident() if this_thread_only else None,
-                         consumed_capacity=consumed_capacity)
+    recorder = _Recorder(
+        thread=threading.get_ident() if this_thread_only else None,
+        consumed_capacity=consumed_capacity,
+    )
     with _active_sink(recorder):
         yield recorder.calls

@@ -13,7 +13,7 @@ def table_models():
 
 
 def ttl_attribute_name(model):
-    for name, attribute in model.get_attributes().items():
+    for _name, attribute in model.get_attributes().items():
         if isinstance(attribute, TTLAttribute):
             return attribute.attr_name
     return None
@@ -34,8 +34,8 @@ def tables_create(*, wait=True):
             status = client.describe_time_to_live(TableName=name)["TimeToLiveDescription"]
             if status.get("TimeToLiveStatus") not in ("ENABLED", "ENABLING"):
                 client.update_time_to_live(
-                    TableName=name,
-                    TimeToLiveSpecification={"Enabled": True, "AttributeName": ttl})
+                    TableName=name, TimeToLiveSpecification={"Enabled": True, "AttributeName": ttl}
+                )
                 done.append(f"TTL enabled on {ttl}")
         results.append((name, ", ".join(done) or "already up to date"))
     return results

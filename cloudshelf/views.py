@@ -3,16 +3,17 @@ that it cannot fail the way the page that failed did."""
 
 import sys
 
+from django.http import HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
-from django.http import HttpResponseServerError
 
 from cloudshelf.middleware import is_dependency_fault, unavailable_response
 
 
 def bad_request(request, exception=None):
-    return render(request, "400.html", {"message": "The request could not be understood."},
-                  status=400)
+    return render(
+        request, "400.html", {"message": "The request could not be understood."}, status=400
+    )
 
 
 def page_not_found(request, exception=None):

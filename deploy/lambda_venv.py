@@ -20,8 +20,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv-lambda"
-LAMBDA_PLATFORM = ["--platform", "manylinux2014_x86_64", "--implementation", "cp",
-                   "--python-version", "3.11", "--only-binary=:all:"]
+LAMBDA_PLATFORM = [
+    "--platform",
+    "manylinux2014_x86_64",
+    "--implementation",
+    "cp",
+    "--python-version",
+    "3.11",
+    "--only-binary=:all:",
+]
 
 
 def run(*command):
@@ -51,15 +58,30 @@ def finish():
 
     pip = VENV / "bin" / "pip"
     site_packages = site_packages_of(VENV)
-    native = [f"{d.metadata['Name']}=={d.version}"
-              for d in installed_distributions(site_packages).values()
-              if wheel_tags(d) and not any(tag_runs_on_lambda(t) for t in wheel_tags(d))]
+    native = [
+        f"{d.metadata['Name']}=={d.version}"
+        for d in installed_distributions(site_packages).values()
+        if wheel_tags(d) and not any(tag_runs_on_lambda(t) for t in wheel_tags(d))
+    ]
     if native:
-        run(pip, "install", "--quiet", "--no-deps", "--upgrade", *LAMBDA_PLATFORM,
-            "--target", site_packages, *native)
+        run(
+            pip,
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--upgrade",
+            *LAMBDA_PLATFORM,
+            "--target",
+            site_packages,
+            *native,
+        )
         shutil.rmtree(site_packages / "bin", ignore_errors=True)
-    compileall.compile_dir(site_packages, quiet=1, force=True,
-                           invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH)
+    compileall.compile_dir(
+        site_packages,
+        quiet=1,
+        force=True,
+        invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH,
+    )
     problems = unneeded_distributions(site_packages) + distributions_not_for_lambda(site_packages)
     if problems:
         sys.exit(f"The virtualenv is not fit for Lambda: {problems}")

@@ -37,8 +37,16 @@ LAMBDA_ARCH = "x86_64"
 LAMBDA_PYTHON_TAGS = {"cp311", "abi3", "none"}
 LEGACY_MANYLINUX = {"manylinux1": (2, 5), "manylinux2010": (2, 12), "manylinux2014": (2, 17)}
 # Top-level folders of the project with no Python that Lambda runs.
-NOT_SHIPPED = {"tests", "deploy", "benchmarks", "node_modules", "staticfiles", "static",
-               "templates", "test-artifacts"}
+NOT_SHIPPED = {
+    "tests",
+    "deploy",
+    "benchmarks",
+    "node_modules",
+    "staticfiles",
+    "static",
+    "templates",
+    "test-artifacts",
+}
 
 
 class PrebuildError(SystemExit):
@@ -52,8 +60,10 @@ def site_packages_of(venv):
 
 def installed_distributions(site_packages):
     """{canonical name: Distribution} of what is installed in ``site_packages``."""
-    return {canonicalize_name(d.metadata["Name"]): d
-            for d in importlib.metadata.distributions(path=[str(site_packages)])}
+    return {
+        canonicalize_name(d.metadata["Name"]): d
+        for d in importlib.metadata.distributions(path=[str(site_packages)])
+    }
 
 
 def requirement_lines(path):
@@ -88,8 +98,7 @@ def unneeded_distributions(site_packages, requirements=RUNTIME_REQUIREMENTS):
 
 def wheel_tags(distribution):
     text = distribution.read_text("WHEEL") or ""
-    return [line.split(":", 1)[1].strip() for line in text.splitlines()
-            if line.startswith("Tag:")]
+    return [line.split(":", 1)[1].strip() for line in text.splitlines() if line.startswith("Tag:")]
 
 
 def tag_runs_on_lambda(tag):
@@ -123,7 +132,8 @@ def check_virtualenv(venv):
     if extra:
         raise PrebuildError(
             f"{venv} holds packages the site does not need, which Zappa would ship to Lambda: "
-            f"{', '.join(extra)}. Package from the virtualenv made by deploy/lambda_venv.py.")
+            f"{', '.join(extra)}. Package from the virtualenv made by deploy/lambda_venv.py."
+        )
     if os.environ.get("CLOUDSHELF_PREBUILD_SKIP_PLATFORM_CHECK") == "1":
         return
     wrong = distributions_not_for_lambda(site_packages)
@@ -131,18 +141,27 @@ def check_virtualenv(venv):
         raise PrebuildError(
             "These packages were built for a newer Linux than Lambda's python3.11 runtime "
             f"(Amazon Linux 2, glibc 2.26) and would not import there: {'; '.join(wrong)}. "
-            "Package from the virtualenv made by deploy/lambda_venv.py.")
+            "Package from the virtualenv made by deploy/lambda_venv.py."
+        )
 
 
 def collect_static():
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "cloudshelf.settings.production",
-           # Only collectstatic runs with these; nothing is shipped or signed with them.
-           "DJANGO_SECRET_KEY": "collectstatic-only-not-a-secret", "DJANGO_ALLOWED_HOSTS": "build",
-           "DEFAULT_FROM_EMAIL": "build@localhost"}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "cloudshelf.settings.production",
+        # Only collectstatic runs with these; nothing is shipped or signed with them.
+        "DJANGO_SECRET_KEY": "collectstatic-only-not-a-secret",
+        "DJANGO_ALLOWED_HOSTS": "build",
+        "DEFAULT_FROM_EMAIL": "build@localhost",
+    }
     env.pop("DJANGO_SECRET_KEY_PARAMETER", None)
     env.pop("DJANGO_STATIC_ROOT", None)
-    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "--clear", "-v0"],
-                   cwd=ROOT, env=env, check=True)
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "--clear", "-v0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
 
 
 def compile_project():

@@ -9,8 +9,18 @@ from django.core.files.storage import default_storage
 from PIL import Image, ImageDraw, ImageFont
 
 COVER_SIZE = (300, 450)
-PALETTE = ["#264653", "#2a9d8f", "#8a5a44", "#6d597a", "#b56576", "#355070", "#3d5a40",
-           "#9c6644", "#1d3557", "#7f5539"]
+PALETTE = [
+    "#264653",
+    "#2a9d8f",
+    "#8a5a44",
+    "#6d597a",
+    "#b56576",
+    "#355070",
+    "#3d5a40",
+    "#9c6644",
+    "#1d3557",
+    "#7f5539",
+]
 
 
 def cover_key(book_id, content):

@@ -24,7 +24,10 @@ def decode_page_token(token, *, scope):
         data = signing.loads(token, salt=SALT)
     except signing.BadSignature as error:
         raise InvalidPageToken("This page link is not valid.") from error
-    if not isinstance(data, dict) or data.get("scope") != scope or not isinstance(
-            data.get("key"), dict):
+    if (
+        not isinstance(data, dict)
+        or data.get("scope") != scope
+        or not isinstance(data.get("key"), dict)
+    ):
         raise InvalidPageToken("This page link is not valid.")
     return data["key"]

@@ -6,8 +6,23 @@ import string
 from store.models import RESERVED_CATEGORY_PREFIX, Book, CatalogSummary
 from store.pagination import decode_page_token, encode_page_token
 
-SMALL_WORDS = {"a", "an", "and", "as", "at", "but", "by", "for", "in", "of", "on", "or",
-               "the", "to", "with"}
+SMALL_WORDS = {
+    "a",
+    "an",
+    "and",
+    "as",
+    "at",
+    "but",
+    "by",
+    "for",
+    "in",
+    "of",
+    "on",
+    "or",
+    "the",
+    "to",
+    "with",
+}
 
 
 def catalog_summary_get():
@@ -19,16 +34,20 @@ def catalog_summary_get():
 
 
 def category_is_valid(category):
-    return bool(category) and not category.startswith(RESERVED_CATEGORY_PREFIX) and len(
-        category) <= 100
+    return (
+        bool(category)
+        and not category.startswith(RESERVED_CATEGORY_PREFIX)
+        and len(category) <= 100
+    )
 
 
 def category_books_page(*, category, page_token=None, page_size=24):
     """One page of a category's books (one Query). Returns ``(books, next_token)``;
     raises InvalidPageToken for a token that is not ours."""
     start_key = decode_page_token(page_token, scope=f"category:{category}")
-    results = Book.query(category, limit=page_size, page_size=page_size,
-                         last_evaluated_key=start_key)
+    results = Book.query(
+        category, limit=page_size, page_size=page_size, last_evaluated_key=start_key
+    )
     books = [book for book in results if not book.hidden]
     next_token = encode_page_token(results.last_evaluated_key, scope=f"category:{category}")
     return books, next_token
@@ -49,8 +68,9 @@ def _title_variants(query):
     """The ways a shopper's typing may match a stored title exactly, most likely first."""
     typed = " ".join(query.split())
     words = typed.lower().split(" ")
-    headline = " ".join(w if i and w in SMALL_WORDS else w[:1].upper() + w[1:]
-                        for i, w in enumerate(words))
+    headline = " ".join(
+        w if i and w in SMALL_WORDS else w[:1].upper() + w[1:] for i, w in enumerate(words)
+    )
     variants = [typed, headline, string.capwords(typed), typed.title()]
     return list(dict.fromkeys(v for v in variants if v))
 

@@ -80,13 +80,22 @@ def catalog_summary_rebuild():
         if book.stock_quantity > 0:
             candidates.append(book)
     # The newest in-stock books, and the seed's own first: a stable, sensible selection.
-    candidates.sort(key=lambda b: (b.book_id.endswith("-001"), b.updated_at, b.book_id),
-                    reverse=True)
+    candidates.sort(
+        key=lambda b: (b.book_id.endswith("-001"), b.updated_at, b.book_id), reverse=True
+    )
     summary = CatalogSummary(
         categories=dict(sorted(counts.items())),
-        featured=[FeaturedBook(category=b.category, book_id=b.book_id, title=b.title,
-                               author=b.author, price=b.price, image_key=b.image_key)
-                  for b in candidates[:FEATURED_COUNT]],
+        featured=[
+            FeaturedBook(
+                category=b.category,
+                book_id=b.book_id,
+                title=b.title,
+                author=b.author,
+                price=b.price,
+                image_key=b.image_key,
+            )
+            for b in candidates[:FEATURED_COUNT]
+        ],
         updated_at=utcnow(),
     )
     summary.save()

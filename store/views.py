@@ -22,15 +22,24 @@ def category_detail(request, category):
         raise Http404("No such category.")
     try:
         books, next_token = selectors.category_books_page(
-            category=category, page_token=request.GET.get("page"),
-            page_size=settings.CATALOG_PAGE_SIZE)
+            category=category,
+            page_token=request.GET.get("page"),
+            page_size=settings.CATALOG_PAGE_SIZE,
+        )
     except InvalidPageToken as error:
         return render(request, "400.html", {"message": str(error)}, status=400)
     if not books and not request.GET.get("page"):
         raise Http404("No such category.")
-    return render(request, "store/category.html",
-                  {"category": category, "books": books, "next_token": next_token,
-                   "is_first_page": not request.GET.get("page")})
+    return render(
+        request,
+        "store/category.html",
+        {
+            "category": category,
+            "books": books,
+            "next_token": next_token,
+            "is_first_page": not request.GET.get("page"),
+        },
+    )
 
 
 @require_safe
@@ -38,8 +47,11 @@ def book_detail(request, category, book_id):
     book = selectors.book_get(category=category, book_id=book_id)
     if book is None:
         raise Http404("No such book.")
-    return render(request, "store/book_detail.html",
-                  {"book": book, "low_stock": settings.LOW_STOCK_THRESHOLD})
+    return render(
+        request,
+        "store/book_detail.html",
+        {"book": book, "low_stock": settings.LOW_STOCK_THRESHOLD},
+    )
 
 
 @require_safe

@@ -38,10 +38,15 @@ def make_book(tables):
     def make(**fields):
         number = next(counter)
         values = {
-            "category": "Technology", "book_id": f"test-{number:03d}",
-            "title": f"Test Book {number}", "author": "Ada Tester",
-            "isbn": "9780000000002", "price": Decimal("10.00"), "stock_quantity": 10,
-            "description": "A book made by a test.", "created_at": utcnow(),
+            "category": "Technology",
+            "book_id": f"test-{number:03d}",
+            "title": f"Test Book {number}",
+            "author": "Ada Tester",
+            "isbn": "9780000000002",
+            "price": Decimal("10.00"),
+            "stock_quantity": 10,
+            "description": "A book made by a test.",
+            "created_at": utcnow(),
             "updated_at": utcnow(),
         }
         values.update(fields)
@@ -58,8 +63,7 @@ def seed_books(tables):
     from store.models import Book
     from store.sample_catalog import SEED_BOOKS, SEED_TIMESTAMP
 
-    books = [Book(**b, created_at=SEED_TIMESTAMP, updated_at=SEED_TIMESTAMP)
-             for b in SEED_BOOKS]
+    books = [Book(**b, created_at=SEED_TIMESTAMP, updated_at=SEED_TIMESTAMP) for b in SEED_BOOKS]
     for book in books:
         book.save()
     return books
@@ -83,8 +87,12 @@ def make_user(tables):
     counter = iter(range(1, 100000))
 
     def make(**fields):
-        values = {"email": f"shopper{next(counter)}@example.com", "password": PASSWORD,
-                  "first_name": "Sam", "last_name": "Shopper"}
+        values = {
+            "email": f"shopper{next(counter)}@example.com",
+            "password": PASSWORD,
+            "first_name": "Sam",
+            "last_name": "Shopper",
+        }
         values.update(fields)
         return user_create(**values)
 
@@ -117,14 +125,18 @@ def staff_client(client, make_user):
 
 # --- Cart, checkout and orders -------------------------------------------------------
 SAME_ORIGIN = {"HTTP_ORIGIN": "http://testserver"}
-ADDRESS = {"street": "123 Main St", "city": "Anytown", "state": "ST", "postal_code": "12345",
-           "country": "US"}
+ADDRESS = {
+    "street": "123 Main St",
+    "city": "Anytown",
+    "state": "ST",
+    "postal_code": "12345",
+    "country": "US",
+}
 
 
 def add_to_cart(client, book, quantity=1, follow=False, **fields):
     """Post the catalog's "Add to cart" form for ``book``, from this site."""
-    data = {"category": book.category, "book_id": book.book_id, "quantity": quantity,
-            **fields}
+    data = {"category": book.category, "book_id": book.book_id, "quantity": quantity, **fields}
     return client.post("/cart/add/", data, follow=follow, **SAME_ORIGIN)
 
 
@@ -153,6 +165,7 @@ def place_form(review_response):
 
 # --- Search and the JSON API (store/search/, store/api/) ------------------------------------
 
+
 @pytest.fixture
 def make_indexed_book(make_book):
     """Save a book and index it for search, as every path that changes a book does:
@@ -178,6 +191,7 @@ def indexed_seed_books(seed_books):
 
 # --- Staff pages (store/staff) -------------------------------------------------------------
 
+
 @pytest.fixture
 def make_order_record(tables):
     """Save an order item as order placement would: ``make_order_record(user_id="u1",
@@ -193,15 +207,28 @@ def make_order_record(tables):
         number = next(counter)
         total = Decimal(fields.pop("total", "52.42"))
         values = {
-            "user_id": "user-staff-test", "order_id": f"order-test-{number:05d}",
+            "user_id": "user-staff-test",
+            "order_id": f"order-test-{number:05d}",
             "order_date": utcnow().date().isoformat(),
-            "items": [OrderLine(book_id="tech-001", category="Technology", title="Clean Code",
-                                price=Decimal("42.99"), quantity=1)],
-            "subtotal": Decimal("42.99"), "tax": Decimal("3.44"), "shipping": Decimal("5.99"),
-            "total": total, "status": "confirmed",
-            "shipping_address": Address(street="123 Main St", city="Anytown", state="ST",
-                                        postal_code="12345"),
-            "created_at": utcnow(), "updated_at": utcnow(),
+            "items": [
+                OrderLine(
+                    book_id="tech-001",
+                    category="Technology",
+                    title="Clean Code",
+                    price=Decimal("42.99"),
+                    quantity=1,
+                )
+            ],
+            "subtotal": Decimal("42.99"),
+            "tax": Decimal("3.44"),
+            "shipping": Decimal("5.99"),
+            "total": total,
+            "status": "confirmed",
+            "shipping_address": Address(
+                street="123 Main St", city="Anytown", state="ST", postal_code="12345"
+            ),
+            "created_at": utcnow(),
+            "updated_at": utcnow(),
         }
         values.update(fields)
         order = Order(**values)

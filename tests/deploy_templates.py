@@ -24,11 +24,15 @@ class Resolver:
 
     def __init__(self, template, *, stage="production", parameters=None):
         self.template = template
-        self.parameters = {name: spec.get("Default", "")
-                           for name, spec in template.get("Parameters", {}).items()}
+        self.parameters = {
+            name: spec.get("Default", "") for name, spec in template.get("Parameters", {}).items()
+        }
         self.parameters.update(Stage=stage, **(parameters or {}))
-        self.pseudo = {"AWS::AccountId": ACCOUNT, "AWS::Region": REGION,
-                       "AWS::Partition": PARTITION}
+        self.pseudo = {
+            "AWS::AccountId": ACCOUNT,
+            "AWS::Region": REGION,
+            "AWS::Partition": PARTITION,
+        }
 
     def ref(self, name):
         if name == "AWS::NoValue":
@@ -59,7 +63,7 @@ class Resolver:
         return self.evaluate_condition(self.template["Conditions"][name])
 
     def evaluate_condition(self, value):
-        (function, argument), = value.items()
+        ((function, argument),) = value.items()
         if function == "Fn::Not":
             return not self.evaluate_condition(argument[0])
         if function == "Fn::Equals":
@@ -72,7 +76,7 @@ class Resolver:
         if isinstance(value, list):
             return [item for item in (self(v) for v in value) if item is not NO_VALUE]
         if isinstance(value, dict) and len(value) == 1:
-            (function, argument), = value.items()
+            ((function, argument),) = value.items()
             if function == "Ref":
                 return self.ref(argument)
             if function == "Fn::GetAtt":
@@ -85,13 +89,13 @@ class Resolver:
             if function == "Fn::Sub":
                 text, variables = (argument, {}) if isinstance(argument, str) else argument
                 for name, inner in variables.items():
-                    text = text.replace("${%s}" % name, self(inner))
+                    text = text.replace(f"${{{name}}}", self(inner))
                 while "${" in text:
                     start = text.index("${")
                     end = text.index("}", start)
-                    name = text[start + 2:end]
+                    name = text[start + 2 : end]
                     value = self.arn(name[:-4]) if name.endswith(".Arn") else self.ref(name)
-                    text = text[:start] + value + text[end + 1:]
+                    text = text[:start] + value + text[end + 1 :]
                 return text
             if function == "Fn::If":
                 condition, if_true, if_false = argument
@@ -118,11 +122,13 @@ class RolePolicy:
 
     def __init__(self, stage="production", email_identity="example.com"):
         template = load(APP_TEMPLATE)
-        self.resolve = Resolver(template, stage=stage,
-                                parameters={"EmailIdentity": email_identity})
+        self.resolve = Resolver(
+            template, stage=stage, parameters={"EmailIdentity": email_identity}
+        )
         role = template["Resources"]["LambdaRole"]["Properties"]
-        self.statements = [s for p in role["Policies"]
-                           for s in self.resolve(p["PolicyDocument"]["Statement"])]
+        self.statements = [
+            s for p in role["Policies"] for s in self.resolve(p["PolicyDocument"]["Statement"])
+        ]
 
     def allows(self, action, resource):
         for statement in self.statements:
@@ -130,8 +136,10 @@ class RolePolicy:
             resources = statement["Resource"]
             actions = [actions] if isinstance(actions, str) else actions
             resources = [resources] if isinstance(resources, str) else resources
-            if (statement["Effect"] == "Allow"
-                    and any(fnmatchcase(action, a) for a in actions)
-                    and any(fnmatchcase(resource, r) for r in resources)):
+            if (
+                statement["Effect"] == "Allow"
+                and any(fnmatchcase(action, a) for a in actions)
+                and any(fnmatchcase(resource, r) for r in resources)
+            ):
                 return True
         return False

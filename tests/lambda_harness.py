@@ -52,15 +52,28 @@ class LambdaProcess:
     """``sys_path`` and ``python_flags`` let a test run an unzipped Lambda package alone
     (``-S``: no site-packages; the package and a stand-in for the runtime's boto3)."""
 
-    def __init__(self, settings_dir, *, env, log_path, sys_path=None, python_flags=(),
-                 handler_module="zappa.handler"):
+    def __init__(
+        self,
+        settings_dir,
+        *,
+        env,
+        log_path,
+        sys_path=None,
+        python_flags=(),
+        handler_module="zappa.handler",
+    ):
         self.log_path = Path(log_path)
-        self.log_file = open(self.log_path, "w")
+        self.log_file = open(self.log_path, "w")  # noqa: SIM115 (closed in stop())
         paths = [str(p) for p in (sys_path or [settings_dir, ROOT])]
         self.process = subprocess.Popen(
             [sys.executable, *python_flags, __file__, json.dumps(paths), handler_module],
-            cwd=settings_dir, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=self.log_file, text=True)
+            cwd=settings_dir,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self.log_file,
+            text=True,
+        )
         ready = self.process.stdout.readline()
         if ready.strip() != "ready":
             self.close()
@@ -88,30 +101,47 @@ class LambdaProcess:
         self.log_file.close()
 
 
-def rest_api_event(method, path, *, host, stage, headers=None, query=None, body=None,
-                   is_base64=False):
+def rest_api_event(
+    method, path, *, host, stage, headers=None, query=None, body=None, is_base64=False
+):
     """An API Gateway REST API proxy event, as Lambda receives it. ``path`` is the
     resource path: API Gateway has already taken the stage out of it."""
-    all_headers = {"Host": host, "X-Forwarded-Proto": "https", "X-Forwarded-Port": "443",
-                   "X-Forwarded-For": "203.0.113.9, 130.176.1.1",
-                   "User-Agent": "Mozilla/5.0 (lambda-harness)", "Accept": "text/html"}
+    all_headers = {
+        "Host": host,
+        "X-Forwarded-Proto": "https",
+        "X-Forwarded-Port": "443",
+        "X-Forwarded-For": "203.0.113.9, 130.176.1.1",
+        "User-Agent": "Mozilla/5.0 (lambda-harness)",
+        "Accept": "text/html",
+    }
     all_headers.update(headers or {})
     pairs = parse_qsl(query or "", keep_blank_values=True)
     multi_query = {}
     for key, value in pairs:
         multi_query.setdefault(key, []).append(value)
     return {
-        "resource": "/{proxy+}", "path": path, "httpMethod": method,
-        "headers": all_headers, "multiValueHeaders": {k: [v] for k, v in all_headers.items()},
+        "resource": "/{proxy+}",
+        "path": path,
+        "httpMethod": method,
+        "headers": all_headers,
+        "multiValueHeaders": {k: [v] for k, v in all_headers.items()},
         "queryStringParameters": dict(pairs) or None,
         "multiValueQueryStringParameters": multi_query or None,
-        "pathParameters": {"proxy": path.lstrip("/")}, "stageVariables": None,
+        "pathParameters": {"proxy": path.lstrip("/")},
+        "stageVariables": None,
         "requestContext": {
-            "resourcePath": "/{proxy+}", "httpMethod": method, "path": f"/{stage}{path}",
-            "stage": stage, "requestId": str(uuid.uuid4()), "domainName": host,
-            "apiId": API_HOST.split(".")[0], "accountId": "123456789012",
-            "identity": {"sourceIp": "203.0.113.9", "userAgent": all_headers["User-Agent"]}},
-        "body": body, "isBase64Encoded": is_base64,
+            "resourcePath": "/{proxy+}",
+            "httpMethod": method,
+            "path": f"/{stage}{path}",
+            "stage": stage,
+            "requestId": str(uuid.uuid4()),
+            "domainName": host,
+            "apiId": API_HOST.split(".")[0],
+            "accountId": "123456789012",
+            "identity": {"sourceIp": "203.0.113.9", "userAgent": all_headers["User-Agent"]},
+        },
+        "body": body,
+        "isBase64Encoded": is_base64,
     }
 
 
@@ -154,7 +184,7 @@ class SiteView:
 
     def _resource_path(self, url_path):
         assert url_path.startswith(self.prefix + "/"), (url_path, self.prefix)
-        return url_path[len(self.prefix):]
+        return url_path[len(self.prefix) :]
 
     def request(self, method, url_path, *, headers=None, body=None, query=None):
         split = urlsplit(url_path)
@@ -163,9 +193,15 @@ class SiteView:
             all_headers["X-Forwarded-Host"] = self.forwarded_host
         if self.cookies:
             all_headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        event = rest_api_event(method, self._resource_path(split.path), host=self.host,
-                               stage=self.stage, headers=all_headers, body=body,
-                               query=query or split.query)
+        event = rest_api_event(
+            method,
+            self._resource_path(split.path),
+            host=self.host,
+            stage=self.stage,
+            headers=all_headers,
+            body=body,
+            query=query or split.query,
+        )
         response = Response(self.worker.invoke(event))
         response.event = event
         for header in response.set_cookies:
@@ -180,8 +216,12 @@ class SiteView:
         return self.request("GET", url_path, **kwargs)
 
     def post(self, url_path, data, **kwargs):
-        headers = {"Content-Type": "application/x-www-form-urlencoded", "Origin": self.origin,
-                   "Referer": self.origin + url_path, **kwargs.pop("headers", {})}
+        headers = {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Origin": self.origin,
+            "Referer": self.origin + url_path,
+            **kwargs.pop("headers", {}),
+        }
         return self.request("POST", url_path, headers=headers, body=urlencode(data), **kwargs)
 
 
@@ -193,8 +233,9 @@ class _Context:
         self.function_name = "cloudshelf-production"
         self.function_version = "$LATEST"
         self.memory_limit_in_mb = 1024
-        self.invoked_function_arn = ("arn:aws:lambda:us-east-1:123456789012:function:"
-                                     "cloudshelf-production")
+        self.invoked_function_arn = (
+            "arn:aws:lambda:us-east-1:123456789012:function:cloudshelf-production"
+        )
         self.log_group_name = "/aws/lambda/cloudshelf-production"
 
     def get_remaining_time_in_millis(self):

@@ -22,9 +22,12 @@ def render(sizes, seconds):
     client, results = Client(), {}
     for size in sizes:
         produced = len(client.get(f"/page/{size}/").content)
-        wall, cpu = timed_runs(lambda: client.get(f"/page/{size}/"), min_seconds=seconds)
-        results[size] = {"response_bytes": produced, "wall_ms": summary(wall),
-                         "cpu_ms": summary(cpu)}
+        wall, cpu = timed_runs(lambda size=size: client.get(f"/page/{size}/"), min_seconds=seconds)
+        results[size] = {
+            "response_bytes": produced,
+            "wall_ms": summary(wall),
+            "cpu_ms": summary(cpu),
+        }
     print(json.dumps(results))
 
 

@@ -15,8 +15,14 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 ROOT_URLCONF = "benchmarks.bare.urls"
-TEMPLATES = [{"BACKEND": "django.template.backends.django.DjangoTemplates",
-              "DIRS": [HERE / "templates"], "APP_DIRS": False, "OPTIONS": {}}]
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [HERE / "templates"],
+        "APP_DIRS": False,
+        "OPTIONS": {},
+    }
+]
 DATABASES = {}
 USE_TZ = True
 USE_I18N = False

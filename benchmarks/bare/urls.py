@@ -11,8 +11,9 @@ _frame = []
 def page(request, size):
     """A page of about ``size`` bytes: the fixed frame plus enough lines."""
     if not _frame:
-        _frame.append(len(render(request, "page.html", {"lines": [], "title": "Bare page"})
-                          .content))
+        _frame.append(
+            len(render(request, "page.html", {"lines": [], "title": "Bare page"}).content)
+        )
     count = max(0, (size - _frame[0]) // (len(LINE) + len("<p></p>\n")))
     lines = [LINE] * count
     return render(request, "page.html", {"lines": lines, "title": "Bare page"})
@@ -21,7 +22,11 @@ def page(request, size):
 urlpatterns = [path("page/<int:size>/", page)]
 
 
-def application(environ, start_response):  # for a WSGI server, created on first use
-    global application
-    application = get_wsgi_application()
-    return application(environ, start_response)
+_wsgi = []
+
+
+def application(environ, start_response):
+    """The WSGI entry for a server, built on first use (after settings are configured)."""
+    if not _wsgi:
+        _wsgi.append(get_wsgi_application())
+    return _wsgi[0](environ, start_response)

@@ -14,10 +14,11 @@ _INDEX_NAME_POSITION = 6  # in moto's Table.query(hash_key, *args): args[6] is i
 
 def _partition_query(self, hash_key, *args, **kwargs):
     index_name = kwargs.get("index_name") or (
-        args[_INDEX_NAME_POSITION] if len(args) > _INDEX_NAME_POSITION else None)
+        args[_INDEX_NAME_POSITION] if len(args) > _INDEX_NAME_POSITION else None
+    )
     if index_name or hash_key is None:
         return _moto_query(self, hash_key, *args, **kwargs)
-    stored = self.items[hash_key] if hash_key in self.items else None
+    stored = self.items.get(hash_key, None)
     if not stored:
         partition = []
     elif self.range_key_attr:

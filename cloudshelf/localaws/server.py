@@ -82,8 +82,16 @@ class SerializedApp:
 
 
 class LocalAWS:
-    def __init__(self, host, port, data_dir=None, parent_pid=None, region="us-east-1",
-                 save_interval=1.0, ttl_interval=30.0):
+    def __init__(
+        self,
+        host,
+        port,
+        data_dir=None,
+        parent_pid=None,
+        region="us-east-1",
+        save_interval=1.0,
+        ttl_interval=30.0,
+    ):
         self.host, self.port, self.region = host, port, region
         self.data_dir = Path(data_dir) if data_dir else None
         # Processes using the emulator; it stops when the last one has gone. A standalone
@@ -96,17 +104,20 @@ class LocalAWS:
         moto_app = DomainDispatcherApplication(create_backend_app)
         # An unserialized twin on an ephemeral port, used only by this process while it
         # holds the lock: restoring, saving S3 objects and sweeping TTL items.
-        self.internal = make_server("127.0.0.1", 0, moto_app, threaded=True,
-                                    request_handler=MotoRequestHandler)
+        self.internal = make_server(
+            "127.0.0.1", 0, moto_app, threaded=True, request_handler=MotoRequestHandler
+        )
         self.app = SerializedApp(moto_app, self.lock, self._health)
         self.public = None
 
     # -- clients on the internal twin -----------------------------------------------
     def _client(self, service):
         return boto3.client(
-            service, region_name=self.region,
+            service,
+            region_name=self.region,
             endpoint_url=f"http://127.0.0.1:{self.internal.server_port}",
-            aws_access_key_id="localaws", aws_secret_access_key="localaws",
+            aws_access_key_id="localaws",
+            aws_secret_access_key="localaws",
             config=Config(retries={"max_attempts": 1}, s3={"addressing_style": "path"}),
         )
 
@@ -120,18 +131,21 @@ class LocalAWS:
         backend = dynamodb_backends[ACCOUNT_ID][self.region]
         for table in backend.tables.values():
             described = table.describe()["TableDescription"]
-            tables.append({
-                "TableName": table.name,
-                "KeySchema": described["KeySchema"],
-                "AttributeDefinitions": described["AttributeDefinitions"],
-                "GlobalSecondaryIndexes": [
-                    {k: gsi[k] for k in ("IndexName", "KeySchema", "Projection")}
-                    for gsi in described.get("GlobalSecondaryIndexes", [])
-                ],
-                "Ttl": table.ttl.get("AttributeName") if table.ttl.get(
-                    "TimeToLiveStatus") == "ENABLED" else None,
-                "Items": [item.to_json()["Attributes"] for item in table.all_items()],
-            })
+            tables.append(
+                {
+                    "TableName": table.name,
+                    "KeySchema": described["KeySchema"],
+                    "AttributeDefinitions": described["AttributeDefinitions"],
+                    "GlobalSecondaryIndexes": [
+                        {k: gsi[k] for k in ("IndexName", "KeySchema", "Projection")}
+                        for gsi in described.get("GlobalSecondaryIndexes", [])
+                    ],
+                    "Ttl": table.ttl.get("AttributeName")
+                    if table.ttl.get("TimeToLiveStatus") == "ENABLED"
+                    else None,
+                    "Items": [item.to_json()["Attributes"] for item in table.all_items()],
+                }
+            )
         return tables
 
     def _dump_s3(self):
@@ -142,11 +156,13 @@ class LocalAWS:
             for page in s3.get_paginator("list_objects_v2").paginate(Bucket=name):
                 for summary in page.get("Contents", []):
                     obj = s3.get_object(Bucket=name, Key=summary["Key"])
-                    objects.append({
-                        "Key": summary["Key"],
-                        "ContentType": obj.get("ContentType", "binary/octet-stream"),
-                        "Body": base64.b64encode(obj["Body"].read()).decode(),
-                    })
+                    objects.append(
+                        {
+                            "Key": summary["Key"],
+                            "ContentType": obj.get("ContentType", "binary/octet-stream"),
+                            "Body": base64.b64encode(obj["Body"].read()).decode(),
+                        }
+                    )
             buckets.append({"Name": name, "Objects": objects})
         return buckets
 
@@ -178,15 +194,23 @@ class LocalAWS:
                 )
             items = table["Items"]
             for start in range(0, len(items), 25):
-                requests = [{"PutRequest": {"Item": item}} for item in items[start:start + 25]]
+                requests = [{"PutRequest": {"Item": item}} for item in items[start : start + 25]]
                 dynamodb.batch_write_item(RequestItems={table["TableName"]: requests})
         for bucket in data["s3"]:
             s3.create_bucket(Bucket=bucket["Name"])
             for obj in bucket["Objects"]:
-                s3.put_object(Bucket=bucket["Name"], Key=obj["Key"],
-                              ContentType=obj["ContentType"], Body=base64.b64decode(obj["Body"]))
-        log.info("restored %d tables and %d buckets from %s",
-                 len(data["dynamodb"]), len(data["s3"]), path)
+                s3.put_object(
+                    Bucket=bucket["Name"],
+                    Key=obj["Key"],
+                    ContentType=obj["ContentType"],
+                    Body=base64.b64decode(obj["Body"]),
+                )
+        log.info(
+            "restored %d tables and %d buckets from %s",
+            len(data["dynamodb"]),
+            len(data["s3"]),
+            path,
+        )
 
     # -- TTL --------------------------------------------------------------------------
     def sweep_expired(self, now=None):
@@ -204,8 +228,7 @@ class LocalAWS:
                     attrs = item.to_json()["Attributes"]
                     value = attrs.get(attr, {}).get("N")
                     if value is not None and float(value) < now:
-                        dynamodb.delete_item(TableName=table.name,
-                                             Key={k: attrs[k] for k in keys})
+                        dynamodb.delete_item(TableName=table.name, Key={k: attrs[k] for k in keys})
                         deleted += 1
             if deleted:
                 self.app.dirty.set()
@@ -249,8 +272,12 @@ class LocalAWS:
         self.restore()
         self.public = self._bind()
         threading.Thread(target=self._background, daemon=True).start()
-        log.info("local AWS listening on http://%s:%s (data: %s)",
-                 self.host, self.public.server_port, self.data_dir or "memory only")
+        log.info(
+            "local AWS listening on http://%s:%s (data: %s)",
+            self.host,
+            self.public.server_port,
+            self.data_dir or "memory only",
+        )
         self.public.serve_forever()
         self.save()
 
@@ -258,8 +285,13 @@ class LocalAWS:
         # A previous emulator may still be saving and closing its port: wait for it.
         for attempt in range(attempts):
             try:
-                return make_server(self.host, self.port, self.app, threaded=True,
-                                   request_handler=MotoRequestHandler)
+                return make_server(
+                    self.host,
+                    self.port,
+                    self.app,
+                    threaded=True,
+                    request_handler=MotoRequestHandler,
+                )
             except OSError:
                 if attempt == attempts - 1:
                     raise
@@ -282,21 +314,32 @@ def _alive(pid):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m cloudshelf.localaws", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m cloudshelf.localaws",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=9566)
-    parser.add_argument("--data-dir", default=None,
-                        help="folder that keeps the data across restarts (default: memory only)")
-    parser.add_argument("--parent-pid", type=int, default=None,
-                        help="stop when this process ends")
+    parser.add_argument(
+        "--data-dir",
+        default=None,
+        help="folder that keeps the data across restarts (default: memory only)",
+    )
+    parser.add_argument("--parent-pid", type=int, default=None, help="stop when this process ends")
     parser.add_argument("--region", default=os.environ.get("AWS_REGION", "us-east-1"))
     parser.add_argument("--ttl-interval", type=float, default=30.0)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="[localaws] %(message)s")
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    server = LocalAWS(args.host, args.port, args.data_dir, args.parent_pid, args.region,
-                      ttl_interval=args.ttl_interval)
+    server = LocalAWS(
+        args.host,
+        args.port,
+        args.data_dir,
+        args.parent_pid,
+        args.region,
+        ttl_interval=args.ttl_interval,
+    )
     signal.signal(signal.SIGTERM, server.stop)
     signal.signal(signal.SIGINT, server.stop)
     server.serve_forever()

@@ -82,8 +82,10 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
-     "OPTIONS": {"user_attributes": ("email", "first_name", "last_name")}},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("email", "first_name", "last_name")},
+    },
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
@@ -214,8 +216,9 @@ CART_COOKIE_NAME = "cloudshelf_cart"  # signed: the anonymous cart's random id
 CART_COUNT_COOKIE_NAME = "cloudshelf_cart_count"  # signed: the header's item count
 TAX_RATE = Decimal(env("TAX_RATE", "0.08"))
 SHIPPING_FLAT = Decimal(env("SHIPPING_FLAT", "5.99"))
-FREE_SHIPPING_THRESHOLD = (Decimal(env("FREE_SHIPPING_THRESHOLD"))
-                           if env("FREE_SHIPPING_THRESHOLD") else None)
+FREE_SHIPPING_THRESHOLD = (
+    Decimal(env("FREE_SHIPPING_THRESHOLD")) if env("FREE_SHIPPING_THRESHOLD") else None
+)
 ORDERS_PAGE_SIZE = int(env("ORDERS_PAGE_SIZE", "10"))
 
 # --- Production edge: CDN caching, security headers (deploy) ----------------------------
@@ -226,10 +229,12 @@ ORDERS_PAGE_SIZE = int(env("ORDERS_PAGE_SIZE", "10"))
 CDN_CACHEABLE_VIEWS = ["store:home", "store:category", "store:book-detail", "store:search"]
 CDN_PAGE_CACHE_CONTROL = "public, max-age=60, s-maxage=300"
 # The site loads nothing from other origins and uses no inline script or style.
-CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; "
-                           "img-src 'self'; font-src 'self'; connect-src 'self'; "
-                           "form-action 'self'; frame-ancestors 'none'; base-uri 'self'; "
-                           "object-src 'none'")
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; "
+    "img-src 'self'; font-src 'self'; connect-src 'self'; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'self'; "
+    "object-src 'none'"
+)
 
 # --- Search and the JSON API (store/search/, store/api/) --------------------------------
 SEARCH_TABLE_NAME = env("SEARCH_TABLE_NAME", "cloudshelf-search")

@@ -10,7 +10,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from cloudshelf.secrets import ssm_parameter
 
-from .base import *  # noqa: F403
+from .base import *
 from .base import AWS_REGION, BASE_DIR, S3_ENDPOINT_URL, env, env_list, s3_storage
 
 DEBUG = False
@@ -22,7 +22,8 @@ if not SECRET_KEY and env("DJANGO_SECRET_KEY_PARAMETER"):
 if not SECRET_KEY:
     raise ImproperlyConfigured(
         "DJANGO_SECRET_KEY (or DJANGO_SECRET_KEY_PARAMETER, an SSM parameter name) must be set "
-        "in production.")
+        "in production."
+    )
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must be set in production.")
@@ -62,11 +63,19 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {"request_context": {"()": "cloudshelf.observability.RequestContextFilter"}},
     "formatters": {"json": {"()": "cloudshelf.observability.JsonFormatter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json",
-                             "filters": ["request_context"]}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "filters": ["request_context"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "INFO")},
-    "loggers": {"botocore": {"level": "WARNING"}, "pynamodb": {"level": "WARNING"},
-                "urllib3": {"level": "WARNING"}},
+    "loggers": {
+        "botocore": {"level": "WARNING"},
+        "pynamodb": {"level": "WARNING"},
+        "urllib3": {"level": "WARNING"},
+    },
 }
 
 # Email (sign-up, password reset) goes through Amazon SES with django-ses, using the Lambda
@@ -74,11 +83,15 @@ LOGGING = {
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django_ses.SESBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL")
 if not DEFAULT_FROM_EMAIL:
-    raise ImproperlyConfigured("DEFAULT_FROM_EMAIL (an SES-verified sender) must be set in production.")
+    raise ImproperlyConfigured(
+        "DEFAULT_FROM_EMAIL (an SES-verified sender) must be set in production."
+    )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 USE_SES_V2 = True
 AWS_SES_REGION_NAME = env("AWS_SES_REGION_NAME", AWS_REGION)
-AWS_SES_REGION_ENDPOINT = env("AWS_SES_REGION_ENDPOINT", f"email.{AWS_SES_REGION_NAME}.amazonaws.com")
+AWS_SES_REGION_ENDPOINT = env(
+    "AWS_SES_REGION_ENDPOINT", f"email.{AWS_SES_REGION_NAME}.amazonaws.com"
+)
 AWS_SES_CONFIGURATION_SET = env("AWS_SES_CONFIGURATION_SET")
 # A configured endpoint always wins (the tests' emulator), as for DynamoDB and S3.
 if env("AWS_ENDPOINT_URL_SESV2") or env("AWS_ENDPOINT_URL"):

@@ -2,7 +2,7 @@
 
 import socket
 
-from .base import *  # noqa: F403
+from .base import *
 from .base import env, use_local_aws
 
 
@@ -15,8 +15,11 @@ def _free_port():
 DEBUG = False
 # A server started by a test (gunicorn, for example) joins the suite's emulator through
 # CLOUDSHELF_LOCALAWS_PORT; the suite itself takes a free port.
-globals().update(use_local_aws(port=int(env("CLOUDSHELF_LOCALAWS_PORT", "0")) or _free_port(),
-                               data_dir=None, seed=False))
+globals().update(
+    use_local_aws(
+        port=int(env("CLOUDSHELF_LOCALAWS_PORT", "0")) or _free_port(), data_dir=None, seed=False
+    )
+)
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 

@@ -10,6 +10,7 @@ from functools import wraps
 from django.conf import settings
 from django.http import Http404, JsonResponse
 
+from cloudshelf.csrf import SAFE_METHODS as SAFE_METHODS_FOR_API
 from cloudshelf.csrf import request_is_same_origin
 from store.api import params, serializers
 from store.api.responses import ApiError, api_view
@@ -17,11 +18,13 @@ from store.cart import selectors as cart_selectors
 from store.cart import services as cart_services
 from store.cart.cookies import cart_count_remember
 from store.orders import selectors as order_selectors
-from cloudshelf.csrf import SAFE_METHODS as SAFE_METHODS_FOR_API
 
 # Cart errors that are not conflicts with the store's state.
-CART_ERROR_STATUS = {cart_services.CartLineNotFound: 404, cart_services.BookNotAvailable: 404,
-                     cart_services.QuantityTooLarge: 400}
+CART_ERROR_STATUS = {
+    cart_services.CartLineNotFound: 404,
+    cart_services.BookNotAvailable: 404,
+    cart_services.QuantityTooLarge: 400,
+}
 MAX_CATEGORY_LENGTH, MAX_BOOK_ID_LENGTH = 100, 200
 
 
@@ -29,8 +32,12 @@ def shopper_required(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not request.user.is_authenticated:
-            raise ApiError(401, "not_authenticated", "Sign in to use this endpoint.",
-                           headers={"WWW-Authenticate": 'Cookie realm="CloudShelf"'})
+            raise ApiError(
+                401,
+                "not_authenticated",
+                "Sign in to use this endpoint.",
+                headers={"WWW-Authenticate": 'Cookie realm="CloudShelf"'},
+            )
         if request.method not in SAFE_METHODS_FOR_API and not request_is_same_origin(request):
             raise ApiError(403, "forbidden", "This request must come from a CloudShelf page.")
         return view(request, *args, **kwargs)
@@ -66,11 +73,15 @@ def cart_items(request):
     """``{"category", "book_id", "quantity"?}``: add copies of a book."""
     data = params.json_object(request)
     return _cart_answer(
-        request, request.user.user_id, cart_services.cart_item_add,
+        request,
+        request.user.user_id,
+        cart_services.cart_item_add,
         category=params.body_text(data, "category", max_length=MAX_CATEGORY_LENGTH),
         book_id=params.body_text(data, "book_id", max_length=MAX_BOOK_ID_LENGTH),
-        quantity=params.body_integer(data, "quantity", low=1, default=1,
-                                     high=settings.CART_MAX_QUANTITY_PER_LINE))
+        quantity=params.body_integer(
+            data, "quantity", low=1, default=1, high=settings.CART_MAX_QUANTITY_PER_LINE
+        ),
+    )
 
 
 @api_view("PATCH", "DELETE", public=False)
@@ -81,25 +92,35 @@ def cart_line(request, category, book_id):
     if len(category) > MAX_CATEGORY_LENGTH or len(book_id) > MAX_BOOK_ID_LENGTH:
         raise Http404
     if request.method == "DELETE":
-        return _cart_answer(request, owner, cart_services.cart_item_remove,
-                            category=category, book_id=book_id)
+        return _cart_answer(
+            request, owner, cart_services.cart_item_remove, category=category, book_id=book_id
+        )
     data = params.json_object(request)
-    return _cart_answer(request, owner, cart_services.cart_item_set_quantity,
-                        category=category, book_id=book_id,
-                        quantity=params.body_integer(
-                            data, "quantity", low=1,
-                            high=settings.CART_MAX_QUANTITY_PER_LINE))
+    return _cart_answer(
+        request,
+        owner,
+        cart_services.cart_item_set_quantity,
+        category=category,
+        book_id=book_id,
+        quantity=params.body_integer(
+            data, "quantity", low=1, high=settings.CART_MAX_QUANTITY_PER_LINE
+        ),
+    )
 
 
 @api_view("GET", public=False)
 @shopper_required
 def orders(request):
     found, next_token = order_selectors.order_history_page(
-        user_id=request.user.user_id, page_token=params.page_token(request),
-        page_size=params.integer(request, "page_size", default=settings.ORDERS_PAGE_SIZE,
-                                 low=1, high=50))
-    return JsonResponse({"orders": [serializers.order_summary(o) for o in found],
-                         "next_page_token": next_token})
+        user_id=request.user.user_id,
+        page_token=params.page_token(request),
+        page_size=params.integer(
+            request, "page_size", default=settings.ORDERS_PAGE_SIZE, low=1, high=50
+        ),
+    )
+    return JsonResponse(
+        {"orders": [serializers.order_summary(o) for o in found], "next_page_token": next_token}
+    )
 
 
 @api_view("GET", public=False)

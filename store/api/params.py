@@ -22,8 +22,12 @@ def required_text(request, name, *, max_length):
 def page_token(request):
     value = request.GET.get("page_token") or None
     if value is not None and len(value) > MAX_PAGE_TOKEN_LENGTH:
-        raise ApiError(400, "invalid_page_token", "This page token is not valid.",
-                       fields={"page_token": "This page token is not valid."})
+        raise ApiError(
+            400,
+            "invalid_page_token",
+            "This page token is not valid.",
+            fields={"page_token": "This page token is not valid."},
+        )
     return value
 
 
@@ -41,8 +45,9 @@ def json_object(request):
     import json
 
     if request.content_type != "application/json":
-        raise ApiError(415, "unsupported_media_type",
-                       "Send a JSON body with Content-Type: application/json.")
+        raise ApiError(
+            415, "unsupported_media_type", "Send a JSON body with Content-Type: application/json."
+        )
     try:
         data = json.loads(request.body or b"null")
     except (ValueError, UnicodeDecodeError) as error:

@@ -50,23 +50,23 @@ def _answer(view, request, args, kwargs):
     try:
         return view(request, *args, **kwargs)
     except ApiError as error:
-        return error_response(error.status, error.code, error.message, error.fields,
-                              error.headers)
+        return error_response(error.status, error.code, error.message, error.fields, error.headers)
     except Http404:
         return error_response(404, "not_found", "Nothing is here.")
     except InvalidPageToken as error:
-        return error_response(400, "invalid_page_token", str(error),
-                              {"page_token": str(error)})
+        return error_response(400, "invalid_page_token", str(error), {"page_token": str(error)})
     except ApplicationError as error:
         fields = error.details.get("fields") if isinstance(error.details, dict) else None
         return error_response(409, _code_of(error), error.message, fields)
     except Exception as error:
         if is_dependency_fault(error):
-            log.warning("dependency unavailable on %s %s: %r", request.method, request.path,
-                        error)
-            return error_response(503, "service_unavailable",
-                                  "The store is temporarily unavailable. Try again shortly.",
-                                  headers={"Retry-After": "5"})
+            log.warning("dependency unavailable on %s %s: %r", request.method, request.path, error)
+            return error_response(
+                503,
+                "service_unavailable",
+                "The store is temporarily unavailable. Try again shortly.",
+                headers={"Retry-After": "5"},
+            )
         log.exception("API error on %s %s", request.method, request.path)
         return error_response(500, "internal_error", "Something went wrong on our side.")
 
@@ -83,8 +83,11 @@ def api_view(*methods, public=True):
         def wrapper(request, *args, **kwargs):
             if request.method not in allowed:
                 response = error_response(
-                    405, "method_not_allowed", f"{request.method} is not allowed here.",
-                    headers={"Allow": ", ".join(sorted(allowed))})
+                    405,
+                    "method_not_allowed",
+                    f"{request.method} is not allowed here.",
+                    headers={"Allow": ", ".join(sorted(allowed))},
+                )
             else:
                 response = _answer(view, request, args, kwargs)
             if public and response.status_code < 400:

@@ -73,17 +73,20 @@ def cart(view):
     """A cart (store.cart.selectors.CartView) at current prices."""
     pricing = view.pricing
     return {
-        "lines": [{
-            "category": line.category,
-            "book_id": line.book_id,
-            "title": line.title,
-            "quantity": line.quantity,
-            "unit_price": money(line.price),
-            "price_when_added": money(line.added_price),
-            "line_total": money(line.line_total),
-            "problem": line.problem,
-            "api_url": reverse("api:cart-line", args=[line.category, line.book_id]),
-        } for line in view.lines],
+        "lines": [
+            {
+                "category": line.category,
+                "book_id": line.book_id,
+                "title": line.title,
+                "quantity": line.quantity,
+                "unit_price": money(line.price),
+                "price_when_added": money(line.added_price),
+                "line_total": money(line.line_total),
+                "problem": line.problem,
+                "api_url": reverse("api:cart-line", args=[line.category, line.book_id]),
+            }
+            for line in view.lines
+        ],
         "item_count": view.item_count,
         "subtotal": money(pricing.subtotal),
         "tax": money(pricing.tax),
@@ -111,14 +114,26 @@ def order_detail(order):
     address = order.shipping_address
     return {
         **order_summary(order),
-        "items": [{"category": line.category, "book_id": line.book_id, "title": line.title,
-                   "price": money(line.price), "quantity": line.quantity,
-                   "line_total": money(line.price * line.quantity)} for line in order.items],
+        "items": [
+            {
+                "category": line.category,
+                "book_id": line.book_id,
+                "title": line.title,
+                "price": money(line.price),
+                "quantity": line.quantity,
+                "line_total": money(line.price * line.quantity),
+            }
+            for line in order.items
+        ],
         "subtotal": money(order.subtotal),
         "tax": money(order.tax),
         "shipping": money(order.shipping),
-        "shipping_address": {"street": address.street, "city": address.city,
-                             "state": address.state, "postal_code": address.postal_code,
-                             "country": address.country},
+        "shipping_address": {
+            "street": address.street,
+            "city": address.city,
+            "state": address.state,
+            "postal_code": address.postal_code,
+            "country": address.country,
+        },
         "updated_at": timestamp(order.updated_at),
     }

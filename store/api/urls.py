@@ -13,8 +13,7 @@ urlpatterns = [
     path("v1/search", views.search, name="search"),
     path("v1/cart", account_views.cart, name="cart"),
     path("v1/cart/items", account_views.cart_items, name="cart-items"),
-    path("v1/cart/items/<str:category>/<str:book_id>", account_views.cart_line,
-         name="cart-line"),
+    path("v1/cart/items/<str:category>/<str:book_id>", account_views.cart_line, name="cart-line"),
     path("v1/orders", account_views.orders, name="orders"),
     path("v1/orders/<str:order_id>", account_views.order, name="order"),
     # Last: every other URL under /api/ is a JSON 404, not the site's HTML page.

@@ -26,8 +26,9 @@ def openapi_json(request):
 def categories(request):
     summary = selectors.catalog_summary_get()
     counts = summary.categories.as_dict() if summary else {}
-    return JsonResponse({"categories": [serializers.category(name, count)
-                                        for name, count in counts.items()]})
+    return JsonResponse(
+        {"categories": [serializers.category(name, count) for name, count in counts.items()]}
+    )
 
 
 @api_view("GET")
@@ -36,9 +37,12 @@ def category_books(request, category):
         raise Http404
     token = params.page_token(request)
     books, next_token = selectors.category_books_page(
-        category=category, page_token=token,
-        page_size=params.integer(request, "page_size", default=settings.CATALOG_PAGE_SIZE,
-                                 low=1, high=MAX_PAGE_SIZE))
+        category=category,
+        page_token=token,
+        page_size=params.integer(
+            request, "page_size", default=settings.CATALOG_PAGE_SIZE, low=1, high=MAX_PAGE_SIZE
+        ),
+    )
     if not books and not next_token and not token:
         raise Http404
     return JsonResponse(serializers.book_page(books, next_token))
@@ -65,12 +69,20 @@ def books_by_title(request):
 @api_view("GET")
 def search(request):
     query = params.required_text(request, "q", max_length=MAX_QUERY_LENGTH)
-    page = book_search(query=query, page_token=params.page_token(request),
-                       page_size=params.integer(request, "page_size",
-                                                default=settings.SEARCH_PAGE_SIZE,
-                                                low=1, high=MAX_SEARCH_PAGE_SIZE))
-    return JsonResponse({"query": page.query,
-                         **serializers.book_page(page.books, page.next_token)})
+    page = book_search(
+        query=query,
+        page_token=params.page_token(request),
+        page_size=params.integer(
+            request,
+            "page_size",
+            default=settings.SEARCH_PAGE_SIZE,
+            low=1,
+            high=MAX_SEARCH_PAGE_SIZE,
+        ),
+    )
+    return JsonResponse(
+        {"query": page.query, **serializers.book_page(page.books, page.next_token)}
+    )
 
 
 @csrf_exempt

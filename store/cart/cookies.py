@@ -67,8 +67,9 @@ def cart_count_remember(request, *, owner, count):
 
 
 def _stored_count(request):
-    value = request.get_signed_cookie(settings.CART_COUNT_COOKIE_NAME, default=None,
-                                      salt=COUNT_SALT, max_age=_max_age())
+    value = request.get_signed_cookie(
+        settings.CART_COUNT_COOKIE_NAME, default=None, salt=COUNT_SALT, max_age=_max_age()
+    )
     owner, _, count = (value or "").rpartition("|")
     return (owner, int(count)) if owner and count.isdigit() else None
 
@@ -99,18 +100,24 @@ def _pending(request):
 def cart_cookies_apply(request, response):
     """Write the cookie changes noted during the request."""
     pending = getattr(request, _PENDING, None) or {}
-    options = {"max_age": _max_age(), "httponly": True, "samesite": "Lax",
-               "secure": settings.SESSION_COOKIE_SECURE}
+    options = {
+        "max_age": _max_age(),
+        "httponly": True,
+        "samesite": "Lax",
+        "secure": settings.SESSION_COOKIE_SECURE,
+    }
     if "anonymous_id" in pending:
         if pending["anonymous_id"]:
-            response.set_signed_cookie(settings.CART_COOKIE_NAME, pending["anonymous_id"],
-                                       salt=ID_SALT, **options)
+            response.set_signed_cookie(
+                settings.CART_COOKIE_NAME, pending["anonymous_id"], salt=ID_SALT, **options
+            )
         else:
             response.delete_cookie(settings.CART_COOKIE_NAME, samesite="Lax")
     if "count" in pending:
         owner, count = pending["count"]
-        response.set_signed_cookie(settings.CART_COUNT_COOKIE_NAME, f"{owner}|{count}",
-                                   salt=COUNT_SALT, **options)
+        response.set_signed_cookie(
+            settings.CART_COUNT_COOKIE_NAME, f"{owner}|{count}", salt=COUNT_SALT, **options
+        )
     if getattr(request, "_cart_count_shown", False):
         # The page shows a count read from a cookie: caches must key on cookies.
         patch_vary_headers(response, ("Cookie",))

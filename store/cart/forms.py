@@ -26,9 +26,15 @@ class CartQuantityForm(CartLineKeyForm):
         limit = settings.CART_MAX_QUANTITY_PER_LINE
         choose = f"Choose a whole number of copies from 1 to {limit}."
         self.fields["quantity"] = forms.IntegerField(
-            min_value=1, max_value=limit,
-            error_messages={"invalid": choose, "min_value": choose, "required": choose,
-                            "max_value": f"You can order at most {limit} copies of a book."})
+            min_value=1,
+            max_value=limit,
+            error_messages={
+                "invalid": choose,
+                "min_value": choose,
+                "required": choose,
+                "max_value": f"You can order at most {limit} copies of a book.",
+            },
+        )
 
 
 class CartAddForm(CartQuantityForm):

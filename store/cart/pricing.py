@@ -30,13 +30,13 @@ def order_pricing(*, lines):
     quantity)``. Tax is TAX_RATE of the subtotal; shipping is SHIPPING_FLAT, or nothing for
     an empty cart or from FREE_SHIPPING_THRESHOLD on. Each amount is rounded half-up to the
     cent: one "Clean Code" at 42.99 gives 42.99 + 3.44 + 5.99 = 52.42."""
-    subtotal = to_cents(sum((Decimal(price) * quantity for price, quantity in lines),
-                            Decimal("0")))
+    subtotal = to_cents(
+        sum((Decimal(price) * quantity for price, quantity in lines), Decimal("0"))
+    )
     tax = to_cents(subtotal * Decimal(settings.TAX_RATE))
     threshold = settings.FREE_SHIPPING_THRESHOLD
     if subtotal <= 0 or (threshold is not None and subtotal >= Decimal(threshold)):
         shipping = to_cents(0)
     else:
         shipping = to_cents(settings.SHIPPING_FLAT)
-    return Pricing(subtotal=subtotal, tax=tax, shipping=shipping,
-                   total=subtotal + tax + shipping)
+    return Pricing(subtotal=subtotal, tax=tax, shipping=shipping, total=subtotal + tax + shipping)

@@ -46,8 +46,10 @@ def books_get(*, keys, consistent_read=False):
     keys = list(dict.fromkeys(keys))
     if not keys:
         return {}
-    return {(book.category, book.book_id): book
-            for book in Book.batch_get(keys, consistent_read=consistent_read)}
+    return {
+        (book.category, book.book_id): book
+        for book in Book.batch_get(keys, consistent_read=consistent_read)
+    }
 
 
 def line_problem(*, title, quantity, book):
@@ -138,10 +140,19 @@ def cart_detail_get(*, owner, consistent_read=False):
     cart = cart_get(owner=owner)
     if cart is None or not cart.items:
         return CartView(cart=cart)
-    books = books_get(keys=[(line.category, line.book_id) for line in cart.items],
-                      consistent_read=consistent_read)
-    lines = [CartLineView(category=line.category, book_id=line.book_id, title=line.title,
-                          quantity=line.quantity, added_price=line.price,
-                          book=books.get((line.category, line.book_id)))
-             for line in cart.items]
+    books = books_get(
+        keys=[(line.category, line.book_id) for line in cart.items],
+        consistent_read=consistent_read,
+    )
+    lines = [
+        CartLineView(
+            category=line.category,
+            book_id=line.book_id,
+            title=line.title,
+            quantity=line.quantity,
+            added_price=line.price,
+            book=books.get((line.category, line.book_id)),
+        )
+        for line in cart.items
+    ]
     return CartView(cart=cart, lines=lines)

@@ -71,8 +71,9 @@ def is_conditional_failure(error):
 
 def _fresh_cart(owner, *, version=None):
     now = utcnow()
-    cart = Cart(owner, CART_ID, items=[], created_at=now, updated_at=now,
-                cart_ref=secrets.token_hex(8))
+    cart = Cart(
+        owner, CART_ID, items=[], created_at=now, updated_at=now, cart_ref=secrets.token_hex(8)
+    )
     if version is not None:
         cart.version = version
     return cart
@@ -92,8 +93,9 @@ def _cart_for_update(owner):
 def _cart_touch(cart):
     """Recompute the seed's totals and push the expiry back."""
     now = utcnow()
-    cart.total_amount = to_cents(sum((line.price * line.quantity for line in cart.items),
-                                     to_cents(0)))
+    cart.total_amount = to_cents(
+        sum((line.price * line.quantity for line in cart.items), to_cents(0))
+    )
     cart.item_count = sum(line.quantity for line in cart.items)
     cart.updated_at = now
     cart.expires_at = now + timedelta(days=settings.CART_TTL_DAYS)
@@ -136,8 +138,7 @@ def _check_quantity(book, quantity, *, in_cart=0):
         raise NotEnoughStock(f"{copies_left(book.stock_quantity, book.title)}{already}.")
     if quantity > limit:
         already = f" (your cart already has {in_cart})" if in_cart else ""
-        raise QuantityTooLarge(f"You can order at most {limit} copies of “{book.title}”"
-                               f"{already}.")
+        raise QuantityTooLarge(f"You can order at most {limit} copies of “{book.title}”{already}.")
 
 
 def _bookable(category, book_id):
@@ -158,10 +159,19 @@ def cart_item_add(*, owner: str, category: str, book_id: str, quantity: int) -> 
         _check_quantity(book, in_cart + quantity, in_cart=in_cart)
         if line is None:
             if len(cart.items) >= settings.CART_MAX_LINES:
-                raise CartFull(f"Your cart is full ({settings.CART_MAX_LINES} different "
-                               "books). Check out or remove a book first.")
-            cart.items.append(CartLine(book_id=book.book_id, category=book.category,
-                                       title=book.title, price=book.price, quantity=quantity))
+                raise CartFull(
+                    f"Your cart is full ({settings.CART_MAX_LINES} different "
+                    "books). Check out or remove a book first."
+                )
+            cart.items.append(
+                CartLine(
+                    book_id=book.book_id,
+                    category=book.category,
+                    title=book.title,
+                    price=book.price,
+                    quantity=quantity,
+                )
+            )
         else:
             line.quantity = in_cart + quantity
             line.price, line.title = book.price, book.title
@@ -169,8 +179,7 @@ def cart_item_add(*, owner: str, category: str, book_id: str, quantity: int) -> 
     return _cart_change(owner, change)
 
 
-def cart_item_set_quantity(*, owner: str, category: str, book_id: str,
-                           quantity: int) -> Cart:
+def cart_item_set_quantity(*, owner: str, category: str, book_id: str, quantity: int) -> Cart:
     """Set a line's quantity. The line takes the book's current price: the shopper has seen
     it on the cart page."""
     book = book_get(category=category, book_id=book_id)
@@ -180,8 +189,9 @@ def cart_item_set_quantity(*, owner: str, category: str, book_id: str,
         if line is None:
             raise CartLineNotFound()
         if book is None:
-            raise BookNotAvailable(f"“{line.title}” is no longer available. "
-                                   "Please remove it from your cart.")
+            raise BookNotAvailable(
+                f"“{line.title}” is no longer available. Please remove it from your cart."
+            )
         _check_quantity(book, quantity)
         line.quantity = quantity
         line.price, line.title = book.price, book.title
@@ -221,9 +231,11 @@ def cart_merge(*, anonymous_owner: str | None, user_id: str) -> CartMerge:
         if anonymous is None or not anonymous.items:
             # Gone after an attempt of ours failed: that attempt committed after all (a
             # timeout retried by botocore, then refused by its own conditions).
-            return CartMerge(cart=cart_get(owner=user_id),
-                             merged=earlier.merged if earlier else [],
-                             left_out=earlier.left_out if earlier else [])
+            return CartMerge(
+                cart=cart_get(owner=user_id),
+                merged=earlier.merged if earlier else [],
+                left_out=earlier.left_out if earlier else [],
+            )
         books = books_get(keys=[(line.category, line.book_id) for line in anonymous.items])
         cart = _cart_for_update(user_id)
         result = CartMerge(cart=cart)
@@ -237,9 +249,15 @@ def cart_merge(*, anonymous_owner: str | None, user_id: str) -> CartMerge:
                 result.left_out.append(line.title)
                 continue
             if mine is None:
-                cart.items.append(CartLine(book_id=line.book_id, category=line.category,
-                                           title=line.title, price=line.price,
-                                           quantity=kept))
+                cart.items.append(
+                    CartLine(
+                        book_id=line.book_id,
+                        category=line.category,
+                        title=line.title,
+                        price=line.price,
+                        quantity=kept,
+                    )
+                )
             else:
                 mine.quantity = kept
             note = f"{line.title} (×{line.quantity})"
@@ -256,10 +274,12 @@ def cart_merge(*, anonymous_owner: str | None, user_id: str) -> CartMerge:
                 tx.delete(anonymous)
             return result
         except TransactWriteError as error:
-            codes = [reason.code if reason else None
-                     for reason in (error.cancellation_reasons or [])]
-            if not any(code in ("ConditionalCheckFailed", "TransactionConflict")
-                       for code in codes):
+            codes = [
+                reason.code if reason else None for reason in (error.cancellation_reasons or [])
+            ]
+            if not any(
+                code in ("ConditionalCheckFailed", "TransactionConflict") for code in codes
+            ):
                 raise
             _pause(attempt)
     raise CartBusy()

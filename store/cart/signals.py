@@ -23,15 +23,22 @@ def cart_merge_at_sign_in(sender, request, user, **kwargs):
         # Signing in must not fail because of the cart: the anonymous cart and its cookie
         # stay, and are merged at the next sign-in.
         log.warning("cart merge failed for %s: %r", user.user_id, error)
-        messages.warning(request, "We could not bring over the books you added before "
-                                  "signing in. They are kept; sign in again later to add them.")
+        messages.warning(
+            request,
+            "We could not bring over the books you added before "
+            "signing in. They are kept; sign in again later to add them.",
+        )
         return
     cart_count_remember(request, owner=user.user_id, count=result.item_count)
     if anonymous_id:
         anonymous_cart_forget(request)
     if result.merged:
-        messages.info(request, "Added to your cart from before you signed in: "
-                               + "; ".join(result.merged) + ".")
+        messages.info(
+            request,
+            "Added to your cart from before you signed in: " + "; ".join(result.merged) + ".",
+        )
     if result.left_out:
-        messages.warning(request, "Your cart is full, so these were not added: "
-                                  + ", ".join(result.left_out) + ".")
+        messages.warning(
+            request,
+            "Your cart is full, so these were not added: " + ", ".join(result.left_out) + ".",
+        )

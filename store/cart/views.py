@@ -19,16 +19,20 @@ from store.cart.forms import CartAddForm, CartLineKeyForm, CartQuantityForm
 def _back(request, target):
     """``target`` if it is a path on this site, else the cart page."""
     # Only a path: redirect() would try anything else as a URL name (a 500 for "0").
-    if target and target.startswith("/") and url_has_allowed_host_and_scheme(
-            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if (
+        target
+        and target.startswith("/")
+        and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+    ):
         return target
     return reverse("store:cart")
 
 
 def _form_error_page(request, form):
     errors = [str(error) for errors in form.errors.values() for error in errors]
-    return render(request, "400.html", {"message": " ".join(dict.fromkeys(errors))},
-                  status=400)
+    return render(request, "400.html", {"message": " ".join(dict.fromkeys(errors))}, status=400)
 
 
 @require_safe
@@ -50,16 +54,23 @@ def cart_add(request):
     owner = cart_owner(request)
     new_owner = None if owner else anonymous_cart_id_new()
     try:
-        cart = services.cart_item_add(owner=owner or new_owner, category=data["category"],
-                                      book_id=data["book_id"], quantity=data["quantity"])
+        cart = services.cart_item_add(
+            owner=owner or new_owner,
+            category=data["category"],
+            book_id=data["book_id"],
+            quantity=data["quantity"],
+        )
     except services.CartError as error:
         messages.error(request, error.message)
         return redirect(_back(request, data["next"]))
     if new_owner:
         anonymous_cart_remember(request, new_owner)
     cart_count_remember(request, owner=cart.user_id, count=cart.item_count)
-    line = next(line for line in cart.items
-                if (line.category, line.book_id) == (data["category"], data["book_id"]))
+    line = next(
+        line
+        for line in cart.items
+        if (line.category, line.book_id) == (data["category"], data["book_id"])
+    )
     copies = "a copy" if data["quantity"] == 1 else f"{data['quantity']} copies"
     messages.success(request, f"Added {copies} of “{line.title}” to your cart.")
     return redirect(_back(request, data["next"]))
@@ -75,8 +86,10 @@ def cart_update(request):
         # Show the cart again, with the error beside the line and what was typed.
         cart = selectors.cart_detail_get(owner=owner)
         for line in cart.lines:
-            if (line.category, line.book_id) == (request.POST.get("category"),
-                                                 request.POST.get("book_id")):
+            if (line.category, line.book_id) == (
+                request.POST.get("category"),
+                request.POST.get("book_id"),
+            ):
                 line.error = " ".join(form.errors.get("quantity", form.non_field_errors()))
                 line.typed = request.POST.get("quantity", "")[:20]
         return render(request, "store/cart/detail.html", {"cart": cart}, status=400)

@@ -4,29 +4,46 @@ from store.orders.quotes import quote_unsign
 
 
 class ShippingAddressForm(forms.Form):
-    street = forms.CharField(label="Street address", max_length=200,
-                             widget=forms.TextInput(attrs={"autocomplete": "street-address"}))
-    city = forms.CharField(max_length=100,
-                           widget=forms.TextInput(attrs={"autocomplete": "address-level2"}))
-    state = forms.CharField(label="State or region", max_length=100,
-                            widget=forms.TextInput(attrs={"autocomplete": "address-level1"}))
+    street = forms.CharField(
+        label="Street address",
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+    )
+    city = forms.CharField(
+        max_length=100, widget=forms.TextInput(attrs={"autocomplete": "address-level2"})
+    )
+    state = forms.CharField(
+        label="State or region",
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "address-level1"}),
+    )
     postal_code = forms.RegexField(
-        label="Postal code", max_length=20, regex=r"^[A-Za-z0-9][A-Za-z0-9 -]*$",
+        label="Postal code",
+        max_length=20,
+        regex=r"^[A-Za-z0-9][A-Za-z0-9 -]*$",
         error_messages={"invalid": "Enter a postal code: letters, digits, spaces, dashes."},
-        widget=forms.TextInput(attrs={"autocomplete": "postal-code"}))
+        widget=forms.TextInput(attrs={"autocomplete": "postal-code"}),
+    )
     country = forms.RegexField(
-        label="Country code", max_length=2, min_length=2, regex=r"^[A-Za-z]{2}$",
-        initial="US", help_text="Two letters, such as US or CA.",
+        label="Country code",
+        max_length=2,
+        min_length=2,
+        regex=r"^[A-Za-z]{2}$",
+        initial="US",
+        help_text="Two letters, such as US or CA.",
         error_messages={"invalid": "Enter the country's two-letter code, such as US."},
-        widget=forms.TextInput(attrs={"autocomplete": "country", "size": 3}))
+        widget=forms.TextInput(attrs={"autocomplete": "country", "size": 3}),
+    )
 
     def clean_country(self):
         return self.cleaned_data["country"].upper()
 
     @property
     def address(self):
-        return {name: self.cleaned_data[name] for name in
-                ("street", "city", "state", "postal_code", "country")}
+        return {
+            name: self.cleaned_data[name]
+            for name in ("street", "city", "state", "postal_code", "country")
+        }
 
     @classmethod
     def initial_for(cls, user):
@@ -52,6 +69,7 @@ class PlaceOrderForm(ShippingAddressForm):
     def clean_quote(self):
         quote = quote_unsign(self.cleaned_data["quote"], user_id=self.user_id)
         if quote is None:
-            raise forms.ValidationError("This order review has expired. Please review your "
-                                        "order again.")
+            raise forms.ValidationError(
+                "This order review has expired. Please review your order again."
+            )
         return quote

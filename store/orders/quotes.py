@@ -18,9 +18,15 @@ class CheckoutQuote:
 
 
 def quote_sign(quote, *, user_id):
-    return signing.dumps({"u": user_id, "o": quote.order_id,
-                          "p": {key: str(price) for key, price in quote.prices.items()}},
-                         salt=SALT, compress=True)
+    return signing.dumps(
+        {
+            "u": user_id,
+            "o": quote.order_id,
+            "p": {key: str(price) for key, price in quote.prices.items()},
+        },
+        salt=SALT,
+        compress=True,
+    )
 
 
 def quote_unsign(token, *, user_id):
@@ -29,7 +35,8 @@ def quote_unsign(token, *, user_id):
         data = signing.loads(token or "", salt=SALT, max_age=MAX_AGE)
         if data["u"] != user_id or not isinstance(data["o"], str):
             return None
-        return CheckoutQuote(order_id=data["o"],
-                             prices={key: Decimal(price) for key, price in data["p"].items()})
+        return CheckoutQuote(
+            order_id=data["o"], prices={key: Decimal(price) for key, price in data["p"].items()}
+        )
     except (signing.BadSignature, KeyError, TypeError, AttributeError, InvalidOperation):
         return None

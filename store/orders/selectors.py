@@ -41,8 +41,13 @@ def order_history_page(*, user_id, page_token=None, page_size=10):
     ``(orders, next_token)``; raises InvalidPageToken for a token that is not ours."""
     scope = f"orders:{user_id}"
     start_key = decode_page_token(page_token, scope=scope)
-    results = Order.query(user_id, scan_index_forward=False, limit=page_size,
-                          page_size=page_size, last_evaluated_key=start_key)
+    results = Order.query(
+        user_id,
+        scan_index_forward=False,
+        limit=page_size,
+        page_size=page_size,
+        last_evaluated_key=start_key,
+    )
     orders = list(results)
     return orders, encode_page_token(results.last_evaluated_key, scope=scope)
 
@@ -60,11 +65,14 @@ def checkout_review_get(*, user_id):
     cart = cart_detail_get(owner=user_id)
     problems = list(cart.problems)
     if len(cart.lines) > ORDER_MAX_LINES:
-        problems.append(f"An order can hold at most {ORDER_MAX_LINES} different books; "
-                        f"your cart has {len(cart.lines)}.")
+        problems.append(
+            f"An order can hold at most {ORDER_MAX_LINES} different books; "
+            f"your cart has {len(cart.lines)}."
+        )
     if cart.is_empty or problems:
         return CheckoutReview(cart=cart, problems=problems)
-    quote = CheckoutQuote(order_id=checkout_order_id(user_id=user_id, cart=cart.cart),
-                          prices={line_key(line.category, line.book_id): line.price
-                                  for line in cart.lines})
+    quote = CheckoutQuote(
+        order_id=checkout_order_id(user_id=user_id, cart=cart.cart),
+        prices={line_key(line.category, line.book_id): line.price for line in cart.lines},
+    )
     return CheckoutReview(cart=cart, quote=quote)

@@ -41,8 +41,10 @@ class CartEmpty(CheckoutError):
 
 
 class CartChanged(CheckoutError):
-    message = ("Your cart changed since you reviewed your order, so it was not placed. "
-               "Please check your cart and review the order again.")
+    message = (
+        "Your cart changed since you reviewed your order, so it was not placed. "
+        "Please check your cart and review the order again."
+    )
 
 
 class OrderNotPlaced(CheckoutError):
@@ -90,8 +92,10 @@ def _checkout_problems(cart, books, quote):
         problem = line_problem(title=line.title, quantity=line.quantity, book=book)
         quoted = quote.prices.get(line_key(line.category, line.book_id))
         if problem is None and quoted is not None and book.price != quoted:
-            problem = (f"The price of “{book.title}” changed from {money(quoted)} to "
-                       f"{money(book.price)}. Please review your order again.")
+            problem = (
+                f"The price of “{book.title}” changed from {money(quoted)} to "
+                f"{money(book.price)}. Please review your order again."
+            )
         if problem:
             problems.append(problem)
     return problems
@@ -127,15 +131,31 @@ def order_place(*, user, shipping_address: dict, quote) -> PlacedOrder:
     lines = []
     for line in cart.items:
         book = books[(line.category, line.book_id)]
-        lines.append(OrderLine(book_id=book.book_id, category=book.category, title=book.title,
-                               price=quote.prices[line_key(book.category, book.book_id)],
-                               quantity=line.quantity))
+        lines.append(
+            OrderLine(
+                book_id=book.book_id,
+                category=book.category,
+                title=book.title,
+                price=quote.prices[line_key(book.category, book.book_id)],
+                quantity=line.quantity,
+            )
+        )
     pricing = order_pricing(lines=[(line.price, line.quantity) for line in lines])
-    order = Order(user_id, order_id, order_date=now.strftime("%Y-%m-%d"), items=lines,
-                  subtotal=pricing.subtotal, tax=pricing.tax, shipping=pricing.shipping,
-                  total=pricing.total, status=CONFIRMED,
-                  shipping_address=Address(**shipping_address), created_at=now,
-                  updated_at=now, placement_token=secrets.token_hex(8))
+    order = Order(
+        user_id,
+        order_id,
+        order_date=now.strftime("%Y-%m-%d"),
+        items=lines,
+        subtotal=pricing.subtotal,
+        tax=pricing.tax,
+        shipping=pricing.shipping,
+        total=pricing.total,
+        status=CONFIRMED,
+        shipping_address=Address(**shipping_address),
+        created_at=now,
+        updated_at=now,
+        placement_token=secrets.token_hex(8),
+    )
 
     for attempt in range(TRANSACTION_ATTEMPTS):
         try:
@@ -143,9 +163,11 @@ def order_place(*, user, shipping_address: dict, quote) -> PlacedOrder:
                 tx.delete(cart)  # index 0: on the condition that its version is unchanged
                 tx.save(order, condition=Order.order_id.does_not_exist())  # index 1
                 for line in lines:  # index 2 on
-                    tx.update(Book(line.category, line.book_id),
-                              actions=[Book.stock_quantity.add(-line.quantity)],
-                              condition=_still_sellable(line))
+                    tx.update(
+                        Book(line.category, line.book_id),
+                        actions=[Book.stock_quantity.add(-line.quantity)],
+                        condition=_still_sellable(line),
+                    )
             break
         except TransactWriteError as error:
             reasons = _reasons(error)
@@ -160,9 +182,15 @@ def order_place(*, user, shipping_address: dict, quote) -> PlacedOrder:
             if any(code == "ConditionalCheckFailed" for code in reasons[2:]):
                 # A book sold out or changed price since it was read: say which and why.
                 fresh = books_get(keys=keys, consistent_read=True)
-                raise OrderNotPlaced(problems=_checkout_problems(cart, fresh, quote) or [
-                    "A book in your cart changed while the order was being placed. "
-                    "Please review your order again."]) from error
+                raise OrderNotPlaced(
+                    problems=_checkout_problems(cart, fresh, quote)
+                    or [
+                        (
+                            "A book in your cart changed while the order was being placed. "
+                            "Please review your order again."
+                        )
+                    ]
+                ) from error
             if reasons and reasons[0] == "ConditionalCheckFailed":
                 raise CartChanged() from error
             if "TransactionConflict" in reasons and attempt + 1 < TRANSACTION_ATTEMPTS:
@@ -186,8 +214,9 @@ def order_cancel(*, user_id: str, order_id: str) -> Order:
     the shopper (their own user_id) and for staff alike."""
     order = _order_for_change(user_id, order_id)
     if order.status != CONFIRMED:
-        raise OrderStatusConflict(f"This order is {order.status}; only a confirmed order "
-                                  "can be cancelled.")
+        raise OrderStatusConflict(
+            f"This order is {order.status}; only a confirmed order can be cancelled."
+        )
     # Lines without a category (orders written elsewhere) and books deleted since cannot
     # be restocked; the order is still cancelled.
     restock = [line for line in order.items if line.category]
@@ -195,24 +224,32 @@ def order_cancel(*, user_id: str, order_id: str) -> Order:
         now = utcnow()
         try:
             with transaction() as tx:
-                tx.update(order, actions=[Order.status.set(CANCELLED),
-                                          Order.updated_at.set(now)],
-                          condition=Order.status == CONFIRMED)
+                tx.update(
+                    order,
+                    actions=[Order.status.set(CANCELLED), Order.updated_at.set(now)],
+                    condition=Order.status == CONFIRMED,
+                )
                 for line in restock:
-                    tx.update(Book(line.category, line.book_id),
-                              actions=[Book.stock_quantity.add(line.quantity)],
-                              condition=Book.book_id.exists())
+                    tx.update(
+                        Book(line.category, line.book_id),
+                        actions=[Book.stock_quantity.add(line.quantity)],
+                        condition=Book.book_id.exists(),
+                    )
         except TransactWriteError as error:
             reasons = _reasons(error)
             if reasons and reasons[0] == "ConditionalCheckFailed":
                 current = order_get(user_id=user_id, order_id=order_id, consistent_read=True)
                 status = current.status if current else "gone"
-                raise OrderStatusConflict(f"This order is {status}; only a confirmed order "
-                                          "can be cancelled.") from error
+                raise OrderStatusConflict(
+                    f"This order is {status}; only a confirmed order can be cancelled."
+                ) from error
             gone = {i for i, code in enumerate(reasons[1:]) if code == "ConditionalCheckFailed"}
             if gone:
-                log.warning("order %s: books %s no longer exist; not restocked", order_id,
-                            [restock[i].book_id for i in gone])
+                log.warning(
+                    "order %s: books %s no longer exist; not restocked",
+                    order_id,
+                    [restock[i].book_id for i in gone],
+                )
                 restock = [line for i, line in enumerate(restock) if i not in gone]
                 continue
             if "TransactionConflict" in reasons and attempt < TRANSACTION_ATTEMPTS:
@@ -235,11 +272,14 @@ def order_status_change(*, user_id: str, order_id: str, status: str) -> Order:
         raise OrderStatusConflict(f"An order that is {order.status} cannot become {status}.")
     previous = order.status
     try:
-        order.update(actions=[Order.status.set(status), Order.updated_at.set(utcnow())],
-                     condition=Order.status == previous)
+        order.update(
+            actions=[Order.status.set(status), Order.updated_at.set(utcnow())],
+            condition=Order.status == previous,
+        )
     except UpdateError as error:
         if not is_conditional_failure(error):
             raise
-        raise OrderStatusConflict("The order's status changed meanwhile. Please look at it "
-                                  "again.") from error
+        raise OrderStatusConflict(
+            "The order's status changed meanwhile. Please look at it again."
+        ) from error
     return order

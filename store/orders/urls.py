@@ -8,7 +8,8 @@ urlpatterns = [
     path("checkout/place/", views.checkout_place, name="checkout-place"),
     path("orders/", views.order_list, name="order-list"),
     path("orders/<str:order_id>/", views.order_detail, name="order-detail"),
-    path("orders/<str:order_id>/confirmation/", views.order_confirmation,
-         name="order-confirmation"),
+    path(
+        "orders/<str:order_id>/confirmation/", views.order_confirmation, name="order-confirmation"
+    ),
     path("orders/<str:order_id>/cancel/", views.order_cancel, name="order-cancel"),
 ]

@@ -15,8 +15,7 @@ from store.pagination import InvalidPageToken
 
 
 def _address_page(request, form, status=200):
-    return render(request, "store/orders/checkout_address.html", {"form": form},
-                  status=status)
+    return render(request, "store/orders/checkout_address.html", {"form": form}, status=status)
 
 
 @login_required
@@ -44,10 +43,15 @@ def checkout(request):
         for problem in review.problems:
             messages.error(request, problem)
         return redirect("store:cart")
-    place_form = PlaceOrderForm(user_id=request.user.user_id, initial={
-        **form.address, "quote": quote_sign(review.quote, user_id=request.user.user_id)})
-    return render(request, "store/orders/checkout_review.html",
-                  {"review": review, "form": place_form, "address": form.address})
+    place_form = PlaceOrderForm(
+        user_id=request.user.user_id,
+        initial={**form.address, "quote": quote_sign(review.quote, user_id=request.user.user_id)},
+    )
+    return render(
+        request,
+        "store/orders/checkout_review.html",
+        {"review": review, "form": place_form, "address": form.address},
+    )
 
 
 @require_POST
@@ -61,8 +65,9 @@ def checkout_place(request):
             return redirect("store:checkout")
         return _address_page(request, form, status=400)
     try:
-        placed = services.order_place(user=request.user, shipping_address=form.address,
-                                      quote=form.cleaned_data["quote"])
+        placed = services.order_place(
+            user=request.user, shipping_address=form.address, quote=form.cleaned_data["quote"]
+        )
     except services.CheckoutError as error:
         for problem in error.problems:
             messages.error(request, problem)
@@ -83,8 +88,9 @@ def _own_order(request, order_id):
 @login_required
 @require_safe
 def order_confirmation(request, order_id):
-    return render(request, "store/orders/confirmation.html",
-                  {"order": _own_order(request, order_id)})
+    return render(
+        request, "store/orders/confirmation.html", {"order": _own_order(request, order_id)}
+    )
 
 
 @login_required
@@ -92,20 +98,23 @@ def order_confirmation(request, order_id):
 def order_list(request):
     try:
         orders, next_token = selectors.order_history_page(
-            user_id=request.user.user_id, page_token=request.GET.get("page"),
-            page_size=settings.ORDERS_PAGE_SIZE)
+            user_id=request.user.user_id,
+            page_token=request.GET.get("page"),
+            page_size=settings.ORDERS_PAGE_SIZE,
+        )
     except InvalidPageToken as error:
         return render(request, "400.html", {"message": str(error)}, status=400)
-    return render(request, "store/orders/list.html",
-                  {"orders": orders, "next_token": next_token,
-                   "is_first_page": not request.GET.get("page")})
+    return render(
+        request,
+        "store/orders/list.html",
+        {"orders": orders, "next_token": next_token, "is_first_page": not request.GET.get("page")},
+    )
 
 
 @login_required
 @require_safe
 def order_detail(request, order_id):
-    return render(request, "store/orders/detail.html",
-                  {"order": _own_order(request, order_id)})
+    return render(request, "store/orders/detail.html", {"order": _own_order(request, order_id)})
 
 
 @login_required

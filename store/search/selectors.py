@@ -35,8 +35,9 @@ def _anchor_matches(parsed, start_key, wanted):
     """Book keys from the anchor's partition, in rank order, and the key to resume from."""
     found, key = [], start_key
     for _ in range(MAX_READS):
-        results = SearchEntry.query(parsed.anchor, limit=READ_LIMIT, page_size=READ_LIMIT,
-                                    last_evaluated_key=key)
+        results = SearchEntry.query(
+            parsed.anchor, limit=READ_LIMIT, page_size=READ_LIMIT, last_evaluated_key=key
+        )
         for entry in results:
             # Exact title matches were shown first, on the first page.
             if entry.title == parsed.phrase or not parsed.matches(entry.words.split(" ")):
@@ -75,8 +76,12 @@ def book_search(*, query, page_token=None, page_size=24):
     keys = []
     if start_key is None:
         limit = max(1, min(EXACT_LIMIT, page_size - 1))
-        keys = [entry.book_key for entry in SearchEntry.query(
-            EXACT_PREFIX + parsed.phrase, limit=limit, page_size=limit)]
+        keys = [
+            entry.book_key
+            for entry in SearchEntry.query(
+                EXACT_PREFIX + parsed.phrase, limit=limit, page_size=limit
+            )
+        ]
     if parsed.anchor:
         found, next_key = _anchor_matches(parsed, start_key, max(1, page_size - len(keys)))
         keys += found

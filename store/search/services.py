@@ -84,19 +84,24 @@ def search_entries_for(book):
     for word in author_words:
         for token in prefixes(word) if word in indexed else ():
             ranks.setdefault(token, RANK_AUTHOR)
-    fields = {"category": book.category, "book_id": book.book_id,
-              "words": " ".join(all_words), "title": title[:TITLE_IN_EXACT_TOKEN]}
+    fields = {
+        "category": book.category,
+        "book_id": book.book_id,
+        "words": " ".join(all_words),
+        "title": title[:TITLE_IN_EXACT_TOKEN],
+    }
     sort_title = title[:TITLE_IN_RANK_KEY]
-    entries = [SearchEntry(token, f"{rank}{sort_title}\t{ref}", **fields)
-               for token, rank in ranks.items()]
+    entries = [
+        SearchEntry(token, f"{rank}{sort_title}\t{ref}", **fields) for token, rank in ranks.items()
+    ]
     if title:
         entries.append(SearchEntry(EXACT_PREFIX + title[:TITLE_IN_EXACT_TOKEN], ref, **fields))
     return entries
 
 
 def _fingerprint(book):
-    return hashlib.sha256(json.dumps(
-        [INDEX_VERSION, book.category, book.book_id, book.title, book.author]).encode()
+    return hashlib.sha256(
+        json.dumps([INDEX_VERSION, book.category, book.book_id, book.title, book.author]).encode()
     ).hexdigest()
 
 
@@ -130,8 +135,9 @@ def _plan(book, manifest):
 
 def _manifest_get(category, book_id):
     try:
-        return SearchManifest.get(manifest_token(category, book_id), MANIFEST_RANK_KEY,
-                                  consistent_read=True)
+        return SearchManifest.get(
+            manifest_token(category, book_id), MANIFEST_RANK_KEY, consistent_read=True
+        )
     except SearchManifest.DoesNotExist:
         return None
 
@@ -141,8 +147,12 @@ def _entry_keys(keys):
 
 
 def _new_manifest(book):
-    return SearchManifest(manifest_token(book.category, book.book_id), MANIFEST_RANK_KEY,
-                          category=book.category, book_id=book.book_id)
+    return SearchManifest(
+        manifest_token(book.category, book.book_id),
+        MANIFEST_RANK_KEY,
+        category=book.category,
+        book_id=book.book_id,
+    )
 
 
 def _is_conflict(error):
@@ -209,8 +219,9 @@ def search_index_books(*, books, dry_run=False):
     Returns ``(changed, unchanged)``."""
     books = list(books)
     keys = [(manifest_token(b.category, b.book_id), MANIFEST_RANK_KEY) for b in books]
-    manifests = {(m.category, m.book_id): m
-                 for m in SearchManifest.batch_get(keys, consistent_read=True)}
+    manifests = {
+        (m.category, m.book_id): m for m in SearchManifest.batch_get(keys, consistent_read=True)
+    }
     plans = [_plan(b, manifests.get((b.category, b.book_id))) for b in books]
     changed = [plan for plan in plans if not plan.up_to_date]
     if not dry_run:
@@ -236,7 +247,7 @@ def _apply_many(plans):
             for token, rank_key in plan.stale_keys:
                 batch.delete(SearchEntry(token, rank_key))
     with SearchManifest.batch_write() as batch:
-        for plan, manifest in zip(plans, manifests):
+        for plan, manifest in zip(plans, manifests, strict=False):
             if plan.entries:
                 manifest.entries = _entry_keys(plan.new_keys)
                 manifest.fingerprint = plan.fingerprint
@@ -259,19 +270,30 @@ def search_index_rebuild(*, dry_run=False):
     missing or stale, remove books that are gone or hidden, and delete entries that no
     manifest lists. Idempotent. Scans both tables, so it is for ``manage.py
     reindex_search``, never a shopper's request."""
-    manifests = {(m.category, m.book_id): m for m in
-                 SearchManifest.scan(SearchManifest.token.startswith(MANIFEST_PREFIX))}
-    plans = [_plan(book, manifests.pop((book.category, book.book_id), None))
-             for book in Book.scan() if not book.category.startswith(RESERVED_CATEGORY_PREFIX)]
+    manifests = {
+        (m.category, m.book_id): m
+        for m in SearchManifest.scan(SearchManifest.token.startswith(MANIFEST_PREFIX))
+    }
+    plans = [
+        _plan(book, manifests.pop((book.category, book.book_id), None))
+        for book in Book.scan()
+        if not book.category.startswith(RESERVED_CATEGORY_PREFIX)
+    ]
     # Manifests left are of books no longer in the books table.
     plans += [_Plan(m, m, [], None) for m in manifests.values()]
     changed = [plan for plan in plans if not plan.up_to_date]
     listed = set().union(*(plan.new_keys | plan.stale_keys for plan in plans))
-    orphans = [entry.key for entry in SearchEntry.scan(
-        ~SearchEntry.token.startswith(MANIFEST_PREFIX)) if entry.key not in listed]
-    report = RebuildReport(indexed=sum(1 for plan in changed if plan.entries),
-                           removed=sum(1 for plan in changed if not plan.entries),
-                           unchanged=len(plans) - len(changed), orphans=len(orphans))
+    orphans = [
+        entry.key
+        for entry in SearchEntry.scan(~SearchEntry.token.startswith(MANIFEST_PREFIX))
+        if entry.key not in listed
+    ]
+    report = RebuildReport(
+        indexed=sum(1 for plan in changed if plan.entries),
+        removed=sum(1 for plan in changed if not plan.entries),
+        unchanged=len(plans) - len(changed),
+        orphans=len(orphans),
+    )
     if not dry_run:
         _apply_many(changed)
         with SearchEntry.batch_write() as batch:

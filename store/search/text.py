@@ -18,14 +18,30 @@ MAX_QUERY_TERMS = 8
 MAX_QUERY_LENGTH = 200
 
 # Words too common to pick as the partition to read when a query has better ones.
-STOP_WORDS = frozenset({"a", "an", "and", "as", "at", "but", "by", "for", "in", "of", "on",
-                        "or", "the", "to", "with"})
+STOP_WORDS = frozenset(
+    {"a", "an", "and", "as", "at", "but", "by", "for", "in", "of", "on", "or", "the", "to", "with"}
+)
 
 # Letters that Unicode does not decompose into a base letter and an accent.
-_SPECIAL_LETTERS = str.maketrans({
-    "ø": "o", "Ø": "o", "ł": "l", "Ł": "l", "đ": "d", "Đ": "d", "ð": "d", "Ð": "d",
-    "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "þ": "th", "Þ": "th", "ı": "i",
-})
+_SPECIAL_LETTERS = str.maketrans(
+    {
+        "ø": "o",
+        "Ø": "o",
+        "ł": "l",
+        "Ł": "l",
+        "đ": "d",
+        "Đ": "d",
+        "ð": "d",
+        "Ð": "d",
+        "æ": "ae",
+        "Æ": "ae",
+        "œ": "oe",
+        "Œ": "oe",
+        "þ": "th",
+        "Þ": "th",
+        "ı": "i",
+    }
+)
 # Apostrophes join their word ("O'Brien" is "obrien", "Don't" is "dont").
 _APOSTROPHES = re.compile(r"['\u2019\u02bc`\u00b4]")
 _WORD = re.compile(r"[^\W_]+")
@@ -78,7 +94,8 @@ def parse_query(query):
     candidates = [term for term in terms if len(term) >= MIN_PREFIX]
     anchor = None
     if candidates:
-        best = max(candidates, key=lambda term: (term not in STOP_WORDS,
-                                                 min(len(term), MAX_PREFIX)))
+        best = max(
+            candidates, key=lambda term: (term not in STOP_WORDS, min(len(term), MAX_PREFIX))
+        )
         anchor = best[:MAX_PREFIX]
     return ParsedQuery(terms=terms, phrase=" ".join(typed), anchor=anchor)

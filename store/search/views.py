@@ -10,10 +10,20 @@ from store.search.selectors import book_search
 def search(request):
     """The search box's page: ``/search/?q=clea+co``, then ``&page=<token>``."""
     try:
-        page = book_search(query=request.GET.get("q", ""), page_token=request.GET.get("page"),
-                           page_size=settings.SEARCH_PAGE_SIZE)
+        page = book_search(
+            query=request.GET.get("q", ""),
+            page_token=request.GET.get("page"),
+            page_size=settings.SEARCH_PAGE_SIZE,
+        )
     except InvalidPageToken as error:
         return render(request, "400.html", {"message": str(error)}, status=400)
-    return render(request, "store/search.html",
-                  {"query": page.query, "books": page.books, "page": page,
-                   "is_first_page": not request.GET.get("page")})
+    return render(
+        request,
+        "store/search.html",
+        {
+            "query": page.query,
+            "books": page.books,
+            "page": page,
+            "is_first_page": not request.GET.get("page"),
+        },
+    )

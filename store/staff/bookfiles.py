@@ -8,8 +8,21 @@ from decimal import Decimal
 
 from cloudshelf.errors import ApplicationError
 
-COLUMNS = ["category", "book_id", "title", "author", "isbn", "price", "stock_quantity",
-           "description", "image_url", "image_key", "hidden", "created_at", "updated_at"]
+COLUMNS = [
+    "category",
+    "book_id",
+    "title",
+    "author",
+    "isbn",
+    "price",
+    "stock_quantity",
+    "description",
+    "image_url",
+    "image_key",
+    "hidden",
+    "created_at",
+    "updated_at",
+]
 REQUIRED = ["category", "book_id", "title", "author", "isbn", "price", "stock_quantity"]
 FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl"}
 
@@ -25,8 +38,9 @@ def format_for(path, explicit=None):
     for extension, name in FORMATS.items():
         if str(path).lower().endswith(extension):
             return name
-    raise BookFileError(f"Cannot tell the format of {path}: name it .csv or .jsonl, "
-                        "or pass --format.")
+    raise BookFileError(
+        f"Cannot tell the format of {path}: name it .csv or .jsonl, or pass --format."
+    )
 
 
 def _as_text(value):
@@ -52,10 +66,18 @@ def _csv_rows(stream):
     missing = [c for c in REQUIRED if c not in header]
     unknown = [c for c in header if c not in COLUMNS]
     if missing or unknown:
-        raise BookFileError("The header row " + "; ".join(
-            part for part in (missing and f"lacks {', '.join(missing)}",
-                              unknown and f"has unknown columns {', '.join(unknown)}") if part)
-            + ".")
+        raise BookFileError(
+            "The header row "
+            + "; ".join(
+                part
+                for part in (
+                    missing and f"lacks {', '.join(missing)}",
+                    unknown and f"has unknown columns {', '.join(unknown)}",
+                )
+                if part
+            )
+            + "."
+        )
     line = reader.line_num
     while True:
         try:
@@ -93,10 +115,16 @@ def _jsonl_rows(stream):
 def book_record(book):
     """A book as the columns of a file, in typed values."""
     return {
-        "category": book.category, "book_id": book.book_id, "title": book.title,
-        "author": book.author, "isbn": book.isbn, "price": book.price,
-        "stock_quantity": book.stock_quantity, "description": book.description or "",
-        "image_url": book.image_url, "image_key": book.image_key,
+        "category": book.category,
+        "book_id": book.book_id,
+        "title": book.title,
+        "author": book.author,
+        "isbn": book.isbn,
+        "price": book.price,
+        "stock_quantity": book.stock_quantity,
+        "description": book.description or "",
+        "image_url": book.image_url,
+        "image_key": book.image_key,
         "hidden": bool(book.hidden),
         "created_at": book.created_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "updated_at": book.updated_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -120,8 +148,12 @@ def rows_write(stream, fmt, books):
     for book in books:
         record = book_record(book)
         if writer:
-            writer.writerow({k: "true" if v is True else ("" if v is False else _as_text(v))
-                             for k, v in record.items()})
+            writer.writerow(
+                {
+                    k: "true" if v is True else ("" if v is False else _as_text(v))
+                    for k, v in record.items()
+                }
+            )
         else:
             stream.write(json.dumps(record, cls=_DecimalEncoder, ensure_ascii=False) + "\n")
         count += 1

@@ -10,18 +10,27 @@ from itertools import islice
 
 from cloudshelf.dynamo import utcnow
 from store.models import RESERVED_CATEGORY_PREFIX, Book
+from store.search.services import search_index_books
 from store.selectors import catalog_summary_get
 from store.services import catalog_summary_rebuild
 from store.staff import summary
 from store.staff.bookfiles import rows_write
 from store.staff.forms import BookImportForm
 from store.staff.models import IMPORT_SUBJECT, AuditEntry, book_subject
-from store.search.services import search_index_books
 from store.staff.watch import SCAN_PAGE_SIZE, is_low, stock_watch_note
 
 CHUNK = 100  # rows per BatchGetItem
-COMPARED = ("title", "author", "isbn", "price", "stock_quantity", "description", "image_url",
-            "image_key", "hidden")
+COMPARED = (
+    "title",
+    "author",
+    "isbn",
+    "price",
+    "stock_quantity",
+    "description",
+    "image_url",
+    "image_key",
+    "hidden",
+)
 FEATURED_FIELDS = {"title", "author", "price", "image_key", "hidden"}
 
 
@@ -40,8 +49,10 @@ class ImportReport:
 
 
 def _form_errors(form):
-    return "; ".join(f"{name}: {' '.join(errors)}" if name != "__all__" else " ".join(errors)
-                     for name, errors in form.errors.items())
+    return "; ".join(
+        f"{name}: {' '.join(errors)}" if name != "__all__" else " ".join(errors)
+        for name, errors in form.errors.items()
+    )
 
 
 def _values(book):
@@ -71,8 +82,15 @@ class _Import:
         data = form.cleaned_data
         key = (data["category"], data["book_id"])
         if key in self.seen:
-            self.report.errors.append((line, f"Line {line}: the same book as line "
-                                             f"{self.seen[key]}; only the first is used."))
+            self.report.errors.append(
+                (
+                    line,
+                    (
+                        f"Line {line}: the same book as line "
+                        f"{self.seen[key]}; only the first is used."
+                    ),
+                )
+            )
             return None
         self.seen[key] = line
         # A column left out of the file keeps the stored value.
@@ -84,8 +102,7 @@ class _Import:
         if old is not None:
             for name in {"image_key", "hidden"} - given:
                 data[name] = getattr(old, name)
-        book = Book(**data, created_at=old.created_at if old else self.now,
-                    updated_at=self.now)
+        book = Book(**data, created_at=old.created_at if old else self.now, updated_at=self.now)
         before = _values(old) if old else {}
         after = _values(book)
         if before == after:
@@ -93,26 +110,36 @@ class _Import:
             return None
         was_visible, visible = old is not None and not old.hidden, not book.hidden
         if was_visible != visible:
-            self.deltas[book.category] = self.deltas.get(book.category, 0) + (
-                1 if visible else -1)
+            self.deltas[book.category] = self.deltas.get(book.category, 0) + (1 if visible else -1)
         if is_low(before.get("stock_quantity")) or is_low(book.stock_quantity):
             self.levels[(book.category, book.book_id)] = book.stock_quantity
-        setattr(self.report, "updated" if old else "created",
-                getattr(self.report, "updated" if old else "created") + 1)
+        setattr(
+            self.report,
+            "updated" if old else "created",
+            getattr(self.report, "updated" if old else "created") + 1,
+        )
         changes = {f: [before.get(f), after[f]] for f in COMPARED if before.get(f) != after[f]}
         if FEATURED_FIELDS & set(changes):
             self.shown_changed.add((book.category, book.book_id))
-        entry = AuditEntry.new(subject=book_subject(book.category, book.book_id),
-                               action="book.import", actor=self.actor, at=self.now,
-                               changes=changes, stock_after=book.stock_quantity)
+        entry = AuditEntry.new(
+            subject=book_subject(book.category, book.book_id),
+            action="book.import",
+            actor=self.actor,
+            at=self.now,
+            changes=changes,
+            stock_after=book.stock_quantity,
+        )
         return book, entry
 
     def chunk(self, rows):
         valid = [d for d in (self.validate(line, row) for line, row in rows) if d]
         keys = [(d["category"], d["book_id"]) for d in valid]
         stored = {(b.category, b.book_id): b for b in Book.batch_get(keys, consistent_read=True)}
-        planned = [p for p in (self.plan(d, stored.get((d["category"], d["book_id"])))
-                               for d in valid) if p]
+        planned = [
+            p
+            for p in (self.plan(d, stored.get((d["category"], d["book_id"]))) for d in valid)
+            if p
+        ]
         if planned and not self.report.dry_run:
             with Book.batch_write() as books, AuditEntry.batch_write() as entries:
                 for book, entry in planned:
@@ -134,11 +161,19 @@ class _Import:
             summary.counts_apply(self.deltas)
         stock_watch_note(self.levels)
         r = self.report
-        AuditEntry.new(subject=IMPORT_SUBJECT, action="import.run", actor=self.actor,
-                       at=self.now, reason=source,
-                       changes={"rows": [None, r.rows], "created": [None, r.created],
-                                "updated": [None, r.updated], "errors": [None, len(r.errors)]}
-                       ).save()
+        AuditEntry.new(
+            subject=IMPORT_SUBJECT,
+            action="import.run",
+            actor=self.actor,
+            at=self.now,
+            reason=source,
+            changes={
+                "rows": [None, r.rows],
+                "created": [None, r.created],
+                "updated": [None, r.updated],
+                "errors": [None, len(r.errors)],
+            },
+        ).save()
 
 
 def books_import(*, rows, actor, source="", dry_run=False, progress=None):
@@ -156,7 +191,12 @@ def books_import(*, rows, actor, source="", dry_run=False, progress=None):
 
 def books_export(*, stream, fmt):
     """Write every book (hidden ones too), ordered by category and id. One Scan."""
-    books = sorted((b for b in Book.scan(page_size=SCAN_PAGE_SIZE)
-                    if not b.category.startswith(RESERVED_CATEGORY_PREFIX)),
-                   key=lambda b: (b.category, b.book_id))
+    books = sorted(
+        (
+            b
+            for b in Book.scan(page_size=SCAN_PAGE_SIZE)
+            if not b.category.startswith(RESERVED_CATEGORY_PREFIX)
+        ),
+        key=lambda b: (b.category, b.book_id),
+    )
     return rows_write(stream, fmt, books)

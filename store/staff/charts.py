@@ -21,8 +21,15 @@ def bar_chart(days, *, value, describe):
     top = max(values, default=0) or 1
     slot = WIDTH / max(len(days), 1)
     bars = []
-    for index, (day, amount) in enumerate(zip(days, values)):
+    for index, (day, amount) in enumerate(zip(days, values, strict=False)):
         height = round(float(amount) / float(top) * HEIGHT, 1)
-        bars.append(Bar(x=round(index * slot + GAP / 2, 1), y=round(HEIGHT - height, 1),
-                        width=round(slot - GAP, 1), height=height, label=describe(day)))
+        bars.append(
+            Bar(
+                x=round(index * slot + GAP / 2, 1),
+                y=round(HEIGHT - height, 1),
+                width=round(slot - GAP, 1),
+                height=height,
+                label=describe(day),
+            )
+        )
     return {"bars": bars, "top": max(values, default=0), "width": WIDTH, "height": HEIGHT}

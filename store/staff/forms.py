@@ -13,24 +13,42 @@ class BookForm(forms.Form):
     """Every field of the seed's book item (timestamps are kept by the services).
     Editing leaves out the stock (changed only by adjustments) and keeps the id."""
 
-    category = forms.CharField(max_length=60, validators=[validators.validate_category],
-                               widget=forms.TextInput(attrs={"list": "category-options"}))
-    book_id = forms.CharField(max_length=64, label="Book id",
-                              validators=[validators.validate_book_id],
-                              help_text="Letters, digits, dots and dashes, e.g. tech-042.")
+    category = forms.CharField(
+        max_length=60,
+        validators=[validators.validate_category],
+        widget=forms.TextInput(attrs={"list": "category-options"}),
+    )
+    book_id = forms.CharField(
+        max_length=64,
+        label="Book id",
+        validators=[validators.validate_book_id],
+        help_text="Letters, digits, dots and dashes, e.g. tech-042.",
+    )
     title = forms.CharField(max_length=300)
     author = forms.CharField(max_length=200)
-    isbn = forms.CharField(max_length=20, label="ISBN", validators=[validators.validate_isbn],
-                           help_text="ISBN-13 or ISBN-10; dashes and spaces are fine.")
-    price = forms.DecimalField(max_digits=9, decimal_places=2, min_value=Decimal("0.01"),
-                               help_text="In dollars, e.g. 42.99.")
+    isbn = forms.CharField(
+        max_length=20,
+        label="ISBN",
+        validators=[validators.validate_isbn],
+        help_text="ISBN-13 or ISBN-10; dashes and spaces are fine.",
+    )
+    price = forms.DecimalField(
+        max_digits=9,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        help_text="In dollars, e.g. 42.99.",
+    )
     stock_quantity = forms.IntegerField(min_value=0, max_value=MAX_STOCK, label="Stock")
-    description = forms.CharField(max_length=5000, required=False,
-                                  widget=forms.Textarea(attrs={"rows": 5}))
-    image_url = forms.URLField(max_length=500, required=False, assume_scheme="https",
-                               label="Image URL",
-                               help_text="Optional: the seed's image address. An uploaded "
-                                         "cover is shown in preference.")
+    description = forms.CharField(
+        max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    image_url = forms.URLField(
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        label="Image URL",
+        help_text="Optional: the seed's image address. An uploaded cover is shown in preference.",
+    )
 
     def __init__(self, *args, editing=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -52,8 +70,9 @@ class BookForm(forms.Form):
 class BookImportForm(BookForm):
     """A row of an import file: a book plus the fields an export writes back."""
 
-    image_key = forms.CharField(max_length=200, required=False,
-                                validators=[validators.validate_cover_key])
+    image_key = forms.CharField(
+        max_length=200, required=False, validators=[validators.validate_cover_key]
+    )
     hidden = forms.CharField(max_length=5, required=False)
 
     TRUE, FALSE = {"1", "true", "yes"}, {"", "0", "false", "no"}
@@ -69,8 +88,12 @@ class BookImportForm(BookForm):
 
 
 class StockAdjustForm(forms.Form):
-    delta = forms.IntegerField(min_value=-MAX_STOCK, max_value=MAX_STOCK, label="Change by",
-                               help_text="Positive to add copies, negative to remove them.")
+    delta = forms.IntegerField(
+        min_value=-MAX_STOCK,
+        max_value=MAX_STOCK,
+        label="Change by",
+        help_text="Positive to add copies, negative to remove them.",
+    )
     reason = forms.CharField(max_length=200, help_text="Why, e.g. “delivery from supplier”.")
 
     def clean_delta(self):
@@ -80,9 +103,11 @@ class StockAdjustForm(forms.Form):
 
 
 class CoverForm(forms.Form):
-    cover = forms.FileField(label="Cover image", help_text="JPEG, PNG or WebP.",
-                            widget=forms.ClearableFileInput(
-                                attrs={"accept": "image/jpeg,image/png,image/webp"}))
+    cover = forms.FileField(
+        label="Cover image",
+        help_text="JPEG, PNG or WebP.",
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
 
 
 class BookFilterForm(forms.Form):
@@ -102,8 +127,11 @@ class BookFilterForm(forms.Form):
 
 
 class ImportUploadForm(forms.Form):
-    file = forms.FileField(label="CSV file", help_text="Columns as in the export.",
-                           widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}))
+    file = forms.FileField(
+        label="CSV file",
+        help_text="Columns as in the export.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
     dry_run = forms.BooleanField(required=False, label="Check only, change nothing")
 
 
@@ -116,5 +144,6 @@ class CustomerSearchForm(forms.Form):
 
 
 class OrderStatusForm(forms.Form):
-    status = forms.ChoiceField(choices=[("shipped", "Shipped"), ("delivered", "Delivered"),
-                                        ("cancelled", "Cancelled")])
+    status = forms.ChoiceField(
+        choices=[("shipped", "Shipped"), ("delivered", "Delivered"), ("cancelled", "Cancelled")]
+    )

@@ -25,8 +25,10 @@ def cover_image_prepare(upload):
     """The JPEG bytes to store for an uploaded file, or InvalidCover saying why not."""
     limit = settings.COVER_MAX_BYTES
     if upload.size > limit:
-        raise InvalidCover(f"The image is {filesizeformat(upload.size)}; the largest accepted "
-                           f"is {filesizeformat(limit)}.")
+        raise InvalidCover(
+            f"The image is {filesizeformat(upload.size)}; the largest accepted "
+            f"is {filesizeformat(limit)}."
+        )
     data = upload.read(limit + 1)
     if len(data) > limit:
         raise InvalidCover(f"The image is larger than {filesizeformat(limit)}.")
@@ -36,8 +38,14 @@ def cover_image_prepare(upload):
             return _reencode(data)
     except InvalidCover:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError,
-            Image.DecompressionBombWarning, OSError, SyntaxError, ValueError) as error:
+    except (
+        UnidentifiedImageError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+        OSError,
+        SyntaxError,
+        ValueError,
+    ) as error:
         raise InvalidCover("That file is not a JPEG, PNG or WebP image we can read.") from error
 
 
@@ -48,8 +56,9 @@ def _reencode(data):
             raise InvalidCover(f"Covers must be JPEG, PNG or WebP, not {image.format}.")
         width, height = image.size
         if width > side or height > side:
-            raise InvalidCover(f"The image is {width}×{height} pixels; the largest accepted "
-                               f"is {side}×{side}.")
+            raise InvalidCover(
+                f"The image is {width}×{height} pixels; the largest accepted is {side}×{side}."
+            )
         image.verify()
     with Image.open(io.BytesIO(data)) as image:
         image = ImageOps.exif_transpose(image)

@@ -3,7 +3,7 @@ stock kept beside the books (an item, not an index: the seed's tables keep their
 
 import json
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from django.conf import settings
 from pynamodb.attributes import MapAttribute, UnicodeAttribute
@@ -45,10 +45,17 @@ class AuditEntry(Model):
 
     @classmethod
     def new(cls, *, subject, action, actor, at, changes=None, **fields):
-        entry_id = f"{datetime.now(timezone.utc):%Y-%m-%dT%H:%M:%S.%fZ}#{uuid.uuid4().hex[:8]}"
-        return cls(subject, entry_id, action=action, actor_id=actor.user_id,
-                   actor_email=actor.email or "", at=at,
-                   changes=json.dumps(changes or {}, sort_keys=True, default=str), **fields)
+        entry_id = f"{datetime.now(UTC):%Y-%m-%dT%H:%M:%S.%fZ}#{uuid.uuid4().hex[:8]}"
+        return cls(
+            subject,
+            entry_id,
+            action=action,
+            actor_id=actor.user_id,
+            actor_email=actor.email or "",
+            at=at,
+            changes=json.dumps(changes or {}, sort_keys=True, default=str),
+            **fields,
+        )
 
     @property
     def change_map(self):

@@ -21,14 +21,28 @@ def order_status_set(*, user_id, order_id, status, actor):
     """Move an order on (raises the order services' OrderStatusConflict, OrderNotFound)."""
     order = order_status_change(user_id=user_id, order_id=order_id, status=status)
     now = utcnow()
-    entries = [AuditEntry.new(subject=order_subject(user_id, order_id), action="order.status",
-                              actor=actor, at=now,
-                              changes={"status": [PREVIOUS.get(status), status]})]
+    entries = [
+        AuditEntry.new(
+            subject=order_subject(user_id, order_id),
+            action="order.status",
+            actor=actor,
+            at=now,
+            changes={"status": [PREVIOUS.get(status), status]},
+        )
+    ]
     if status == CANCELLED:
-        entries += [AuditEntry.new(subject=book_subject(line.category, line.book_id),
-                                   action="order.cancel.restock", actor=actor, at=now,
-                                   delta=line.quantity, reason=f"order {order_id} cancelled")
-                    for line in order.items if line.category]
+        entries += [
+            AuditEntry.new(
+                subject=book_subject(line.category, line.book_id),
+                action="order.cancel.restock",
+                actor=actor,
+                at=now,
+                delta=line.quantity,
+                reason=f"order {order_id} cancelled",
+            )
+            for line in order.items
+            if line.category
+        ]
     with AuditEntry.batch_write() as batch:
         for entry in entries:
             batch.save(entry)

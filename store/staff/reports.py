@@ -35,16 +35,18 @@ class DayFigures:
 def day_figures(day):
     """Orders of one day (one Query): counted and summed, cancelled ones apart."""
     figures = DayFigures(day=day)
-    for order in Order.order_date_index.query(day.isoformat(), scan_index_forward=False,
-                                              attributes_to_get=["total", "status", "items"]):
+    for order in Order.order_date_index.query(
+        day.isoformat(), scan_index_forward=False, attributes_to_get=["total", "status", "items"]
+    ):
         figures.statuses[order.status] = figures.statuses.get(order.status, 0) + 1
         if order.status == CANCELLED:
             figures.cancelled += 1
             continue
         figures.orders += 1
         figures.revenue += order.total
-        figures.sold.update({(line.category, line.book_id): None
-                             for line in order.items if line.category})
+        figures.sold.update(
+            {(line.category, line.book_id): None for line in order.items if line.category}
+        )
     return figures
 
 

@@ -11,7 +11,7 @@ from store.staff.models import AuditEntry, StockWatch, book_subject, order_subje
 from store.staff.validators import isbn_normalize
 from store.staff.watch import is_low
 
-FILTERED_READ_SIZE = 200   # items evaluated per request when a filter is on
+FILTERED_READ_SIZE = 200  # items evaluated per request when a filter is on
 MAX_REQUESTS_PER_PAGE = 10
 AUDIT_LIMIT = 50
 MAX_MOVES_FOLLOWED = 3
@@ -53,8 +53,11 @@ def books_page(*, category, text="", low_only=False, page_token=None, page_size=
     start_key = decode_page_token(page_token, scope=scope)
     filtered = bool(text or low_only or not category)
     read_size = FILTERED_READ_SIZE if filtered else page_size
-    options = {"filter_condition": _book_filter(text, low_only), "page_size": read_size,
-               "last_evaluated_key": start_key}
+    options = {
+        "filter_condition": _book_filter(text, low_only),
+        "page_size": read_size,
+        "last_evaluated_key": start_key,
+    }
     results = Book.query(category, **options) if category else Book.scan(**options)
     pages, books = results.page_iter, []
     for requests, page in enumerate(pages, start=1):
@@ -74,14 +77,26 @@ def audit_trail(*, category, book_id):
     entries, seen = [], set()
     while category not in seen and len(seen) <= MAX_MOVES_FOLLOWED:
         seen.add(category)
-        found = list(AuditEntry.query(book_subject(category, book_id),
-                                      scan_index_forward=False,
-                                      limit=AUDIT_LIMIT - len(entries)))
+        found = list(
+            AuditEntry.query(
+                book_subject(category, book_id),
+                scan_index_forward=False,
+                limit=AUDIT_LIMIT - len(entries),
+            )
+        )
         # Each move is recorded under both keys: show it once, where the book arrived.
-        entries += [e for e in found if not (entries and e.action == "book.move"
-                                             and e.change_map["category"][0] == category)]
-        arrivals = [e.change_map["category"][0] for e in found
-                    if e.action == "book.move" and e.change_map["category"][1] == category]
+        entries += [
+            e
+            for e in found
+            if not (
+                entries and e.action == "book.move" and e.change_map["category"][0] == category
+            )
+        ]
+        arrivals = [
+            e.change_map["category"][0]
+            for e in found
+            if e.action == "book.move" and e.change_map["category"][1] == category
+        ]
         if not arrivals or len(entries) >= AUDIT_LIMIT:
             break
         category = arrivals[0]
@@ -110,9 +125,13 @@ def orders_for_day(*, day, page_token=None, page_size=50):
     """One page of a day's orders through OrderDateIndex, newest first (one Query)."""
     scope = f"staff-orders:{day.isoformat()}"
     start_key = decode_page_token(page_token, scope=scope)
-    results = Order.order_date_index.query(day.isoformat(), scan_index_forward=False,
-                                           limit=page_size, page_size=page_size,
-                                           last_evaluated_key=start_key)
+    results = Order.order_date_index.query(
+        day.isoformat(),
+        scan_index_forward=False,
+        limit=page_size,
+        page_size=page_size,
+        last_evaluated_key=start_key,
+    )
     orders = list(results)
     return orders, encode_page_token(results.last_evaluated_key, scope=scope)
 
@@ -125,8 +144,11 @@ def order_get(*, user_id, order_id):
 
 
 def order_audit_trail(*, user_id, order_id):
-    return list(AuditEntry.query(order_subject(user_id, order_id), scan_index_forward=False,
-                                 limit=AUDIT_LIMIT))
+    return list(
+        AuditEntry.query(
+            order_subject(user_id, order_id), scan_index_forward=False, limit=AUDIT_LIMIT
+        )
+    )
 
 
 def customer_with_orders(*, email, limit=50):

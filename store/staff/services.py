@@ -40,8 +40,9 @@ def _book_changed(book, *, old_key=None):
             search_unindex_book(book=Book(*old_key))
         search_index_book(book=book)
     except (SearchIndexConflict, PynamoDBException):
-        log.warning("search index not updated for %s/%s", book.category, book.book_id,
-                    exc_info=True)
+        log.warning(
+            "search index not updated for %s/%s", book.category, book.book_id, exc_info=True
+        )
 
 
 def _failed_reasons(error):
@@ -49,8 +50,13 @@ def _failed_reasons(error):
 
 
 def _audit(book, action, actor, now, **fields):
-    return AuditEntry.new(subject=book_subject(book.category, book.book_id), action=action,
-                          actor=actor, at=now, **fields)
+    return AuditEntry.new(
+        subject=book_subject(book.category, book.book_id),
+        action=action,
+        actor=actor,
+        at=now,
+        **fields,
+    )
 
 
 def _count_update(tx, deltas):
@@ -64,8 +70,14 @@ def book_create(*, data, actor):
     now = utcnow()
     book = Book(**data, created_at=now, updated_at=now)
     summary.summary_ensure()
-    entry = _audit(book, "book.create", actor, now, stock_after=book.stock_quantity,
-                   changes={field: [None, value] for field, value in sorted(data.items())})
+    entry = _audit(
+        book,
+        "book.create",
+        actor,
+        now,
+        stock_after=book.stock_quantity,
+        changes={field: [None, value] for field, value in sorted(data.items())},
+    )
     try:
         with transaction() as tx:
             tx.save(book, condition=Book.category.does_not_exist())
@@ -88,8 +100,11 @@ def _value_condition(field, value):
 def book_update(*, book, data, actor):
     """Apply an edit to ``book`` as read just before. Only changed fields are written, on
     condition that nobody changed them meanwhile. A new category moves the book."""
-    changes = {f: [getattr(book, f), data[f]] for f in EDITABLE_FIELDS
-               if f in data and getattr(book, f) != data[f]}
+    changes = {
+        f: [getattr(book, f), data[f]]
+        for f in EDITABLE_FIELDS
+        if f in data and getattr(book, f) != data[f]
+    }
     if data.get("category", book.category) != book.category:
         return _book_move(book=book, category=data["category"], changes=changes, actor=actor)
     if not changes:
@@ -124,13 +139,22 @@ def _book_move(*, book, category, changes, actor):
     current = summary.summary_ensure()
     now = utcnow()
     old_key = (book.category, book.book_id)
-    moved = Book(**{**book.attribute_values, "category": category, "updated_at": now,
-                    **{field: new for field, (_, new) in changes.items()}})
+    moved = Book(
+        **{
+            **book.attribute_values,
+            "category": category,
+            "updated_at": now,
+            **{field: new for field, (_, new) in changes.items()},
+        }
+    )
     changes = {**changes, "category": [book.category, category]}
     try:
         with transaction() as tx:
-            tx.delete(book, condition=(Book.updated_at == book.updated_at)
-                      & (Book.stock_quantity == book.stock_quantity))
+            tx.delete(
+                book,
+                condition=(Book.updated_at == book.updated_at)
+                & (Book.stock_quantity == book.stock_quantity),
+            )
             tx.save(moved, condition=Book.category.does_not_exist())
             tx.save(_audit(book, "book.move", actor, now, changes=changes))
             tx.save(_audit(moved, "book.move", actor, now, changes=changes))
@@ -139,15 +163,15 @@ def _book_move(*, book, category, changes, actor):
     except TransactWriteError as error:
         reasons = _failed_reasons(error)
         if reasons[1:2] == ["ConditionalCheckFailed"]:
-            raise BookExists(f"{category} already has a book with the id {book.book_id}.") \
-                from error
+            raise BookExists(
+                f"{category} already has a book with the id {book.book_id}."
+            ) from error
         if "ConditionalCheckFailed" in reasons:
             raise BookChanged() from error
         raise
     summary.zero_counts_prune({book.category: -1})
     summary.featured_refresh(current, moved, old_key=old_key)
-    stock_watch_note({old_key: None,
-                      (moved.category, moved.book_id): moved.stock_quantity})
+    stock_watch_note({old_key: None, (moved.category, moved.book_id): moved.stock_quantity})
     _book_changed(moved, old_key=old_key)
     return moved
 
@@ -163,10 +187,20 @@ def book_visibility_set(*, book, hidden, actor):
     condition = was_visible if hidden else (Book.hidden == True)  # noqa: E712
     try:
         with transaction() as tx:
-            tx.update(book, actions=[Book.hidden.set(hidden), Book.updated_at.set(now)],
-                      condition=Book.category.exists() & condition)
-            tx.save(_audit(book, "book.hide" if hidden else "book.unhide", actor, now,
-                           changes={"hidden": [bool(book.hidden), hidden]}))
+            tx.update(
+                book,
+                actions=[Book.hidden.set(hidden), Book.updated_at.set(now)],
+                condition=Book.category.exists() & condition,
+            )
+            tx.save(
+                _audit(
+                    book,
+                    "book.hide" if hidden else "book.unhide",
+                    actor,
+                    now,
+                    changes={"hidden": [bool(book.hidden), hidden]},
+                )
+            )
             _count_update(tx, {book.category: -1 if hidden else 1})
     except TransactWriteError as error:
         if "ConditionalCheckFailed" in _failed_reasons(error):
@@ -190,10 +224,16 @@ def book_cover_set(*, book, upload, actor):
     now = utcnow()
     try:
         with transaction() as tx:
-            tx.update(book, actions=[Book.image_key.set(key), Book.updated_at.set(now)],
-                      condition=Book.category.exists())
-            tx.save(_audit(book, "book.cover", actor, now,
-                           changes={"image_key": [book.image_key, key]}))
+            tx.update(
+                book,
+                actions=[Book.image_key.set(key), Book.updated_at.set(now)],
+                condition=Book.category.exists(),
+            )
+            tx.save(
+                _audit(
+                    book, "book.cover", actor, now, changes={"image_key": [book.image_key, key]}
+                )
+            )
     except TransactWriteError as error:
         if "ConditionalCheckFailed" in _failed_reasons(error):
             raise BookChanged("This book no longer exists.") from error

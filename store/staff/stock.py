@@ -44,15 +44,24 @@ def book_stock_adjust(*, category, book_id, delta, reason, actor):
         if before + delta < 0:
             raise NotEnoughStock(f"Only {before} in stock: cannot remove {-delta}.")
         now = utcnow()
-        entry = AuditEntry.new(subject=book_subject(category, book_id), action="stock.adjust",
-                               actor=actor, at=now, reason=reason, delta=delta,
-                               stock_before=before, stock_after=before + delta)
+        entry = AuditEntry.new(
+            subject=book_subject(category, book_id),
+            action="stock.adjust",
+            actor=actor,
+            at=now,
+            reason=reason,
+            delta=delta,
+            stock_before=before,
+            stock_after=before + delta,
+        )
         try:
             with transaction() as tx:
-                tx.update(book, actions=[Book.stock_quantity.add(delta),
-                                         Book.updated_at.set(now)],
-                          condition=(Book.stock_quantity == before)
-                          & (Book.stock_quantity >= max(-delta, 0)))
+                tx.update(
+                    book,
+                    actions=[Book.stock_quantity.add(delta), Book.updated_at.set(now)],
+                    condition=(Book.stock_quantity == before)
+                    & (Book.stock_quantity >= max(-delta, 0)),
+                )
                 tx.save(entry)
         except TransactWriteError as error:
             codes = {r.code for r in (error.cancellation_reasons or []) if r}

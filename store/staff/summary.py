@@ -5,6 +5,7 @@ transaction as the book itself (``count_actions``). A featured book that is edit
 replaced in place; one that leaves the store (hidden, moved) triggers a rebuild, which is
 rare: eight books are featured."""
 
+import contextlib
 import logging
 
 from pynamodb.exceptions import UpdateError
@@ -23,9 +24,11 @@ def summary_ensure():
 
 def count_actions(deltas):
     """Update actions adding ``deltas`` ({category: +1/-1}) to the category counts."""
-    return [CatalogSummary.categories[category].set(
-        (CatalogSummary.categories[category] | 0) + delta)
-        for category, delta in deltas.items() if delta]
+    return [
+        CatalogSummary.categories[category].set((CatalogSummary.categories[category] | 0) + delta)
+        for category, delta in deltas.items()
+        if delta
+    ]
 
 
 def count_condition():
@@ -48,11 +51,12 @@ def zero_counts_prune(deltas):
     """A category whose last visible book went leaves the home page's list."""
     for category, delta in deltas.items():
         if delta < 0:
-            try:
-                CatalogSummary().update(actions=[CatalogSummary.categories[category].remove()],
-                                        condition=CatalogSummary.categories[category] <= 0)
-            except UpdateError:
-                pass  # still has books: the usual case
+            # Still having books (the condition failing) is the usual case.
+            with contextlib.suppress(UpdateError):
+                CatalogSummary().update(
+                    actions=[CatalogSummary.categories[category].remove()],
+                    condition=CatalogSummary.categories[category] <= 0,
+                )
 
 
 def featured_refresh(summary, book, *, old_key=None, removed=False):
@@ -65,11 +69,19 @@ def featured_refresh(summary, book, *, old_key=None, removed=False):
         if removed or old_key != (book.category, book.book_id):
             catalog_summary_rebuild()
             return
-        fresh = FeaturedBook(category=book.category, book_id=book.book_id, title=book.title,
-                             author=book.author, price=book.price, image_key=book.image_key)
+        fresh = FeaturedBook(
+            category=book.category,
+            book_id=book.book_id,
+            title=book.title,
+            author=book.author,
+            price=book.price,
+            image_key=book.image_key,
+        )
         try:
-            summary.update(actions=[CatalogSummary.featured[index].set(fresh)],
-                           condition=CatalogSummary.featured[index].book_id == book.book_id)
+            summary.update(
+                actions=[CatalogSummary.featured[index].set(fresh)],
+                condition=CatalogSummary.featured[index].book_id == book.book_id,
+            )
         except UpdateError:
             log.info("featured list changed under us; rebuilding the summary")
             catalog_summary_rebuild()

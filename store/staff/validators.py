@@ -29,23 +29,31 @@ def isbn_is_valid(isbn):
 
 def validate_isbn(value):
     if not isbn_is_valid(isbn_normalize(value)):
-        raise ValidationError("Enter a valid ISBN-10 or ISBN-13 (its check digit is wrong "
-                              "or it has the wrong number of digits).", code="isbn")
+        raise ValidationError(
+            "Enter a valid ISBN-10 or ISBN-13 (its check digit is wrong "
+            "or it has the wrong number of digits).",
+            code="isbn",
+        )
 
 
 def validate_category(value):
     if value.startswith(RESERVED_CATEGORY_PREFIX):
-        raise ValidationError(f"A category cannot start with “{RESERVED_CATEGORY_PREFIX}”.",
-                              code="category")
+        raise ValidationError(
+            f"A category cannot start with “{RESERVED_CATEGORY_PREFIX}”.", code="category"
+        )
     if CATEGORY_FORBIDDEN & set(value):
-        raise ValidationError("A category cannot contain / \\ # ? % or control characters.",
-                              code="category")
+        raise ValidationError(
+            "A category cannot contain / \\ # ? % or control characters.", code="category"
+        )
 
 
 def validate_book_id(value):
     if not BOOK_ID_RE.match(value):
-        raise ValidationError("Use letters, digits, dots, dashes and underscores (up to 64), "
-                              "starting with a letter or digit, e.g. tech-042.", code="book_id")
+        raise ValidationError(
+            "Use letters, digits, dots, dashes and underscores (up to 64), "
+            "starting with a letter or digit, e.g. tech-042.",
+            code="book_id",
+        )
 
 
 def validate_cover_key(value):

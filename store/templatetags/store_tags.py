@@ -27,7 +27,7 @@ def money(value):
 
 @register.simple_tag
 def stock_label(book):
-    """"In stock", "Only N left" or "Sold out"."""
+    """ "In stock", "Only N left" or "Sold out"."""
     if book.stock_quantity <= 0:
         return "Sold out"
     if book.stock_quantity <= settings.LOW_STOCK_THRESHOLD:

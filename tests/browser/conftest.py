@@ -14,9 +14,15 @@ ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync",
-                 "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 
@@ -68,8 +74,6 @@ def browser():
         browser.close()
 
 
-
-
 @pytest.fixture
 def open_page(browser, request, tables):
     """``open_page(viewport=DESKTOP)`` gives a fresh browser page (its own cookies)."""
@@ -91,7 +95,7 @@ def open_page(browser, request, tables):
                 try:
                     page.screenshot(path=f"{stem}.png", full_page=True)
                     Path(f"{stem}.html").write_text(page.content())
-                except Exception:  # the page may be gone; keep what we can
+                except Exception:  # noqa: BLE001 (the page may be gone; keep what we can)
                     pass
     for context in contexts:
         context.close()
@@ -119,5 +123,6 @@ def audit_accessibility(page):
 def assert_fits_width(page):
     """Nothing sticks out sideways (no horizontal scrolling)."""
     overflow = page.evaluate(
-        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
     assert overflow <= 1, f"{page.url} is {overflow}px wider than the viewport"

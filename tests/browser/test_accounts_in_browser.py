@@ -21,8 +21,16 @@ def test_shopper_registers_edits_the_profile_and_signs_back_in(open_page, live_u
     page.goto(live_url + "/")
     page.get_by_role("link", name="Register").click()
     audit_accessibility(page)
-    fill(page, {"Email": "ada@example.com", "First name": "Ada", "Last name": "Lovelace",
-                "Password": "password", "Confirm password": "password"})
+    fill(
+        page,
+        {
+            "Email": "ada@example.com",
+            "First name": "Ada",
+            "Last name": "Lovelace",
+            "Password": "password",
+            "Confirm password": "password",
+        },
+    )
     page.get_by_role("button", name="Create account").click()
     assert page.get_by_text("This password is too common.").is_visible()
     audit_accessibility(page)
@@ -32,8 +40,17 @@ def test_shopper_registers_edits_the_profile_and_signs_back_in(open_page, live_u
 
     page.get_by_role("link", name="Profile").click()
     audit_accessibility(page)
-    fill(page, {"Phone": "+1-555-0123", "Street": "123 Main St", "City": "Anytown",
-                "State or region": "ST", "Postal code": "12345", "Country": "US"})
+    fill(
+        page,
+        {
+            "Phone": "+1-555-0123",
+            "Street": "123 Main St",
+            "City": "Anytown",
+            "State or region": "ST",
+            "Postal code": "12345",
+            "Country": "US",
+        },
+    )
     page.get_by_role("button", name="Save profile").click()
     assert page.get_by_text("Your profile has been saved.").is_visible()
     assert user_get_by_email(email="ada@example.com").address.city == "Anytown"
@@ -45,8 +62,9 @@ def test_shopper_registers_edits_the_profile_and_signs_back_in(open_page, live_u
     assert page.get_by_text("Signed in as Ada").is_visible()
 
 
-def test_shopper_resets_a_forgotten_password_from_the_emailed_link(open_page, live_url,
-                                                                   make_user, mailoutbox):
+def test_shopper_resets_a_forgotten_password_from_the_emailed_link(
+    open_page, live_url, make_user, mailoutbox
+):
     user = make_user(first_name="Ada")
     page = open_page(PHONE)
     page.goto(live_url + "/accounts/sign-in/")
@@ -76,15 +94,21 @@ def test_password_change_keeps_this_browser_signed_in(open_page, live_url, make_
     page.get_by_role("button", name="Sign in").click()
     page.goto(live_url + "/accounts/password/")
     audit_accessibility(page)
-    fill(page, {"Current password": PASSWORD, "New password": GOOD,
-                "Confirm new password": GOOD})
+    fill(page, {"Current password": PASSWORD, "New password": GOOD, "Confirm new password": GOOD})
     page.get_by_role("button", name="Change password").click()
     assert page.get_by_text("Your password has been changed.").is_visible()
     assert page.get_by_text("Signed in as Ada").is_visible()
 
 
-@pytest.mark.parametrize("path", ["/accounts/register/", "/accounts/sign-in/",
-                                  "/accounts/password-reset/", "/accounts/password-reset/done/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/accounts/register/",
+        "/accounts/sign-in/",
+        "/accounts/password-reset/",
+        "/accounts/password-reset/done/",
+    ],
+)
 def test_account_pages_fit_a_phone(open_page, live_url, path):
     page = open_page(PHONE)
     page.goto(live_url + path)

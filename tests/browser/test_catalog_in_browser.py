@@ -49,8 +49,16 @@ def test_keyboard_alone_reaches_a_book(page, live_url, catalog):
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
-@pytest.mark.parametrize("path", ["/", "/category/Technology/", "/books/Technology/tech-001/",
-                                  "/search/?q=clean+code", "/no-such-page/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/category/Technology/",
+        "/books/Technology/tech-001/",
+        "/search/?q=clean+code",
+        "/no-such-page/",
+    ],
+)
 def test_pages_fit_phone_and_desktop_widths(open_page, live_url, catalog, viewport, path):
     page = open_page(viewport)
     page.goto(live_url + path)

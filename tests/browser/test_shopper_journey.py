@@ -9,8 +9,13 @@ from tests.browser.conftest import PHONE, assert_fits_width, audit_accessibility
 from tests.conftest import PASSWORD
 
 NEW_PASSWORD = "tidal lantern orchard 42"
-ADDRESS = {"Street address": "123 Main St", "City": "Anytown", "State or region": "ST",
-           "Postal code": "12345", "Country code": "US"}
+ADDRESS = {
+    "Street address": "123 Main St",
+    "City": "Anytown",
+    "State or region": "ST",
+    "Postal code": "12345",
+    "Country code": "US",
+}
 
 
 @pytest.fixture
@@ -73,8 +78,16 @@ def test_shopper_journey_from_home_page_to_order_history(open_page, live_url, ca
     assert "$85.98" in page.locator("main").inner_text()
 
     page.get_by_role("link", name="Register").click()
-    fill(page, {"Email": "ada@example.com", "First name": "Ada", "Last name": "Lovelace",
-                "Password": NEW_PASSWORD, "Confirm password": NEW_PASSWORD})
+    fill(
+        page,
+        {
+            "Email": "ada@example.com",
+            "First name": "Ada",
+            "Last name": "Lovelace",
+            "Password": NEW_PASSWORD,
+            "Confirm password": NEW_PASSWORD,
+        },
+    )
     page.get_by_role("button", name="Create account").click()
     page.get_by_text("Signed in as Ada").wait_for()
 
@@ -117,7 +130,8 @@ def test_anonymous_cart_is_merged_at_sign_in(open_page, live_url, catalog, make_
 
 
 def test_last_copy_bought_elsewhere_is_explained_and_the_rest_of_the_cart_kept(
-        open_page, live_url, catalog, make_user, make_book):
+    open_page, live_url, catalog, make_user, make_book
+):
     last = make_book(category="Fiction", title="The Only Copy", stock_quantity=1)
     first_shopper, second_shopper = make_user(), make_user()
     winner, loser = open_page(), open_page()
@@ -140,7 +154,8 @@ def test_last_copy_bought_elsewhere_is_explained_and_the_rest_of_the_cart_kept(
 
 
 def test_the_last_copy_sold_between_review_and_click_is_explained(
-        open_page, live_url, catalog, make_user, make_book):
+    open_page, live_url, catalog, make_user, make_book
+):
     last = make_book(category="Fiction", title="The Only Copy", stock_quantity=1)
     shopper = make_user()
     page = open_page()
@@ -175,8 +190,7 @@ def by_text(text):
 
 
 def by_label(label):
-    return (f"el => el.labels && el.labels.length && "
-            f"el.labels[0].textContent.trim() === {label!r}")
+    return f"el => el.labels && el.labels.length && el.labels[0].textContent.trim() === {label!r}"
 
 
 def test_keyboard_alone_completes_the_shoppers_journey(open_page, live_url, catalog, make_user):

@@ -37,12 +37,21 @@ def test_staff_adjusts_stock_from_the_book_page(staff_page, live_url):
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
-@pytest.mark.parametrize("path", ["/admin/", "/admin/books/?category=Technology",
-                                  "/admin/books/Technology/tech-001/", "/admin/books/new/",
-                                  "/admin/books/import/", "/admin/orders/",
-                                  "/admin/customers/?email=nobody%40example.com"])
-def test_staff_pages_are_accessible_at_phone_and_desktop_widths(staff_page, live_url,
-                                                                viewport, path):
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/",
+        "/admin/books/?category=Technology",
+        "/admin/books/Technology/tech-001/",
+        "/admin/books/new/",
+        "/admin/books/import/",
+        "/admin/orders/",
+        "/admin/customers/?email=nobody%40example.com",
+    ],
+)
+def test_staff_pages_are_accessible_at_phone_and_desktop_widths(
+    staff_page, live_url, viewport, path
+):
     page = staff_page(viewport)
     page.goto(live_url + path)
     assert_fits_width(page)

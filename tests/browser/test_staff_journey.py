@@ -17,11 +17,14 @@ def png_bytes():
     return buffer.getvalue()
 
 
-def test_staff_adjusts_stock_uploads_a_cover_and_ships_an_order(open_page, live_url, seed_books,
-                                                                 make_user):
+def test_staff_adjusts_stock_uploads_a_cover_and_ships_an_order(
+    open_page, live_url, seed_books, make_user
+):
     services.catalog_summary_rebuild()
-    shopper_user, staff_user = make_user(first_name="Sam"), make_user(is_staff=True,
-                                                                       first_name="Stella")
+    shopper_user, staff_user = (
+        make_user(first_name="Sam"),
+        make_user(is_staff=True, first_name="Stella"),
+    )
     shopper = open_page()
     sign_in(shopper, live_url, shopper_user.email)
     add_to_cart(shopper, live_url, "Technology", "tech-001")
@@ -41,7 +44,8 @@ def test_staff_adjusts_stock_uploads_a_cover_and_ships_an_order(open_page, live_
     assert Book.get("Technology", "tech-001").stock_quantity == 25 - 1 + 5
 
     staff.get_by_label("Cover image").set_input_files(
-        files=[{"name": "cover.png", "mimeType": "image/png", "buffer": png_bytes()}])
+        files=[{"name": "cover.png", "mimeType": "image/png", "buffer": png_bytes()}]
+    )
     staff.get_by_role("button", name="Upload cover").click()
     staff.wait_for_load_state()
     new_key = Book.get("Technology", "tech-001").image_key

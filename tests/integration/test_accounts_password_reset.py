@@ -9,14 +9,15 @@ from accounts import tokens
 from accounts.models import User
 from accounts.selectors import user_get
 from accounts.services import ResetLinkInvalid, password_reset_complete
-from tests.conftest import PASSWORD, sign_in
+from tests.conftest import sign_in
 
 NEW = "tidal lantern orchard 42"
 
 
 def ask_for_reset(email, client=None, address="203.0.113.1"):
-    return (client or Client()).post("/accounts/password-reset/", {"email": email},
-                                     REMOTE_ADDR=address)
+    return (client or Client()).post(
+        "/accounts/password-reset/", {"email": email}, REMOTE_ADDR=address
+    )
 
 
 def link_in(message):
@@ -81,8 +82,9 @@ def test_reset_link_expires(make_user, mailoutbox, monkeypatch, settings):
     sign_in(Client(), user)
 
 
-def test_reset_link_still_works_just_before_it_expires(make_user, mailoutbox, monkeypatch,
-                                                       settings):
+def test_reset_link_still_works_just_before_it_expires(
+    make_user, mailoutbox, monkeypatch, settings
+):
     user = make_user()
     ask_for_reset(user.email)
     now = tokens.clock()
@@ -139,13 +141,16 @@ def test_reset_refuses_a_weak_password_and_keeps_the_link_usable(make_user, mail
     assert set_password(path).status_code == 302
 
 
-def test_reset_requests_are_throttled_the_same_for_known_and_unknown_emails(make_user, settings,
-                                                                             mailoutbox):
+def test_reset_requests_are_throttled_the_same_for_known_and_unknown_emails(
+    make_user, settings, mailoutbox
+):
     settings.PASSWORD_RESET_THROTTLE_PER_ACCOUNT = 2
     user = make_user()
     known = [ask_for_reset(user.email, address=f"203.0.113.{n}").status_code for n in range(3)]
-    unknown = [ask_for_reset("nobody@example.com", address=f"198.51.100.{n}").status_code
-               for n in range(3)]
+    unknown = [
+        ask_for_reset("nobody@example.com", address=f"198.51.100.{n}").status_code
+        for n in range(3)
+    ]
     assert known == unknown == [302, 302, 429]
     assert len(mailoutbox) == 2
 
@@ -154,8 +159,11 @@ def test_a_completed_reset_lifts_the_sign_in_throttle(make_user, mailoutbox, set
     settings.SIGN_IN_THROTTLE_PER_ACCOUNT = 2
     user = make_user()
     for n in range(2):
-        Client().post("/accounts/sign-in/", {"email": user.email, "password": "x"},
-                      REMOTE_ADDR=f"203.0.113.{n}")
+        Client().post(
+            "/accounts/sign-in/",
+            {"email": user.email, "password": "x"},
+            REMOTE_ADDR=f"203.0.113.{n}",
+        )
     ask_for_reset(user.email)
     set_password(link_in(mailoutbox[0]))
     sign_in(Client(), user, password=NEW)

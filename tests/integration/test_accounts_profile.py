@@ -12,15 +12,29 @@ NEW = "tidal lantern orchard 42"
 
 
 def profile_data(user, **fields):
-    data = {"first_name": user.first_name, "last_name": user.last_name, "email": user.email,
-            "current_password": "", "phone": "", "street": "", "city": "", "state": "",
-            "postal_code": "", "country": ""}
+    data = {
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        "current_password": "",
+        "phone": "",
+        "street": "",
+        "city": "",
+        "state": "",
+        "postal_code": "",
+        "country": "",
+    }
     data.update(fields)
     return data
 
 
-ADDRESS = {"street": "123 Main St", "city": "Anytown", "state": "ST", "postal_code": "12345",
-           "country": "us"}
+ADDRESS = {
+    "street": "123 Main St",
+    "city": "Anytown",
+    "state": "ST",
+    "postal_code": "12345",
+    "country": "us",
+}
 
 
 def test_profile_needs_a_signed_in_user(client, tables):
@@ -31,18 +45,26 @@ def test_profile_needs_a_signed_in_user(client, tables):
 
 def test_profile_edit_saves_phone_and_address_as_the_seed_shows_them(shopper_client):
     user = shopper_client.user
-    response = shopper_client.post("/accounts/profile/", profile_data(
-        user, first_name="John", last_name="Doe", phone="+1-555-0123", **ADDRESS))
+    response = shopper_client.post(
+        "/accounts/profile/",
+        profile_data(user, first_name="John", last_name="Doe", phone="+1-555-0123", **ADDRESS),
+    )
     assert response.status_code == 302
     stored = User.get(user.user_id, consistent_read=True)
     assert (stored.first_name, stored.last_name, stored.phone) == ("John", "Doe", "+1-555-0123")
-    assert stored.address.as_dict() == {"street": "123 Main St", "city": "Anytown", "state": "ST",
-                                        "postal_code": "12345", "country": "US"}
+    assert stored.address.as_dict() == {
+        "street": "123 Main St",
+        "city": "Anytown",
+        "state": "ST",
+        "postal_code": "12345",
+        "country": "US",
+    }
 
 
 def test_profile_page_shows_what_was_saved(shopper_client):
-    shopper_client.post("/accounts/profile/", profile_data(shopper_client.user,
-                                                           phone="+1-555-0123", **ADDRESS))
+    shopper_client.post(
+        "/accounts/profile/", profile_data(shopper_client.user, phone="+1-555-0123", **ADDRESS)
+    )
     page = shopper_client.get("/accounts/profile/").content.decode()
     assert 'value="+1-555-0123"' in page and 'value="123 Main St"' in page
 
@@ -56,8 +78,9 @@ def test_clearing_phone_and_address_removes_them(shopper_client):
 
 
 def test_an_incomplete_address_is_refused_and_kept_in_the_form(shopper_client):
-    response = shopper_client.post("/accounts/profile/", profile_data(
-        shopper_client.user, street="123 Main St"))
+    response = shopper_client.post(
+        "/accounts/profile/", profile_data(shopper_client.user, street="123 Main St")
+    )
     assert response.status_code == 400
     assert "Needed for a postal address." in response.content.decode()
     assert 'value="123 Main St"' in response.content.decode()
@@ -65,8 +88,9 @@ def test_an_incomplete_address_is_refused_and_kept_in_the_form(shopper_client):
 
 
 def test_a_bad_phone_number_is_refused(shopper_client):
-    response = shopper_client.post("/accounts/profile/", profile_data(
-        shopper_client.user, phone="call me maybe"))
+    response = shopper_client.post(
+        "/accounts/profile/", profile_data(shopper_client.user, phone="call me maybe")
+    )
     assert response.status_code == 400
 
 
@@ -77,8 +101,10 @@ def test_profile_page_costs_one_session_and_one_user_read(shopper_client, dynamo
 
 def test_changing_email_needs_the_current_password(shopper_client):
     user = shopper_client.user
-    response = shopper_client.post("/accounts/profile/", profile_data(
-        user, email="new@example.com", current_password="not my password"))
+    response = shopper_client.post(
+        "/accounts/profile/",
+        profile_data(user, email="new@example.com", current_password="not my password"),
+    )
     assert response.status_code == 400
     assert "Your current password is not correct." in response.content.decode()
     assert User.get(user.user_id, consistent_read=True).email == user.email
@@ -86,8 +112,10 @@ def test_changing_email_needs_the_current_password(shopper_client):
 
 def test_changing_email_moves_the_claim_in_one_go(shopper_client, mailoutbox):
     user, old_email = shopper_client.user, shopper_client.user.email
-    response = shopper_client.post("/accounts/profile/", profile_data(
-        user, email="New@Example.com", current_password=PASSWORD))
+    response = shopper_client.post(
+        "/accounts/profile/",
+        profile_data(user, email="New@Example.com", current_password=PASSWORD),
+    )
     assert response.status_code == 302
     assert User.get(user.user_id, consistent_read=True).email == "new@example.com"
     assert EmailClaim.get("email#new@example.com", consistent_read=True).owner_id == user.user_id
@@ -98,20 +126,27 @@ def test_changing_email_moves_the_claim_in_one_go(shopper_client, mailoutbox):
 def test_changing_email_to_a_taken_one_changes_nothing(shopper_client, make_user):
     other = make_user(email="taken@example.com")
     user = shopper_client.user
-    response = shopper_client.post("/accounts/profile/", profile_data(
-        user, first_name="Changed", email="TAKEN@example.com", current_password=PASSWORD))
+    response = shopper_client.post(
+        "/accounts/profile/",
+        profile_data(
+            user, first_name="Changed", email="TAKEN@example.com", current_password=PASSWORD
+        ),
+    )
     assert response.status_code == 400
     assert "An account with this email already exists." in response.content.decode()
     stored = User.get(user.user_id, consistent_read=True)
     assert (stored.email, stored.first_name) == (user.email, user.first_name)
-    assert EmailClaim.get("email#taken@example.com", consistent_read=True).owner_id == other.user_id
+    assert (
+        EmailClaim.get("email#taken@example.com", consistent_read=True).owner_id == other.user_id
+    )
     with pytest.raises(EmailTaken):  # the old email is still claimed
         user_create(email=user.email, password=PASSWORD)
 
 
 def change_password(client, old=PASSWORD, new=NEW):
-    return client.post("/accounts/password/", {"old_password": old, "new_password1": new,
-                                               "new_password2": new})
+    return client.post(
+        "/accounts/password/", {"old_password": old, "new_password1": new, "new_password2": new}
+    )
 
 
 def test_password_change_ends_other_sessions_but_keeps_this_one(make_user):

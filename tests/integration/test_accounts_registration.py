@@ -11,8 +11,13 @@ GOOD = "tidal lantern orchard 42"
 
 
 def register(client, **fields):
-    data = {"email": "ada@example.com", "first_name": "Ada", "last_name": "Lovelace",
-            "new_password1": GOOD, "new_password2": GOOD}
+    data = {
+        "email": "ada@example.com",
+        "first_name": "Ada",
+        "last_name": "Lovelace",
+        "new_password1": GOOD,
+        "new_password2": GOOD,
+    }
     data.update(fields)
     return client.post("/accounts/register/", data)
 
@@ -63,9 +68,17 @@ def test_registering_a_taken_email_in_any_case_is_refused(client, make_user, mai
     assert mailoutbox == []
 
 
-def test_weak_password_is_refused_with_its_reason_and_the_form_keeps_what_was_typed(client, tables):
-    response = register(client, email="grace@example.com", first_name="Grace",
-                        last_name="Hopper", new_password1="password", new_password2="password")
+def test_weak_password_is_refused_with_its_reason_and_the_form_keeps_what_was_typed(
+    client, tables
+):
+    response = register(
+        client,
+        email="grace@example.com",
+        first_name="Grace",
+        last_name="Hopper",
+        new_password1="password",
+        new_password2="password",
+    )
     page = response.content.decode()
     assert response.status_code == 400
     assert "This password is too common." in page
@@ -76,8 +89,9 @@ def test_weak_password_is_refused_with_its_reason_and_the_form_keeps_what_was_ty
 
 
 def test_password_like_the_email_is_refused_without_an_orm_user(client, tables):
-    response = register(client, email="zanzibar@example.com", new_password1="zanzibar1",
-                        new_password2="zanzibar1")
+    response = register(
+        client, email="zanzibar@example.com", new_password1="zanzibar1", new_password2="zanzibar1"
+    )
     assert response.status_code == 400
     assert "The password is too similar to the email address." in response.content.decode()
 
@@ -96,9 +110,16 @@ def test_registration_claims_the_email_with_a_sentinel_naming_the_owner(client, 
 
 
 def test_registration_carries_next_within_the_site(client, tables):
-    response = client.post("/accounts/register/?next=/category/Fiction/", {
-        "email": "ada@example.com", "first_name": "Ada", "last_name": "L",
-        "new_password1": GOOD, "new_password2": GOOD})
+    response = client.post(
+        "/accounts/register/?next=/category/Fiction/",
+        {
+            "email": "ada@example.com",
+            "first_name": "Ada",
+            "last_name": "L",
+            "new_password1": GOOD,
+            "new_password2": GOOD,
+        },
+    )
     assert response["Location"] == "/category/Fiction/"
 
 

@@ -16,9 +16,13 @@ def ses_raw_messages(endpoint):
 
 def test_password_reset_email_goes_out_through_ses(make_user, settings):
     endpoint = settings.DYNAMODB_ENDPOINT_URL
-    boto3.client("sesv2", endpoint_url=endpoint, region_name=settings.AWS_REGION,
-                 aws_access_key_id="localaws", aws_secret_access_key="localaws",
-                 ).create_email_identity(EmailIdentity=SENDER)
+    boto3.client(
+        "sesv2",
+        endpoint_url=endpoint,
+        region_name=settings.AWS_REGION,
+        aws_access_key_id="localaws",
+        aws_secret_access_key="localaws",
+    ).create_email_identity(EmailIdentity=SENDER)
     # The production settings' backend and options, pointed at the emulator.
     settings.EMAIL_BACKEND = "django_ses.SESBackend"
     settings.USE_SES_V2 = True

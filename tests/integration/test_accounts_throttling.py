@@ -19,8 +19,9 @@ def limits(settings):
 
 
 def attempt(email, password="wrong guess", address="203.0.113.1", client=None):
-    return (client or Client()).post("/accounts/sign-in/", {"email": email, "password": password},
-                                     REMOTE_ADDR=address)
+    return (client or Client()).post(
+        "/accounts/sign-in/", {"email": email, "password": password}, REMOTE_ADDR=address
+    )
 
 
 def alerts(response):
@@ -43,8 +44,9 @@ def test_a_throttled_account_refuses_even_the_right_password(limits, make_user):
     fail(user.email, 3)
     response = attempt(user.email, password=PASSWORD, address="198.51.100.7")
     assert response.status_code == 429
-    assert re.search(r"Too many attempts\. Please wait \d+ minutes? and try again\.",
-                     response.content.decode())
+    assert re.search(
+        r"Too many attempts\. Please wait \d+ minutes? and try again\.", response.content.decode()
+    )
     assert 0 < int(response["Retry-After"]) <= 600
 
 
@@ -100,15 +102,21 @@ def test_counters_are_atomic_items_with_a_ttl_and_no_email_in_clear(limits, make
     items = list(Throttle.scan())
     assert sorted(item.hits for item in items) == [2, 2]
     assert all(item.expires_at for item in items)
-    assert not any(user.email in item.throttle_key or "203.0.113.1" in item.throttle_key
-                   for item in items)
+    assert not any(
+        user.email in item.throttle_key or "203.0.113.1" in item.throttle_key for item in items
+    )
 
 
 def test_wrong_current_password_at_password_change_counts_as_a_failure(limits, shopper_client):
     for _ in range(3):
-        shopper_client.post("/accounts/password/", {"old_password": "guess", "new_password1":
-                                                    "tidal lantern orchard 42",
-                                                    "new_password2": "tidal lantern orchard 42"})
+        shopper_client.post(
+            "/accounts/password/",
+            {
+                "old_password": "guess",
+                "new_password1": "tidal lantern orchard 42",
+                "new_password2": "tidal lantern orchard 42",
+            },
+        )
     assert attempt(shopper_client.user.email, PASSWORD, address="198.51.100.7").status_code == 429
 
 
@@ -116,13 +124,24 @@ def test_forwarded_address_is_used_only_behind_a_trusted_proxy(limits, make_user
     limits.CLIENT_IP_TRUSTED_PROXIES = 1
     emails = [f"guess{n}@example.com" for n in range(6)]
     # The proxy (REMOTE_ADDR 10.9.9.9) appends the client it saw; the spoofed first hop changes.
-    codes = [Client().post("/accounts/sign-in/", {"email": e, "password": "x"},
-                           REMOTE_ADDR="10.9.9.9",
-                           HTTP_X_FORWARDED_FOR=f"192.0.2.{n}, 203.0.113.50").status_code
-             for n, e in enumerate(emails)]
+    codes = [
+        Client()
+        .post(
+            "/accounts/sign-in/",
+            {"email": e, "password": "x"},
+            REMOTE_ADDR="10.9.9.9",
+            HTTP_X_FORWARDED_FOR=f"192.0.2.{n}, 203.0.113.50",
+        )
+        .status_code
+        for n, e in enumerate(emails)
+    ]
     assert codes == [400] * 5 + [429]
-    other = Client().post("/accounts/sign-in/", {"email": "x@example.com", "password": "x"},
-                          REMOTE_ADDR="10.9.9.9", HTTP_X_FORWARDED_FOR="203.0.113.51")
+    other = Client().post(
+        "/accounts/sign-in/",
+        {"email": "x@example.com", "password": "x"},
+        REMOTE_ADDR="10.9.9.9",
+        HTTP_X_FORWARDED_FOR="203.0.113.51",
+    )
     assert other.status_code == 400
 
 
@@ -130,12 +149,15 @@ def test_throttles_table_has_ttl_on_expires_at(tables):
     from cloudshelf.dynamo import connection
 
     ttl = connection().client.describe_time_to_live(TableName="cloudshelf-throttles")
-    assert ttl["TimeToLiveDescription"] == {"TimeToLiveStatus": "ENABLED",
-                                            "AttributeName": "expires_at"}
+    assert ttl["TimeToLiveDescription"] == {
+        "TimeToLiveStatus": "ENABLED",
+        "AttributeName": "expires_at",
+    }
 
 
-def test_a_failed_sign_in_costs_one_read_of_the_counters_and_one_add_each(limits, make_user,
-                                                                          dynamodb_requests):
+def test_a_failed_sign_in_costs_one_read_of_the_counters_and_one_add_each(
+    limits, make_user, dynamodb_requests
+):
     user = make_user()
     dynamodb_requests.clear()
     attempt(user.email)

@@ -3,11 +3,11 @@ answers (successes and errors) match it, and fuzzing from it finds no server err
 
 import pytest
 import schemathesis
-from schemathesis.checks import positive_data_acceptance
 from django.core.wsgi import get_wsgi_application
 from hypothesis import HealthCheck, settings
 from openapi_schema_validator import OAS31Validator
 from openapi_spec_validator import validate as validate_spec
+from schemathesis.checks import positive_data_acceptance
 
 from store import services
 from store.api.openapi import openapi_description
@@ -28,8 +28,7 @@ def catalog(indexed_seed_books, make_indexed_book):
 def answer_schema(template, status, method="get"):
     responses = SPEC["paths"][template][method]["responses"]
     response = responses.get(str(status), responses["default"])
-    return {**response["content"]["application/json"]["schema"],
-            "components": SPEC["components"]}
+    return {**response["content"]["application/json"]["schema"], "components": SPEC["components"]}
 
 
 def test_openapi_description_is_valid():
@@ -46,8 +45,11 @@ def test_every_endpoint_of_the_api_is_described():
     from django.urls import get_resolver
 
     described = {"/api/v1" + path for path in SPEC["paths"]}
-    routes = {"/api/" + str(p.pattern).replace("<str:", "{").replace(">", "}")
-              for p in get_resolver("store.api.urls").url_patterns if str(p.pattern)}
+    routes = {
+        "/api/" + str(p.pattern).replace("<str:", "{").replace(">", "}")
+        for p in get_resolver("store.api.urls").url_patterns
+        if str(p.pattern)
+    }
     assert routes == described
 
 
@@ -80,16 +82,24 @@ def test_answers_match_the_description(client, catalog, template, path, params, 
 
 SHOPPER_CASES = [
     ("get", "/cart", "/cart", None, 200),
-    ("post", "/cart/items", "/cart/items", {"category": "Technology", "book_id": "tech-001"},
-     200),
+    ("post", "/cart/items", "/cart/items", {"category": "Technology", "book_id": "tech-001"}, 200),
     ("post", "/cart/items", "/cart/items", {"category": "Technology"}, 400),
     ("post", "/cart/items", "/cart/items", {"category": "Fiction", "book_id": "nope"}, 404),
-    ("patch", "/cart/items/{category}/{book_id}", "/cart/items/Technology/tech-001",
-     {"quantity": 2}, 200),
-    ("patch", "/cart/items/{category}/{book_id}", "/cart/items/Technology/tech-001",
-     {"quantity": 99}, 400),
-    ("delete", "/cart/items/{category}/{book_id}", "/cart/items/Technology/tech-001", None,
-     200),
+    (
+        "patch",
+        "/cart/items/{category}/{book_id}",
+        "/cart/items/Technology/tech-001",
+        {"quantity": 2},
+        200,
+    ),
+    (
+        "patch",
+        "/cart/items/{category}/{book_id}",
+        "/cart/items/Technology/tech-001",
+        {"quantity": 99},
+        400,
+    ),
+    ("delete", "/cart/items/{category}/{book_id}", "/cart/items/Technology/tech-001", None, 200),
     ("get", "/orders", "/orders", None, 200),
     ("get", "/orders/{order_id}", "/orders/order-nope", None, 404),
 ]
@@ -101,8 +111,7 @@ def test_a_shoppers_answers_match_the_description(shopper_client, catalog):
     for method, template, path, body, status in SHOPPER_CASES:
         kwargs = {"HTTP_ORIGIN": "http://testserver"}
         if method != "get":
-            kwargs.update(data=json.dumps(body) if body else "",
-                          content_type="application/json")
+            kwargs.update(data=json.dumps(body) if body else "", content_type="application/json")
         response = getattr(shopper_client, method)("/api/v1" + path, **kwargs)
         assert response.status_code == status, (method, path, response.content[:200])
         OAS31Validator(answer_schema(template, status, method)).validate(response.json())
@@ -115,8 +124,9 @@ def test_an_anonymous_visitors_401_matches_the_description(client, tables):
 
 
 def test_a_success_that_breaks_the_description_would_be_caught():
-    broken = {"categories": [{"name": "Fiction", "book_count": "one", "url": "/",
-                              "books_url": "/"}]}
+    broken = {
+        "categories": [{"name": "Fiction", "book_count": "one", "url": "/", "books_url": "/"}]
+    }
     assert not OAS31Validator(answer_schema("/categories", 200)).is_valid(broken)
 
 
@@ -128,11 +138,18 @@ fuzzed = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_applica
 
 
 @fuzzed.parametrize()
-@settings(max_examples=40, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                 HealthCheck.filter_too_much])
-def test_fuzzed_requests_get_no_server_error_and_match_the_description(case, catalog,
-                                                                       shopper_headers):
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+    ],
+)
+def test_fuzzed_requests_get_no_server_error_and_match_the_description(
+    case, catalog, shopper_headers
+):
     # A page token is opaque: one the API did not issue is rightly a 400, though any string
     # fits the description. Every other check applies to every request. Requests are made as
     # a signed-in shopper from this site, so the cart and orders are fuzzed too.
@@ -151,5 +168,7 @@ def shopper_headers(make_user):
     sign_in(client, make_user())
     session = client.cookies[django_settings.SESSION_COOKIE_NAME].value
     # schemathesis' WSGI client calls the site "localhost".
-    return {"Cookie": f"{django_settings.SESSION_COOKIE_NAME}={session}",
-            "Origin": "http://localhost"}
+    return {
+        "Cookie": f"{django_settings.SESSION_COOKIE_NAME}={session}",
+        "Origin": "http://localhost",
+    }

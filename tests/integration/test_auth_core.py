@@ -13,15 +13,18 @@ from tests.conftest import PASSWORD, sign_in
 
 def test_sign_in_with_the_right_password_signs_in(client, make_user):
     user = make_user(first_name="Ada")
-    response = client.post("/accounts/sign-in/", {"email": user.email, "password": PASSWORD},
-                           follow=True)
+    response = client.post(
+        "/accounts/sign-in/", {"email": user.email, "password": PASSWORD}, follow=True
+    )
     assert "Signed in as Ada" in response.content.decode()
 
 
 def test_email_is_case_insensitive_at_sign_in(client, make_user):
     user = make_user(email="Ada@Example.com")
     assert user.email == "ada@example.com"
-    response = client.post("/accounts/sign-in/", {"email": "ADA@example.COM", "password": PASSWORD})
+    response = client.post(
+        "/accounts/sign-in/", {"email": "ADA@example.COM", "password": PASSWORD}
+    )
     assert response.status_code == 302
 
 
@@ -47,7 +50,8 @@ def test_session_key_is_replaced_at_sign_in(client, make_user):
     client.get("/accounts/sign-in/")
     sign_in(client, user)
     assert client.cookies[settings.SESSION_COOKIE_NAME].value != (
-        "attackerchosenkey00000000000000000000000")
+        "attackerchosenkey00000000000000000000000"
+    )
 
 
 def test_csrf_token_is_rotated_at_sign_in(make_user):
@@ -55,8 +59,10 @@ def test_csrf_token_is_rotated_at_sign_in(make_user):
     client.get("/accounts/sign-in/")
     before = client.cookies[settings.CSRF_COOKIE_NAME].value
     user = make_user()
-    client.post("/accounts/sign-in/", {"email": user.email, "password": PASSWORD,
-                                       "csrfmiddlewaretoken": before})
+    client.post(
+        "/accounts/sign-in/",
+        {"email": user.email, "password": PASSWORD, "csrfmiddlewaretoken": before},
+    )
     assert client.cookies[settings.CSRF_COOKIE_NAME].value != before
 
 
@@ -82,12 +88,14 @@ def test_password_change_ends_the_users_other_sessions(make_user):
 
 def test_next_redirects_within_the_site_only(client, make_user):
     user = make_user()
-    inside = client.post("/accounts/sign-in/?next=/category/Fiction/",
-                         {"email": user.email, "password": PASSWORD})
+    inside = client.post(
+        "/accounts/sign-in/?next=/category/Fiction/", {"email": user.email, "password": PASSWORD}
+    )
     assert inside["Location"] == "/category/Fiction/"
     for target in ("https://evil.example/", "//evil.example/", "/\\evil.example"):
-        response = Client().post("/accounts/sign-in/", {"email": user.email, "password": PASSWORD,
-                                                        "next": target})
+        response = Client().post(
+            "/accounts/sign-in/", {"email": user.email, "password": PASSWORD, "next": target}
+        )
         assert response["Location"] == "/", target
 
 
@@ -115,8 +123,9 @@ def test_anonymous_catalog_page_reads_no_session(client, seed_books, dynamodb_re
     assert dict(dynamodb_requests) == {"GetItem": 1}
 
 
-def test_signed_in_page_costs_one_session_and_one_user_read(shopper_client, seed_books,
-                                                            dynamodb_requests):
+def test_signed_in_page_costs_one_session_and_one_user_read(
+    shopper_client, seed_books, dynamodb_requests
+):
     shopper_client.get("/books/Technology/tech-001/")
     # the book, the session, the user
     assert dict(dynamodb_requests) == {"GetItem": 3}

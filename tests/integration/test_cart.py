@@ -31,6 +31,7 @@ def header_count(response):
 
 # --- adding ------------------------------------------------------------------------------
 
+
 def test_anonymous_visitor_gets_a_cart_keyed_by_a_random_id(client, make_book):
     book = make_book(title="Dune", price=Decimal("9.99"))
     response = add_to_cart(client, book, quantity=2)
@@ -39,7 +40,8 @@ def test_anonymous_visitor_gets_a_cart_keyed_by_a_random_id(client, make_book):
     assert ANONYMOUS_ID.fullmatch(owner)
     cart = cart_of(owner)
     assert [(line.book_id, line.title, line.price, line.quantity) for line in cart.items] == [
-        (book.book_id, "Dune", Decimal("9.99"), 2)]
+        (book.book_id, "Dune", Decimal("9.99"), 2)
+    ]
 
 
 def test_anonymous_add_reads_and_writes_no_session(client, make_book):
@@ -55,8 +57,9 @@ def test_cart_item_has_the_seeds_shape(client, make_book):
     assert cart.total_amount == Decimal("85.98") and cart.item_count == 2
     assert cart.items[0].category == book.category
     ttl = cart.expires_at - utcnow()
-    assert timedelta(days=settings.CART_TTL_DAYS - 1) < ttl <= timedelta(
-        days=settings.CART_TTL_DAYS)
+    assert (
+        timedelta(days=settings.CART_TTL_DAYS - 1) < ttl <= timedelta(days=settings.CART_TTL_DAYS)
+    )
     assert cart.created_at and cart.updated_at and cart.version == 1
 
 
@@ -69,8 +72,11 @@ def test_adding_the_same_book_again_adds_up(client, make_book):
 
 def test_add_without_a_same_origin_header_is_refused(client, make_book):
     book = make_book()
-    response = client.post("/cart/add/", {"category": book.category, "book_id": book.book_id,
-                                          "quantity": 1}, HTTP_ORIGIN="https://evil.example")
+    response = client.post(
+        "/cart/add/",
+        {"category": book.category, "book_id": book.book_id, "quantity": 1},
+        HTTP_ORIGIN="https://evil.example",
+    )
     assert response.status_code == 403
     assert settings.CART_COOKIE_NAME not in client.cookies
 
@@ -113,7 +119,8 @@ def test_quantity_above_the_stock_is_refused_with_a_clear_message(client, make_b
     add_to_cart(client, book, quantity=2)
     response = add_to_cart(client, book, quantity=2, follow=True)
     assert "Only 3 copies of “Dune” are left and your cart already has 2." in (
-        response.content.decode())
+        response.content.decode()
+    )
     assert [line.quantity for line in cart_of(anonymous_id(client)).items] == [2]
 
 
@@ -126,8 +133,9 @@ def test_more_than_the_per_line_limit_is_refused(client, make_book, settings):
     assert [line.quantity for line in cart_of(anonymous_id(client)).items] == [3]
 
 
-@pytest.mark.parametrize("quantity", ["0", "-1", "11", "1.5", "abc", "", "99999999999999999999",
-                                      "1e3"])
+@pytest.mark.parametrize(
+    "quantity", ["0", "-1", "11", "1.5", "abc", "", "99999999999999999999", "1e3"]
+)
 def test_quantity_outside_one_to_the_limit_is_a_400(client, make_book, quantity):
     book = make_book(stock_quantity=50)
     response = add_to_cart(client, book, quantity=quantity)
@@ -136,8 +144,10 @@ def test_quantity_outside_one_to_the_limit_is_a_400(client, make_book, quantity)
     assert settings.CART_COOKIE_NAME not in client.cookies
 
 
-@pytest.mark.parametrize("fields", [{"category": ""}, {"book_id": "x" * 300},
-                                    {"category": "a/b"}, {"book_id": "nope-999"}])
+@pytest.mark.parametrize(
+    "fields",
+    [{"category": ""}, {"book_id": "x" * 300}, {"category": "a/b"}, {"book_id": "nope-999"}],
+)
 def test_unknown_or_malformed_book_is_refused_without_a_500(client, make_book, fields):
     book = make_book()
     response = add_to_cart(client, book, **fields)
@@ -163,6 +173,7 @@ def test_cart_lines_are_capped(client, make_book, settings):
 
 
 # --- the catalog pages and the header ------------------------------------------------------
+
 
 def test_catalog_pages_carry_the_add_form_without_a_csrf_token(client, make_book):
     book = make_book(category="Poetry")
@@ -204,12 +215,21 @@ def test_add_costs_the_book_the_cart_and_one_write(client, make_book, dynamodb_r
 
 # --- the cart page -----------------------------------------------------------------------------
 
+
 def test_cart_page_lists_lines_and_amounts(client, seed_books):
     clean_code = next(b for b in seed_books if b.title == "Clean Code")
     add_to_cart(client, clean_code)
     body = client.get("/cart/").content.decode()
-    for text in ("Clean Code", "$42.99", "Estimated tax", "$3.44", "$5.99", "$52.42",
-                 'href="/checkout/"', "csrfmiddlewaretoken"):
+    for text in (
+        "Clean Code",
+        "$42.99",
+        "Estimated tax",
+        "$3.44",
+        "$5.99",
+        "$52.42",
+        'href="/checkout/"',
+        "csrfmiddlewaretoken",
+    ):
         assert text in body, text
     assert 'alt=""' in body  # the cover is decorative: the title is beside it
 
@@ -222,8 +242,9 @@ def test_cart_page_costs_the_cart_and_one_batch_get(client, make_book, dynamodb_
     assert dict(dynamodb_requests) == {"GetItem": 1, "BatchGetItem": 1}
 
 
-def test_signed_in_cart_page_costs_two_requests_beyond_sign_in(shopper_client, make_book,
-                                                               dynamodb_requests):
+def test_signed_in_cart_page_costs_two_requests_beyond_sign_in(
+    shopper_client, make_book, dynamodb_requests
+):
     add_to_cart(shopper_client, make_book())
     dynamodb_requests.clear()
     shopper_client.get("/cart/")
@@ -259,20 +280,21 @@ def test_cart_page_says_when_a_book_sold_out_and_offers_no_checkout(client, make
 def test_changing_a_quantity(client, make_book):
     book = make_book()
     add_to_cart(client, book)
-    response = client.post("/cart/update/", {"category": book.category,
-                                             "book_id": book.book_id, "quantity": 4})
+    response = client.post(
+        "/cart/update/", {"category": book.category, "book_id": book.book_id, "quantity": 4}
+    )
     assert response.status_code == 302
     assert [line.quantity for line in cart_of(anonymous_id(client)).items] == [4]
     assert header_count(client.get("/cart/")) == 4
 
 
 @pytest.mark.parametrize("quantity", ["0", "11", "two"])
-def test_a_bad_quantity_on_the_cart_page_rerenders_it_with_the_error(client, make_book,
-                                                                     quantity):
+def test_a_bad_quantity_on_the_cart_page_rerenders_it_with_the_error(client, make_book, quantity):
     book = make_book()
     add_to_cart(client, book, quantity=2)
-    response = client.post("/cart/update/", {"category": book.category,
-                                             "book_id": book.book_id, "quantity": quantity})
+    response = client.post(
+        "/cart/update/", {"category": book.category, "book_id": book.book_id, "quantity": quantity}
+    )
     assert response.status_code == 400
     body = response.content.decode()
     assert 'role="alert"' in body and f'value="{quantity}"' in body
@@ -282,9 +304,11 @@ def test_a_bad_quantity_on_the_cart_page_rerenders_it_with_the_error(client, mak
 def test_changing_a_quantity_above_the_stock_is_refused(client, make_book):
     book = make_book(title="Dune", stock_quantity=3)
     add_to_cart(client, book)
-    response = client.post("/cart/update/", {"category": book.category,
-                                             "book_id": book.book_id, "quantity": 5},
-                           follow=True)
+    response = client.post(
+        "/cart/update/",
+        {"category": book.category, "book_id": book.book_id, "quantity": 5},
+        follow=True,
+    )
     assert "Only 3 copies of “Dune” are left" in response.content.decode()
     assert [line.quantity for line in cart_of(anonymous_id(client)).items] == [1]
 
@@ -293,8 +317,9 @@ def test_changing_a_quantity_takes_the_current_price(client, make_book):
     book = make_book(price=Decimal("20.00"))
     add_to_cart(client, book)
     book.update(actions=[Book.price.set(Decimal("25.00"))])
-    client.post("/cart/update/", {"category": book.category, "book_id": book.book_id,
-                                  "quantity": 2})
+    client.post(
+        "/cart/update/", {"category": book.category, "book_id": book.book_id, "quantity": 2}
+    )
     assert cart_of(anonymous_id(client)).items[0].price == Decimal("25.00")
 
 
@@ -311,12 +336,14 @@ def test_cart_page_forms_need_the_csrf_token(make_book):
     client = Client(enforce_csrf_checks=True)
     book = make_book()
     add_to_cart(client, book)
-    response = client.post("/cart/remove/", {"category": book.category,
-                                             "book_id": book.book_id}, **SAME_ORIGIN)
+    response = client.post(
+        "/cart/remove/", {"category": book.category, "book_id": book.book_id}, **SAME_ORIGIN
+    )
     assert response.status_code == 403
 
 
 # --- expiry ----------------------------------------------------------------------------------
+
 
 def _run_clock_past_the_ttl(monkeypatch):
     """Make the app's clock run past the cart TTL: carts have expired for the app, while
@@ -346,6 +373,7 @@ def test_adding_to_an_expired_cart_starts_a_new_one(client, make_book, monkeypat
 
 # --- concurrency --------------------------------------------------------------------------
 
+
 def test_concurrent_adds_to_one_cart_are_all_kept(make_book):
     books = [make_book() for _ in range(6)]
     owner = "anon-" + "c" * 32
@@ -355,8 +383,9 @@ def test_concurrent_adds_to_one_cart_are_all_kept(make_book):
     def add(book):
         barrier.wait()
         try:
-            services.cart_item_add(owner=owner, category=book.category,
-                                   book_id=book.book_id, quantity=1)
+            services.cart_item_add(
+                owner=owner, category=book.category, book_id=book.book_id, quantity=1
+            )
         except Exception as error:  # noqa: BLE001
             errors.append(error)
 
@@ -378,8 +407,9 @@ def test_concurrent_adds_of_one_book_add_up(make_book):
 
     def add():
         barrier.wait()
-        services.cart_item_add(owner=owner, category=book.category, book_id=book.book_id,
-                               quantity=2)
+        services.cart_item_add(
+            owner=owner, category=book.category, book_id=book.book_id, quantity=2
+        )
 
     threads = [threading.Thread(target=add) for _ in range(5)]
     for thread in threads:
@@ -391,6 +421,7 @@ def test_concurrent_adds_of_one_book_add_up(make_book):
 
 # --- merge at sign-in ---------------------------------------------------------------------
 
+
 def test_sign_in_merges_the_anonymous_cart(client, make_user, make_book):
     dune, emma = make_book(title="Dune"), make_book(title="Emma")
     user = make_user()
@@ -398,15 +429,15 @@ def test_sign_in_merges_the_anonymous_cart(client, make_user, make_book):
     add_to_cart(client, emma)
     sign_in(client, user)
     cart = cart_of(user.user_id)
-    assert sorted((line.title, line.quantity) for line in cart.items) == [("Dune", 2),
-                                                                          ("Emma", 1)]
+    assert sorted((line.title, line.quantity) for line in cart.items) == [("Dune", 2), ("Emma", 1)]
 
 
 def test_merge_adds_up_quantities_of_the_same_book(client, make_user, make_book):
     dune = make_book(title="Dune", stock_quantity=20)
     user = make_user()
-    services.cart_item_add(owner=user.user_id, category=dune.category, book_id=dune.book_id,
-                           quantity=3)
+    services.cart_item_add(
+        owner=user.user_id, category=dune.category, book_id=dune.book_id, quantity=3
+    )
     add_to_cart(client, dune, quantity=4)
     sign_in(client, user)
     assert [line.quantity for line in cart_of(user.user_id).items] == [7]
@@ -415,12 +446,15 @@ def test_merge_adds_up_quantities_of_the_same_book(client, make_user, make_book)
 def test_merge_caps_quantities_at_the_stock_and_says_so(client, make_user, make_book):
     dune = make_book(title="Dune", stock_quantity=5)
     user = make_user()
-    services.cart_item_add(owner=user.user_id, category=dune.category, book_id=dune.book_id,
-                           quantity=3)
+    services.cart_item_add(
+        owner=user.user_id, category=dune.category, book_id=dune.book_id, quantity=3
+    )
     add_to_cart(client, dune, quantity=4)
-    response = client.post("/accounts/sign-in/", {"email": user.email,
-                                                  "password": "correct horse battery staple"},
-                           follow=True)
+    response = client.post(
+        "/accounts/sign-in/",
+        {"email": user.email, "password": "correct horse battery staple"},
+        follow=True,
+    )
     assert [line.quantity for line in cart_of(user.user_id).items] == [5]
     body = response.content.decode()
     assert "Added to your cart from before you signed in: Dune (×4)" in body
@@ -448,8 +482,9 @@ def test_merge_deletes_the_anonymous_cart_and_its_cookie(client, make_user, make
 def test_header_count_after_sign_in_is_the_accounts(client, make_user, make_book):
     user = make_user()
     book = make_book(stock_quantity=30)
-    services.cart_item_add(owner=user.user_id, category=book.category, book_id=book.book_id,
-                           quantity=2)
+    services.cart_item_add(
+        owner=user.user_id, category=book.category, book_id=book.book_id, quantity=2
+    )
     add_to_cart(client, make_book(), quantity=3)
     sign_in(client, user)
     assert header_count(client.get("/cart/")) == 5
@@ -466,12 +501,12 @@ def test_signing_out_leaves_an_empty_anonymous_cart(client, make_user, make_book
     assert "Your cart is empty" in client.get("/cart/").content.decode()
 
 
-def test_sign_in_without_an_anonymous_cart_keeps_the_accounts_cart(client, make_user,
-                                                                   make_book):
+def test_sign_in_without_an_anonymous_cart_keeps_the_accounts_cart(client, make_user, make_book):
     user = make_user()
     book = make_book()
-    services.cart_item_add(owner=user.user_id, category=book.category, book_id=book.book_id,
-                           quantity=2)
+    services.cart_item_add(
+        owner=user.user_id, category=book.category, book_id=book.book_id, quantity=2
+    )
     sign_in(client, user)
     assert [line.quantity for line in cart_of(user.user_id).items] == [2]
 
@@ -489,8 +524,9 @@ def test_merge_racing_with_an_add_to_the_account_loses_nothing(make_user, make_b
     books = [make_book(stock_quantity=40) for _ in range(4)]
     anonymous = "anon-" + "e" * 32
     for book in books[:2]:
-        services.cart_item_add(owner=anonymous, category=book.category,
-                               book_id=book.book_id, quantity=1)
+        services.cart_item_add(
+            owner=anonymous, category=book.category, book_id=book.book_id, quantity=1
+        )
     barrier = threading.Barrier(3)
 
     def merge():
@@ -499,30 +535,39 @@ def test_merge_racing_with_an_add_to_the_account_loses_nothing(make_user, make_b
 
     def add(book):
         barrier.wait()
-        services.cart_item_add(owner=user.user_id, category=book.category,
-                               book_id=book.book_id, quantity=1)
+        services.cart_item_add(
+            owner=user.user_id, category=book.category, book_id=book.book_id, quantity=1
+        )
 
     threads = [threading.Thread(target=merge)] + [
-        threading.Thread(target=add, args=(book,)) for book in books[2:]]
+        threading.Thread(target=add, args=(book,)) for book in books[2:]
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     assert sorted(line.book_id for line in cart_of(user.user_id).items) == sorted(
-        b.book_id for b in books)
+        b.book_id for b in books
+    )
     assert cart_of(anonymous) is None
 
 
 def test_cart_line_model_keeps_decimal_prices(tables):
-    cart = Cart("anon-" + "f" * 32, "active", items=[CartLine(
-        book_id="b", category="c", title="t", price=Decimal("0.10"), quantity=3)],
-        created_at=utcnow(), updated_at=utcnow(), expires_at=utcnow() + timedelta(days=1))
+    cart = Cart(
+        "anon-" + "f" * 32,
+        "active",
+        items=[CartLine(book_id="b", category="c", title="t", price=Decimal("0.10"), quantity=3)],
+        created_at=utcnow(),
+        updated_at=utcnow(),
+        expires_at=utcnow() + timedelta(days=1),
+    )
     cart.save()
     assert cart_of(cart.user_id).items[0].price == Decimal("0.10")
 
 
-def test_merge_whose_response_was_lost_still_says_what_was_merged(make_user, make_book,
-                                                                 monkeypatch):
+def test_merge_whose_response_was_lost_still_says_what_was_merged(
+    make_user, make_book, monkeypatch
+):
     """botocore resends a request whose response timed out: the first send merged."""
     from pynamodb.connection.base import Connection
 
@@ -534,8 +579,9 @@ def test_merge_whose_response_was_lost_still_says_what_was_merged(make_user, mak
 
     user, book = make_user(), make_book(title="Dune")
     anonymous = "anon-" + "a" * 32
-    services.cart_item_add(owner=anonymous, category=book.category, book_id=book.book_id,
-                           quantity=2)
+    services.cart_item_add(
+        owner=anonymous, category=book.category, book_id=book.book_id, quantity=2
+    )
     monkeypatch.setattr(Connection, "transact_write_items", send_twice)
     result = services.cart_merge(anonymous_owner=anonymous, user_id=user.user_id)
     assert result.merged == ["Dune (×2)"]

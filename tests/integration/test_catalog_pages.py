@@ -83,8 +83,14 @@ def test_book_page_shows_every_detail(client, catalog):
     response = client.get(reverse("store:book-detail", args=["Technology", "tech-001"]))
     body = response.content.decode()
     assert response.status_code == 200
-    for text in ("Clean Code", "Robert C. Martin", "9780132350884", "$42.99", "In stock",
-                 "A handbook of agile software craftsmanship"):
+    for text in (
+        "Clean Code",
+        "Robert C. Martin",
+        "9780132350884",
+        "$42.99",
+        "In stock",
+        "A handbook of agile software craftsmanship",
+    ):
         assert text in body
 
 
@@ -137,8 +143,9 @@ def test_cover_is_served_from_storage(client, tables):
     assert b"".join(response.streaming_content) == content
 
 
-@pytest.mark.parametrize("key", ["covers/missing.jpg", "secrets/x.jpg", "covers/../x.jpg",
-                                 "covers/page.html"])
+@pytest.mark.parametrize(
+    "key", ["covers/missing.jpg", "secrets/x.jpg", "covers/../x.jpg", "covers/page.html"]
+)
 def test_unknown_or_unsafe_cover_is_404(client, tables, key):
     assert client.get(f"/media/{key}").status_code == 404
 

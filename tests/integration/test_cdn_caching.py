@@ -10,8 +10,12 @@ from tests.conftest import sign_in
 
 PUBLIC = "public, max-age=60, s-maxage=300"
 PRIVATE = "private, no-store"
-CATALOG_PAGES = ["/", "/category/Technology/", "/books/Technology/tech-001/",
-                 "/search/?q=Clean+Code"]
+CATALOG_PAGES = [
+    "/",
+    "/category/Technology/",
+    "/books/Technology/tech-001/",
+    "/search/?q=Clean+Code",
+]
 
 
 @pytest.fixture
@@ -75,8 +79,10 @@ def test_missing_page_is_not_cached(client, tables):
 
 
 def test_redirect_after_sign_in_is_not_cached(client, make_user):
-    response = client.post("/accounts/sign-in/", {"email": make_user().email,
-                                                  "password": "correct horse battery staple"})
+    response = client.post(
+        "/accounts/sign-in/",
+        {"email": make_user().email, "password": "correct horse battery staple"},
+    )
     assert response.status_code == 302
     assert response["Cache-Control"] == PRIVATE
 

@@ -3,7 +3,7 @@ double orders, cancellations that restock exactly once, and what each page costs
 
 import re
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -20,8 +20,9 @@ from tests.conftest import ADDRESS, cart_of, place_form, review_checkout, sign_i
 
 def fill_cart(user, *books_and_quantities):
     for book, quantity in books_and_quantities:
-        cart_services.cart_item_add(owner=user.user_id, category=book.category,
-                                    book_id=book.book_id, quantity=quantity)
+        cart_services.cart_item_add(
+            owner=user.user_id, category=book.category, book_id=book.book_id, quantity=quantity
+        )
 
 
 def place(user):
@@ -66,6 +67,7 @@ def clean_code(seed_books):
 
 # --- the pages ---------------------------------------------------------------------------
 
+
 def test_anonymous_checkout_goes_to_sign_in_and_comes_back(client, tables):
     response = client.get("/checkout/")
     assert response.status_code == 302
@@ -84,9 +86,19 @@ def test_checkout_of_an_empty_cart_goes_back_to_the_cart(shopper_client):
 
 def test_address_is_prefilled_from_the_profile(shopper_client, clean_code):
     user = shopper_client.user
-    user.update(actions=[User.address.set(UserAddress(
-        street="1 Elm Row", city="Edinburgh", state="Lothian", postal_code="EH7 4AA",
-        country="GB"))])
+    user.update(
+        actions=[
+            User.address.set(
+                UserAddress(
+                    street="1 Elm Row",
+                    city="Edinburgh",
+                    state="Lothian",
+                    postal_code="EH7 4AA",
+                    country="GB",
+                )
+            )
+        ]
+    )
     fill_cart(user, (clean_code, 1))
     body = shopper_client.get("/checkout/").content.decode()
     for value in ("1 Elm Row", "Edinburgh", "Lothian", "EH7 4AA", "GB"):
@@ -95,8 +107,9 @@ def test_address_is_prefilled_from_the_profile(shopper_client, clean_code):
 
 def test_a_bad_address_is_shown_again_with_its_errors(shopper_client, clean_code):
     fill_cart(shopper_client.user, (clean_code, 1))
-    response = shopper_client.post("/checkout/", {**ADDRESS, "postal_code": "<script>",
-                                                  "city": ""})
+    response = shopper_client.post(
+        "/checkout/", {**ADDRESS, "postal_code": "<script>", "city": ""}
+    )
     assert response.status_code == 400
     body = response.content.decode()
     assert 'value="123 Main St"' in body and "Enter a postal code" in body
@@ -106,15 +119,24 @@ def test_a_bad_address_is_shown_again_with_its_errors(shopper_client, clean_code
 def test_review_page_shows_lines_amounts_and_address(shopper_client, clean_code):
     fill_cart(shopper_client.user, (clean_code, 1))
     body = review_checkout(shopper_client).content.decode()
-    for text in ("Clean Code", "$42.99", "$3.44", "$5.99", "$52.42", "123 Main St",
-                 "Place order", "csrfmiddlewaretoken"):
+    for text in (
+        "Clean Code",
+        "$42.99",
+        "$3.44",
+        "$5.99",
+        "$52.42",
+        "123 Main St",
+        "Place order",
+        "csrfmiddlewaretoken",
+    ):
         assert text in body, text
 
 
 def test_placing_an_order_lands_on_its_confirmation(shopper_client, clean_code):
     fill_cart(shopper_client.user, (clean_code, 1))
-    response = shopper_client.post("/checkout/place/",
-                                   place_form(review_checkout(shopper_client)), follow=True)
+    response = shopper_client.post(
+        "/checkout/place/", place_form(review_checkout(shopper_client)), follow=True
+    )
     order = orders_of(shopper_client.user)[0]
     body = response.content.decode()
     assert response.redirect_chain[-1][0] == f"/orders/{order.order_id}/confirmation/"
@@ -127,7 +149,11 @@ def test_the_seeds_worked_example(shopper_client, clean_code):
     shopper_client.post("/checkout/place/", place_form(review_checkout(shopper_client)))
     [order] = orders_of(shopper_client.user)
     assert (order.subtotal, order.tax, order.shipping, order.total) == (
-        Decimal("42.99"), Decimal("3.44"), Decimal("5.99"), Decimal("52.42"))
+        Decimal("42.99"),
+        Decimal("3.44"),
+        Decimal("5.99"),
+        Decimal("52.42"),
+    )
 
 
 def test_order_is_written_in_the_seeds_shape(shopper_client, clean_code):
@@ -138,18 +164,19 @@ def test_order_is_written_in_the_seeds_shape(shopper_client, clean_code):
     assert order.status == "confirmed"
     assert order.order_date == utcnow().strftime("%Y-%m-%d")
     assert [(line.book_id, line.title, line.price, line.quantity) for line in order.items] == [
-        ("tech-001", "Clean Code", Decimal("42.99"), 2)]
+        ("tech-001", "Clean Code", Decimal("42.99"), 2)
+    ]
     assert order.shipping_address.as_dict() == ADDRESS
     assert order.created_at and order.updated_at
     # staff find it by date through OrderDateIndex
-    assert [o.order_id for o in Order.order_date_index.query(order.order_date)] == [
-        order.order_id]
+    assert [o.order_id for o in Order.order_date_index.query(order.order_date)] == [order.order_id]
 
 
 def test_placing_takes_the_stock_and_empties_the_cart(shopper_client, clean_code):
     fill_cart(shopper_client.user, (clean_code, 3))
-    response = shopper_client.post("/checkout/place/",
-                                   place_form(review_checkout(shopper_client)), follow=True)
+    response = shopper_client.post(
+        "/checkout/place/", place_form(review_checkout(shopper_client)), follow=True
+    )
     assert stock_of(clean_code) == 25 - 3
     assert cart_of(shopper_client.user.user_id) is None
     assert '<span class="nav-cart__count">0</span>' in response.content.decode()
@@ -161,16 +188,20 @@ def test_order_ids_sort_by_time_and_numbers_are_short(make_user, make_book):
     order = place(user).order
     match = re.fullmatch(r"order-(\d{8}-\d{6})-([2-9A-HJ-NP-Z]{8})", order.order_id)
     assert match, order.order_id
-    stamp = datetime.strptime(match.group(1), "%Y%m%d-%H%M%S").replace(tzinfo=timezone.utc)
+    stamp = datetime.strptime(match.group(1), "%Y%m%d-%H%M%S").replace(tzinfo=UTC)
     assert abs(stamp - utcnow()) < timedelta(minutes=1)
     assert order.number == f"{match.group(1)[2:8]}-{match.group(2)}"
 
 
 # --- not placed: the cart stays as it was ---------------------------------------------------
 
+
 def test_all_or_nothing_when_one_of_several_books_runs_out(shopper_client, make_book):
-    first, scarce, third = (make_book(title="First"), make_book(title="Scarce", stock_quantity=2),
-                            make_book(title="Third"))
+    first, scarce, third = (
+        make_book(title="First"),
+        make_book(title="Scarce", stock_quantity=2),
+        make_book(title="Third"),
+    )
     user = shopper_client.user
     fill_cart(user, (first, 1), (scarce, 2), (third, 3))
     form = place_form(review_checkout(shopper_client))
@@ -184,9 +215,9 @@ def test_all_or_nothing_when_one_of_several_books_runs_out(shopper_client, make_
     assert (after.version, after.items.__len__()) == (before.version, 3)
 
 
-def test_a_book_that_sells_out_between_the_check_and_the_write_stops_the_order(make_user,
-                                                                               make_book,
-                                                                               monkeypatch):
+def test_a_book_that_sells_out_between_the_check_and_the_write_stops_the_order(
+    make_user, make_book, monkeypatch
+):
     """The transaction's own stock condition, not only the read before it, refuses."""
     user = make_user()
     first, last = make_book(title="First"), make_book(title="Last copy", stock_quantity=1)
@@ -202,8 +233,7 @@ def test_a_book_that_sells_out_between_the_check_and_the_write_stops_the_order(m
     monkeypatch.setattr(services, "books_get", books_get_then_someone_buys)
     with pytest.raises(services.OrderNotPlaced) as caught:
         services.order_place(user=user, shipping_address=ADDRESS, quote=review.quote)
-    assert caught.value.problems == [
-        "“Last copy” is sold out. Please remove it from your cart."]
+    assert caught.value.problems == ["“Last copy” is sold out. Please remove it from your cart."]
     assert orders_of(user) == [] and stock_of(first) == 10
     assert len(cart_of(user.user_id).items) == 2
 
@@ -245,8 +275,9 @@ def test_a_cart_changed_after_review_is_not_ordered_unseen(shopper_client, make_
 def test_a_tampered_quote_is_refused(shopper_client, make_book):
     fill_cart(shopper_client.user, (make_book(), 1))
     form = place_form(review_checkout(shopper_client))
-    response = shopper_client.post("/checkout/place/", {**form, "quote": form["quote"] + "x"},
-                                   follow=True)
+    response = shopper_client.post(
+        "/checkout/place/", {**form, "quote": form["quote"] + "x"}, follow=True
+    )
     assert "review your order again" in response.content.decode()
     assert orders_of(shopper_client.user) == []
 
@@ -264,16 +295,37 @@ def test_another_shoppers_quote_is_refused(client, make_user, make_book):
 
 def _big_cart(user, lines):
     now = utcnow()
-    books = [Book(category="Technology", book_id=f"many-{n:03d}", title=f"Book {n}",
-                  author="A", isbn="9780000000002", price=Decimal("1.00"), stock_quantity=5,
-                  created_at=now, updated_at=now) for n in range(lines)]
+    books = [
+        Book(
+            category="Technology",
+            book_id=f"many-{n:03d}",
+            title=f"Book {n}",
+            author="A",
+            isbn="9780000000002",
+            price=Decimal("1.00"),
+            stock_quantity=5,
+            created_at=now,
+            updated_at=now,
+        )
+        for n in range(lines)
+    ]
     with Book.batch_write() as batch:
         for book in books:
             batch.save(book)
-    Cart(user.user_id, "active", items=[
-        CartLine(book_id=b.book_id, category=b.category, title=b.title, price=b.price,
-                 quantity=1) for b in books], created_at=now, updated_at=now,
-         expires_at=now + timedelta(days=1), cart_ref="big").save()
+    Cart(
+        user.user_id,
+        "active",
+        items=[
+            CartLine(
+                book_id=b.book_id, category=b.category, title=b.title, price=b.price, quantity=1
+            )
+            for b in books
+        ],
+        created_at=now,
+        updated_at=now,
+        expires_at=now + timedelta(days=1),
+        cart_ref="big",
+    ).save()
     return books
 
 
@@ -282,8 +334,7 @@ def test_checkout_lines_are_capped_at_one_transaction(make_user):
     _big_cart(user, 99)
     review = selectors.checkout_review_get(user_id=user.user_id)
     assert review.quote is None
-    assert review.problems == ["An order can hold at most 98 different books; your cart "
-                               "has 99."]
+    assert review.problems == [("An order can hold at most 98 different books; your cart has 99.")]
 
 
 def test_an_order_of_98_books_fits_one_transaction(make_user):
@@ -296,6 +347,7 @@ def test_an_order_of_98_books_fits_one_transaction(make_user):
 
 # --- races -------------------------------------------------------------------------------------
 
+
 def test_thirty_shoppers_racing_for_five_copies_give_five_orders(make_user, make_book):
     book = make_book(title="Rare Book", stock_quantity=5)
     shoppers = [make_user() for _ in range(30)]
@@ -305,24 +357,29 @@ def test_thirty_shoppers_racing_for_five_copies_give_five_orders(make_user, make
         quotes[user.user_id] = selectors.checkout_review_get(user_id=user.user_id).quote
     carts_before = {user.user_id: cart_of(user.user_id) for user in shoppers}
 
-    results = run_together([
-        (lambda user=user: services.order_place(user=user, shipping_address=ADDRESS,
-                                                quote=quotes[user.user_id]))
-        for user in shoppers])
+    results = run_together(
+        [
+            (
+                lambda user=user: services.order_place(
+                    user=user, shipping_address=ADDRESS, quote=quotes[user.user_id]
+                )
+            )
+            for user in shoppers
+        ]
+    )
 
     placed = [r for r in results if isinstance(r, services.PlacedOrder)]
     refused = [r for r in results if isinstance(r, services.OrderNotPlaced)]
     assert len(placed) == 5 and len(refused) == 25, results
     assert stock_of(book) == 0
     assert sum(len(orders_of(user)) for user in shoppers) == 5
-    for user, result in zip(shoppers, results):
+    for user, result in zip(shoppers, results, strict=False):
         if isinstance(result, services.OrderNotPlaced):
             assert "“Rare Book”" in result.problems[0]
             assert "sold out" in result.problems[0]
             kept = cart_of(user.user_id)
             assert kept.version == carts_before[user.user_id].version
-            assert [(line.book_id, line.quantity) for line in kept.items] == [
-                (book.book_id, 1)]
+            assert [(line.book_id, line.quantity) for line in kept.items] == [(book.book_id, 1)]
     assert len(mail.outbox) == 5
 
 
@@ -339,8 +396,9 @@ def test_a_double_click_gives_one_order(shopper_client, clean_code):
     assert len(mail.outbox) == 1
 
 
-def test_a_resubmit_after_shopping_on_lands_on_the_first_order(shopper_client, clean_code,
-                                                               make_book):
+def test_a_resubmit_after_shopping_on_lands_on_the_first_order(
+    shopper_client, clean_code, make_book
+):
     fill_cart(shopper_client.user, (clean_code, 1))
     form = place_form(review_checkout(shopper_client))
     first = shopper_client.post("/checkout/place/", form)
@@ -355,9 +413,12 @@ def test_concurrent_submits_of_one_checkout_give_one_order(make_user, make_book)
     user, book = make_user(), make_book(stock_quantity=10)
     fill_cart(user, (book, 2))
     quote = selectors.checkout_review_get(user_id=user.user_id).quote
-    results = run_together([
-        lambda: services.order_place(user=user, shipping_address=ADDRESS, quote=quote)
-        for _ in range(4)])
+    results = run_together(
+        [
+            lambda: services.order_place(user=user, shipping_address=ADDRESS, quote=quote)
+            for _ in range(4)
+        ]
+    )
     assert all(isinstance(r, services.PlacedOrder) for r in results), results
     assert [r.created for r in results].count(True) == 1
     assert len({r.order.order_id for r in results}) == 1
@@ -366,6 +427,7 @@ def test_concurrent_submits_of_one_checkout_give_one_order(make_user, make_book)
 
 
 # --- email -----------------------------------------------------------------------------------
+
 
 def test_confirmation_email_is_sent_once_with_the_order(shopper_client, clean_code):
     fill_cart(shopper_client.user, (clean_code, 1))
@@ -382,17 +444,30 @@ def test_confirmation_email_is_sent_once_with_the_order(shopper_client, clean_co
 
 # --- history and order pages -------------------------------------------------------------------
 
+
 def make_order(user, *, minutes_ago, status="confirmed", book=None, quantity=1):
     created = utcnow() - timedelta(minutes=minutes_ago)
-    line = OrderLine(book_id=book.book_id if book else "tech-001",
-                     category=book.category if book else "Technology",
-                     title=book.title if book else "Clean Code",
-                     price=book.price if book else Decimal("42.99"), quantity=quantity)
-    order = Order(user.user_id, f"order-{created:%Y%m%d-%H%M%S}-ABCDEFGH",
-                  order_date=created.strftime("%Y-%m-%d"), items=[line],
-                  subtotal=Decimal("42.99"), tax=Decimal("3.44"), shipping=Decimal("5.99"),
-                  total=Decimal("52.42"), status=status,
-                  shipping_address=Address(**ADDRESS), created_at=created, updated_at=created)
+    line = OrderLine(
+        book_id=book.book_id if book else "tech-001",
+        category=book.category if book else "Technology",
+        title=book.title if book else "Clean Code",
+        price=book.price if book else Decimal("42.99"),
+        quantity=quantity,
+    )
+    order = Order(
+        user.user_id,
+        f"order-{created:%Y%m%d-%H%M%S}-ABCDEFGH",
+        order_date=created.strftime("%Y-%m-%d"),
+        items=[line],
+        subtotal=Decimal("42.99"),
+        tax=Decimal("3.44"),
+        shipping=Decimal("5.99"),
+        total=Decimal("52.42"),
+        status=status,
+        shipping_address=Address(**ADDRESS),
+        created_at=created,
+        updated_at=created,
+    )
     order.save()
     return order
 
@@ -437,8 +512,16 @@ def test_another_shoppers_page_token_is_refused(shopper_client, make_user, setti
 def test_order_page_shows_lines_address_amounts_and_status(shopper_client):
     order = make_order(shopper_client.user, minutes_ago=5)
     body = shopper_client.get(f"/orders/{order.order_id}/").content.decode()
-    for text in ("Clean Code", "123 Main St", "$42.99", "$3.44", "$5.99", "$52.42",
-                 "Confirmed", "Cancel this order"):
+    for text in (
+        "Clean Code",
+        "123 Main St",
+        "$42.99",
+        "$3.44",
+        "$5.99",
+        "$52.42",
+        "Confirmed",
+        "Cancel this order",
+    ):
         assert text in body, text
 
 
@@ -461,8 +544,8 @@ def test_order_pages_need_sign_in(client, tables):
 
 # --- cancel and status ---------------------------------------------------------------------
 
-def test_shopper_cancels_a_confirmed_order_and_the_stock_comes_back(shopper_client,
-                                                                    clean_code):
+
+def test_shopper_cancels_a_confirmed_order_and_the_stock_comes_back(shopper_client, clean_code):
     fill_cart(shopper_client.user, (clean_code, 3))
     shopper_client.post("/checkout/place/", place_form(review_checkout(shopper_client)))
     [order] = orders_of(shopper_client.user)
@@ -477,9 +560,12 @@ def test_two_concurrent_cancels_restore_the_stock_once(make_user, make_book):
     fill_cart(user, (book, 4))
     order = place(user).order
     assert stock_of(book) == 6
-    results = run_together([
-        lambda: services.order_cancel(user_id=user.user_id, order_id=order.order_id)
-        for _ in range(2)])
+    results = run_together(
+        [
+            lambda: services.order_cancel(user_id=user.user_id, order_id=order.order_id)
+            for _ in range(2)
+        ]
+    )
     assert sum(isinstance(r, Order) for r in results) == 1
     assert sum(isinstance(r, services.OrderStatusConflict) for r in results) == 1
     assert stock_of(book) == 10
@@ -498,22 +584,27 @@ def test_a_shipped_order_cannot_be_cancelled(shopper_client, make_book):
 def test_status_moves_confirmed_shipped_delivered(make_user):
     user = make_user()
     order = make_order(user, minutes_ago=1)
-    services.order_status_change(user_id=user.user_id, order_id=order.order_id,
-                                 status="shipped")
-    services.order_status_change(user_id=user.user_id, order_id=order.order_id,
-                                 status="delivered")
+    services.order_status_change(user_id=user.user_id, order_id=order.order_id, status="shipped")
+    services.order_status_change(user_id=user.user_id, order_id=order.order_id, status="delivered")
     assert Order.get(user.user_id, order.order_id).status == "delivered"
 
 
-@pytest.mark.parametrize("start,target", [("confirmed", "delivered"), ("shipped", "confirmed"),
-                                          ("delivered", "shipped"), ("cancelled", "shipped"),
-                                          ("shipped", "cancelled"), ("confirmed", "lost")])
+@pytest.mark.parametrize(
+    "start,target",
+    [
+        ("confirmed", "delivered"),
+        ("shipped", "confirmed"),
+        ("delivered", "shipped"),
+        ("cancelled", "shipped"),
+        ("shipped", "cancelled"),
+        ("confirmed", "lost"),
+    ],
+)
 def test_status_cannot_jump_or_go_back(make_user, start, target):
     user = make_user()
     order = make_order(user, minutes_ago=1, status=start)
     with pytest.raises(services.OrderStatusConflict):
-        services.order_status_change(user_id=user.user_id, order_id=order.order_id,
-                                     status=target)
+        services.order_status_change(user_id=user.user_id, order_id=order.order_id, status=target)
     assert Order.get(user.user_id, order.order_id).status == start
 
 
@@ -521,8 +612,7 @@ def test_staff_cancel_through_the_status_service_restocks(make_user, make_book):
     user, book = make_user(), make_book(stock_quantity=10)
     fill_cart(user, (book, 2))
     order = place(user).order
-    services.order_status_change(user_id=user.user_id, order_id=order.order_id,
-                                 status="cancelled")
+    services.order_status_change(user_id=user.user_id, order_id=order.order_id, status="cancelled")
     assert stock_of(book) == 10
 
 
@@ -540,19 +630,19 @@ def test_cancelling_an_order_whose_book_was_deleted_still_cancels(make_user, mak
 
 # --- request budgets ---------------------------------------------------------------------------
 
-def test_placing_costs_the_cart_one_batch_get_and_one_transaction(shopper_client, clean_code,
-                                                                   dynamodb_requests):
+
+def test_placing_costs_the_cart_one_batch_get_and_one_transaction(
+    shopper_client, clean_code, dynamodb_requests
+):
     fill_cart(shopper_client.user, (clean_code, 1))
     form = place_form(review_checkout(shopper_client))
     dynamodb_requests.clear()
     shopper_client.post("/checkout/place/", form)
     # the session, the user, the cart; the books; the transaction
-    assert dict(dynamodb_requests) == {"GetItem": 3, "BatchGetItem": 1,
-                                       "TransactWriteItems": 1}
+    assert dict(dynamodb_requests) == {"GetItem": 3, "BatchGetItem": 1, "TransactWriteItems": 1}
 
 
-def test_review_costs_the_cart_and_one_batch_get(shopper_client, clean_code,
-                                                 dynamodb_requests):
+def test_review_costs_the_cart_and_one_batch_get(shopper_client, clean_code, dynamodb_requests):
     fill_cart(shopper_client.user, (clean_code, 1))
     dynamodb_requests.clear()
     review_checkout(shopper_client)
@@ -567,6 +657,7 @@ def test_address_step_costs_the_cart(shopper_client, clean_code, dynamodb_reques
 
 
 # --- a response lost after the write: botocore retries the same request ----------------------
+
 
 def lose_first_responses(monkeypatch):
     """From now on each transaction is sent twice, as botocore does when the response to a
@@ -583,8 +674,7 @@ def lose_first_responses(monkeypatch):
     monkeypatch.setattr(Connection, "transact_write_items", send_twice)
 
 
-def test_an_order_whose_response_was_lost_counts_as_placed_once(make_user, make_book,
-                                                                monkeypatch):
+def test_an_order_whose_response_was_lost_counts_as_placed_once(make_user, make_book, monkeypatch):
     user, book = make_user(), make_book(stock_quantity=10)
     fill_cart(user, (book, 2))
     lose_first_responses(monkeypatch)

@@ -14,13 +14,13 @@ STAFF_PASSWORD = "shelving the night 19"
 
 def run(*args, stdin=None, **options):
     out, err = StringIO(), StringIO()
-    call_command("createstaff", *args, stdin=stdin or StringIO(""), stdout=out, stderr=err,
-                 **options)
+    call_command(
+        "createstaff", *args, stdin=stdin or StringIO(""), stdout=out, stderr=err, **options
+    )
     return out.getvalue(), err.getvalue()
 
 
-def test_no_input_creates_a_staff_user_with_the_password_from_the_environment(tables,
-                                                                              monkeypatch):
+def test_no_input_creates_a_staff_user_with_the_password_from_the_environment(tables, monkeypatch):
     monkeypatch.setenv("CLOUDSHELF_STAFF_PASSWORD", STAFF_PASSWORD)
     out, _ = run("--no-input", "--email", "Boss@Example.com", "--first-name", "Bo")
     assert "Staff user boss@example.com created" in out
@@ -62,10 +62,12 @@ def test_interactive_asks_for_everything_on_stdin(tables):
 
 
 def test_interactive_asks_again_after_a_bad_email_or_password(tables):
-    answers = StringIO("not-an-email\nboss@example.com\nBo\nBoss\n"
-                       "12345678\n12345678\n"                    # entirely numeric
-                       f"{STAFF_PASSWORD}\nsomething else\n"     # mismatch
-                       f"{STAFF_PASSWORD}\n{STAFF_PASSWORD}\n")
+    answers = StringIO(
+        "not-an-email\nboss@example.com\nBo\nBoss\n"
+        "12345678\n12345678\n"  # entirely numeric
+        f"{STAFF_PASSWORD}\nsomething else\n"  # mismatch
+        f"{STAFF_PASSWORD}\n{STAFF_PASSWORD}\n"
+    )
     out, err = run(stdin=answers)
     assert "enter a valid email address" in err
     assert "This password is entirely numeric." in err
@@ -104,8 +106,9 @@ def test_running_it_again_for_a_staff_user_changes_nothing(tables):
 
 def test_dry_run_writes_nothing(make_user):
     make_user(email="sam@example.com")
-    out, _ = run("--no-input", "--dry-run", "--email", "new@example.com", "--password",
-                 STAFF_PASSWORD)
+    out, _ = run(
+        "--no-input", "--dry-run", "--email", "new@example.com", "--password", STAFF_PASSWORD
+    )
     assert "Would create staff user new@example.com" in out
     out, _ = run("--no-input", "--dry-run", "--email", "sam@example.com")
     assert "Would make sam@example.com staff" in out
@@ -115,6 +118,7 @@ def test_dry_run_writes_nothing(make_user):
 
 def test_a_created_staff_user_sees_the_staff_link(tables):
     run("--no-input", "--email", "boss@example.com", "--password", STAFF_PASSWORD)
-    client = sign_in(Client(), user_get_by_email(email="boss@example.com"),
-                     password=STAFF_PASSWORD)
+    client = sign_in(
+        Client(), user_get_by_email(email="boss@example.com"), password=STAFF_PASSWORD
+    )
     assert 'href="/admin/">Staff</a>' in client.get("/accounts/profile/").content.decode()

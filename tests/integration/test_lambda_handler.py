@@ -31,9 +31,13 @@ def stage_environment():
 
 
 def aws_client(service):
-    return boto3.client(service, endpoint_url=settings.DYNAMODB_ENDPOINT_URL,
-                        region_name="us-east-1", aws_access_key_id="localaws",
-                        aws_secret_access_key="localaws")
+    return boto3.client(
+        service,
+        endpoint_url=settings.DYNAMODB_ENDPOINT_URL,
+        region_name="us-east-1",
+        aws_access_key_id="localaws",
+        aws_secret_access_key="localaws",
+    )
 
 
 @pytest.fixture(scope="module")
@@ -41,23 +45,41 @@ def lambda_worker(tmp_path_factory):
     """A cold-started Lambda: production settings, its secret key from SSM."""
     work = tmp_path_factory.mktemp("lambda")
     allowed = stage_environment()["DJANGO_ALLOWED_HOSTS"]
-    zappa_settings_module(work, stage=STAGE, environment={
-        "DJANGO_ALLOWED_HOSTS": f"{allowed},{CUSTOM_DOMAIN},{CLOUDFRONT_DOMAIN}",
-        "DJANGO_CSRF_TRUSTED_ORIGINS": f"https://{CLOUDFRONT_DOMAIN},https://{CUSTOM_DOMAIN}",
-    })
+    zappa_settings_module(
+        work,
+        stage=STAGE,
+        environment={
+            "DJANGO_ALLOWED_HOSTS": f"{allowed},{CUSTOM_DOMAIN},{CLOUDFRONT_DOMAIN}",
+            "DJANGO_CSRF_TRUSTED_ORIGINS": f"https://{CLOUDFRONT_DOMAIN},https://{CUSTOM_DOMAIN}",
+        },
+    )
     static_root = work / "staticfiles"
-    build_env = {"PATH": "/usr/bin:/bin",
-                 "DJANGO_SETTINGS_MODULE": "cloudshelf.settings.production",
-                 "DJANGO_SECRET_KEY": "collectstatic", "DJANGO_ALLOWED_HOSTS": "build",
-                 "DJANGO_STATIC_ROOT": str(static_root), "DEFAULT_FROM_EMAIL": "build@localhost"}
-    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-                   cwd=ROOT, env=build_env, check=True)
-    aws_client("ssm").put_parameter(Name=SECRET_PARAMETER, Type="SecureString", Overwrite=True,
-                                    Value="lambda-test-" + "k" * 50)
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(work),
-           "AWS_ENDPOINT_URL": settings.DYNAMODB_ENDPOINT_URL,
-           "AWS_ACCESS_KEY_ID": "localaws", "AWS_SECRET_ACCESS_KEY": "localaws",
-           "AWS_DEFAULT_REGION": "us-east-1", "DJANGO_STATIC_ROOT": str(static_root)}
+    build_env = {
+        "PATH": "/usr/bin:/bin",
+        "DJANGO_SETTINGS_MODULE": "cloudshelf.settings.production",
+        "DJANGO_SECRET_KEY": "collectstatic",
+        "DJANGO_ALLOWED_HOSTS": "build",
+        "DJANGO_STATIC_ROOT": str(static_root),
+        "DEFAULT_FROM_EMAIL": "build@localhost",
+    }
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=build_env,
+        check=True,
+    )
+    aws_client("ssm").put_parameter(
+        Name=SECRET_PARAMETER, Type="SecureString", Overwrite=True, Value="lambda-test-" + "k" * 50
+    )
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(work),
+        "AWS_ENDPOINT_URL": settings.DYNAMODB_ENDPOINT_URL,
+        "AWS_ACCESS_KEY_ID": "localaws",
+        "AWS_SECRET_ACCESS_KEY": "localaws",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "DJANGO_STATIC_ROOT": str(static_root),
+    }
     worker = LambdaProcess(work, env=env, log_path=work / "lambda.log")
     yield worker
     worker.close()
@@ -87,8 +109,13 @@ def book_with_cover(make_book, covers_bucket):
     content = generated_cover("Clean Code", "Robert C. Martin")
     key = cover_key("tech-001", content)
     aws_client("s3").put_object(Bucket=covers_bucket, Key=key, Body=content)
-    book = make_book(category="Technology", book_id="tech-001", title="Clean Code",
-                     author="Robert C. Martin", image_key=key)
+    book = make_book(
+        category="Technology",
+        book_id="tech-001",
+        title="Clean Code",
+        author="Robert C. Martin",
+        image_key=key,
+    )
     services.catalog_summary_rebuild()
     book.cover_content = content
     return book
@@ -104,12 +131,15 @@ def test_catalog_page_links_follow_the_way_the_site_was_reached(site, book_with_
     assert response.headers["content-type"].startswith("text/html")
     assert not response.is_base64
     assert f'href="{site.url("/books/Technology/tech-001/")}"' in response.text
-    assert re.fullmatch(re.escape(site.url("/static/css/site.")) + r"[0-9a-f]{12}\.css",
-                        stylesheet_url(response.text))
+    assert re.fullmatch(
+        re.escape(site.url("/static/css/site.")) + r"[0-9a-f]{12}\.css",
+        stylesheet_url(response.text),
+    )
 
 
 def test_anonymous_catalog_page_is_cacheable_by_cloudfront_and_sets_no_cookie(
-        site, book_with_cover):
+    site, book_with_cover
+):
     response = site.get(site.url("/"))
     assert response.status == 200
     assert "Clean Code" in response.text
@@ -118,8 +148,7 @@ def test_anonymous_catalog_page_is_cacheable_by_cloudfront_and_sets_no_cookie(
     assert response.set_cookies == []
 
 
-def test_book_page_shows_its_cover_and_the_cover_comes_back_as_base64_jpeg(
-        site, book_with_cover):
+def test_book_page_shows_its_cover_and_the_cover_comes_back_as_base64_jpeg(site, book_with_cover):
     page = site.get(site.url("/books/Technology/tech-001/"))
     assert page.status == 200
     src = re.search(r'<img class="book-detail__cover" src="([^"]+)"', page.text)[1]
@@ -168,8 +197,10 @@ def sign_in_form(site):
 def test_sign_in_posts_with_its_csrf_token_and_redirects_under_the_same_prefix(site, shopper):
     user = shopper
     token = sign_in_form(site)
-    response = site.post(site.url("/accounts/sign-in/"), {
-        "csrfmiddlewaretoken": token, "email": user.email, "password": PASSWORD})
+    response = site.post(
+        site.url("/accounts/sign-in/"),
+        {"csrfmiddlewaretoken": token, "email": user.email, "password": PASSWORD},
+    )
     assert response.status == 302
     assert response.headers["location"] == site.url("/")
     session_cookie = next(c for c in response.set_cookies if c.startswith("sessionid="))
@@ -180,8 +211,10 @@ def test_sign_in_posts_with_its_csrf_token_and_redirects_under_the_same_prefix(s
 def test_page_after_sign_in_is_personal_and_never_cached(site, shopper):
     user = shopper
     token = sign_in_form(site)
-    redirect = site.post(site.url("/accounts/sign-in/"), {
-        "csrfmiddlewaretoken": token, "email": user.email, "password": PASSWORD})
+    redirect = site.post(
+        site.url("/accounts/sign-in/"),
+        {"csrfmiddlewaretoken": token, "email": user.email, "password": PASSWORD},
+    )
     page = site.get(redirect.headers["location"])
     assert page.status == 200
     assert "Signed in as Grace" in page.text
@@ -191,15 +224,15 @@ def test_page_after_sign_in_is_personal_and_never_cached(site, shopper):
 def test_sign_in_without_the_csrf_token_is_refused(site, shopper):
     user = shopper
     sign_in_form(site)
-    response = site.post(site.url("/accounts/sign-in/"),
-                         {"email": user.email, "password": PASSWORD})
+    response = site.post(
+        site.url("/accounts/sign-in/"), {"email": user.email, "password": PASSWORD}
+    )
     assert response.status == 403
 
 
 def test_pages_carry_the_security_headers(site, tables):
     headers = site.get(site.url("/accounts/sign-in/")).headers
-    assert headers["strict-transport-security"] == (
-        "max-age=31536000; includeSubDomains; preload")
+    assert headers["strict-transport-security"] == ("max-age=31536000; includeSubDomains; preload")
     assert headers["x-content-type-options"] == "nosniff"
     assert headers["x-frame-options"] == "DENY"
     assert headers["referrer-policy"] == "same-origin"
@@ -207,22 +240,26 @@ def test_pages_carry_the_security_headers(site, tables):
     assert "frame-ancestors 'none'" in headers["content-security-policy"]
 
 
-def test_server_error_shows_the_500_page_and_logs_the_request_for_cloudwatch(
-        site, make_book):
+def test_server_error_shows_the_500_page_and_logs_the_request_for_cloudwatch(site, make_book):
     book = make_book(book_id="broken-001")
     # A bug's worth of bad data: a timestamp the model cannot read.
     aws_client("dynamodb").update_item(
         TableName=settings.BOOKS_TABLE_NAME,
         Key={"category": {"S": book.category}, "book_id": {"S": book.book_id}},
-        UpdateExpression="SET created_at = :bad", ExpressionAttributeValues={":bad": {"S": "x"}})
+        UpdateExpression="SET created_at = :bad",
+        ExpressionAttributeValues={":bad": {"S": "x"}},
+    )
     before = len(site.worker.logs())
     response = site.get(site.url(f"/books/{book.category}/{book.book_id}/"))
     assert response.status == 500
     assert "Something went wrong on our side" in response.text
     assert "Traceback" not in response.text and "ValueError" not in response.text
     assert f'href="{site.url("/")}"' in response.text
-    errors = [json.loads(line) for line in site.worker.logs()[before:].splitlines()
-              if line.startswith("{") and '"ERROR"' in line]
+    errors = [
+        json.loads(line)
+        for line in site.worker.logs()[before:].splitlines()
+        if line.startswith("{") and '"ERROR"' in line
+    ]
     assert len(errors) == 1
     entry = errors[0]
     assert entry["path"] == site.url(f"/books/{book.category}/{book.book_id}/")
@@ -246,13 +283,13 @@ def test_zappa_manage_create_tables_checks_the_tables_inside_the_function(lambda
     assert f"{settings.BOOKS_TABLE_NAME}: already up to date" in output
 
 
-def test_zappa_manage_seed_catalog_loads_the_catalog_inside_the_function(lambda_worker,
-                                                                         covers_bucket):
+def test_zappa_manage_seed_catalog_loads_the_catalog_inside_the_function(
+    lambda_worker, covers_bucket
+):
     from store.models import Book
 
     lambda_worker.invoke({"manage": "seed_catalog"})
-    assert [b.title for b in Book.query("Technology") if b.book_id == "tech-001"] == [
-        "Clean Code"]
+    assert [b.title for b in Book.query("Technology") if b.book_id == "tech-001"] == ["Clean Code"]
     keys = aws_client("s3").list_objects_v2(Bucket=covers_bucket)["KeyCount"]
     assert keys >= 240
 
@@ -262,10 +299,16 @@ def test_a_host_that_is_not_allowed_gets_400(lambda_worker, tables):
     assert site.get("/").status == 400
 
 
-def test_a_forwarded_api_gateway_host_does_not_drop_the_stage_prefix(lambda_worker,
-                                                                     book_with_cover):
-    site = SiteView(lambda_worker, name="spoof", host=API_HOST, prefix=f"/{STAGE}",
-                    forwarded_host="other.execute-api.us-east-1.amazonaws.com", stage=STAGE)
+def test_a_forwarded_api_gateway_host_does_not_drop_the_stage_prefix(
+    lambda_worker, book_with_cover
+):
+    site = SiteView(
+        lambda_worker,
+        name="spoof",
+        host=API_HOST,
+        prefix=f"/{STAGE}",
+        forwarded_host="other.execute-api.us-east-1.amazonaws.com",
+        stage=STAGE,
+    )
     response = site.get(site.url("/category/Technology/"))
     assert f'href="/{STAGE}/books/Technology/tech-001/"' in response.text
-

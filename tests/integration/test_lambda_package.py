@@ -22,8 +22,15 @@ from deploy.prebuild import installed_distributions, runtime_closure, site_packa
 from tests.lambda_harness import API_HOST, ROOT, LambdaProcess, SiteView
 
 DEV_SITE_PACKAGES = Path(boto3.__file__).resolve().parents[1]
-LAMBDA_RUNTIME_SDK = ["boto3", "botocore", "s3transfer", "jmespath", "dateutil", "six.py",
-                      "urllib3"]
+LAMBDA_RUNTIME_SDK = [
+    "boto3",
+    "botocore",
+    "s3transfer",
+    "jmespath",
+    "dateutil",
+    "six.py",
+    "urllib3",
+]
 
 
 def runtime_only_virtualenv(directory):
@@ -43,15 +50,25 @@ def runtime_only_virtualenv(directory):
 def package(tmp_path_factory):
     work = tmp_path_factory.mktemp("package")
     venv = runtime_only_virtualenv(work / "venv")
-    env = {"PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin", "HOME": str(work),
-           "VIRTUAL_ENV": str(venv), "CLOUDSHELF_PREBUILD_SKIP_PLATFORM_CHECK": "1",
-           # Nothing may reach the network: any attempt fails at this dead proxy.
-           "HTTPS_PROXY": "http://127.0.0.1:9", "HTTP_PROXY": "http://127.0.0.1:9",
-           "NO_PROXY": ""}
+    env = {
+        "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
+        "HOME": str(work),
+        "VIRTUAL_ENV": str(venv),
+        "CLOUDSHELF_PREBUILD_SKIP_PLATFORM_CHECK": "1",
+        # Nothing may reach the network: any attempt fails at this dead proxy.
+        "HTTPS_PROXY": "http://127.0.0.1:9",
+        "HTTP_PROXY": "http://127.0.0.1:9",
+        "NO_PROXY": "",
+    }
     zip_path = work / "cloudshelf-production.zip"
-    build = subprocess.run([sys.executable, "-m", "zappa.cli", "package", "production",
-                            "-o", str(zip_path)], cwd=ROOT, env=env, capture_output=True,
-                           text=True, timeout=600)
+    build = subprocess.run(
+        [sys.executable, "-m", "zappa.cli", "package", "production", "-o", str(zip_path)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     return build, zip_path, work
 
 
@@ -77,17 +94,45 @@ def test_package_is_small(package):
     assert zip_path.stat().st_size < 25 * 1024 * 1024
 
 
-@pytest.mark.parametrize("name", ["moto", "pytest", "_pytest", "pytest_django", "cfnlint",
-                                  "boto3", "botocore", "s3transfer", "pip", "setuptools",
-                                  "troposphere", "gunicorn", "tests", "deploy", "benchmarks",
-                                  ".venv"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "moto",
+        "pytest",
+        "_pytest",
+        "pytest_django",
+        "cfnlint",
+        "boto3",
+        "botocore",
+        "s3transfer",
+        "pip",
+        "setuptools",
+        "troposphere",
+        "gunicorn",
+        "tests",
+        "deploy",
+        "benchmarks",
+        ".venv",
+    ],
+)
 def test_package_leaves_out(unzipped, name):
     assert not (unzipped / name).exists()
 
 
-@pytest.mark.parametrize("name", ["handler.py", "zappa_settings.py", "django_zappa_app.py",
-                                  "cloudshelf/lambda_app.py", "staticfiles/staticfiles.json",
-                                  "templates/500.html", "django", "pynamodb", "PIL"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "handler.py",
+        "zappa_settings.py",
+        "django_zappa_app.py",
+        "cloudshelf/lambda_app.py",
+        "staticfiles/staticfiles.json",
+        "templates/500.html",
+        "django",
+        "pynamodb",
+        "PIL",
+    ],
+)
 def test_package_holds(unzipped, name):
     assert (unzipped / name).exists()
 
@@ -103,24 +148,44 @@ def packaged_lambda(unzipped, tmp_path_factory):
     runtime = tmp_path_factory.mktemp("lambda-runtime")  # what Lambda's runtime bundles
     for name in LAMBDA_RUNTIME_SDK:
         (runtime / name).symlink_to(DEV_SITE_PACKAGES / name)
-    ssm = boto3.client("ssm", endpoint_url=settings.DYNAMODB_ENDPOINT_URL, region_name="us-east-1",
-                       aws_access_key_id="localaws", aws_secret_access_key="localaws")
-    ssm.put_parameter(Name="/cloudshelf/production/django-secret-key", Type="SecureString",
-                      Overwrite=True, Value="packaged-" + "p" * 50)
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(unzipped),
-           "AWS_ENDPOINT_URL": settings.DYNAMODB_ENDPOINT_URL, "AWS_ACCESS_KEY_ID": "localaws",
-           "AWS_SECRET_ACCESS_KEY": "localaws", "AWS_DEFAULT_REGION": "us-east-1",
-           "PYTHONDONTWRITEBYTECODE": "1"}
-    worker = LambdaProcess(unzipped, env=env, log_path=unzipped.parent / "lambda.log",
-                           sys_path=[unzipped, runtime], python_flags=["-S"],
-                           handler_module="handler")
+    ssm = boto3.client(
+        "ssm",
+        endpoint_url=settings.DYNAMODB_ENDPOINT_URL,
+        region_name="us-east-1",
+        aws_access_key_id="localaws",
+        aws_secret_access_key="localaws",
+    )
+    ssm.put_parameter(
+        Name="/cloudshelf/production/django-secret-key",
+        Type="SecureString",
+        Overwrite=True,
+        Value="packaged-" + "p" * 50,
+    )
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(unzipped),
+        "AWS_ENDPOINT_URL": settings.DYNAMODB_ENDPOINT_URL,
+        "AWS_ACCESS_KEY_ID": "localaws",
+        "AWS_SECRET_ACCESS_KEY": "localaws",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
+    worker = LambdaProcess(
+        unzipped,
+        env=env,
+        log_path=unzipped.parent / "lambda.log",
+        sys_path=[unzipped, runtime],
+        python_flags=["-S"],
+        handler_module="handler",
+    )
     yield worker
     worker.close()
 
 
 def test_unzipped_package_serves_the_site_through_its_handler(packaged_lambda, seed_books):
-    site = SiteView(packaged_lambda, name="package", host=API_HOST, prefix="/production",
-                    stage="production")
+    site = SiteView(
+        packaged_lambda, name="package", host=API_HOST, prefix="/production", stage="production"
+    )
     page = site.get("/production/category/Technology/")
     assert page.status == 200, page.text
     assert "Clean Code" in page.text
@@ -129,8 +194,9 @@ def test_unzipped_package_serves_the_site_through_its_handler(packaged_lambda, s
 
 
 def test_unzipped_package_imports_nothing_from_outside_it(packaged_lambda, unzipped, tables):
-    site = SiteView(packaged_lambda, name="package", host=API_HOST, prefix="/production",
-                    stage="production")
+    site = SiteView(
+        packaged_lambda, name="package", host=API_HOST, prefix="/production", stage="production"
+    )
     assert site.get("/production/accounts/sign-in/").status == 200
     logs = packaged_lambda.logs()
     assert str(DEV_SITE_PACKAGES) not in logs and "Traceback" not in logs

@@ -14,7 +14,7 @@ from django.core.management import call_command
 
 from store.models import Book
 from tests.conftest import PASSWORD, add_to_cart, place_form, review_checkout
-from tests.deploy_templates import APP_TEMPLATE, ACCOUNT, REGION, Resolver, RolePolicy, load
+from tests.deploy_templates import ACCOUNT, APP_TEMPLATE, REGION, Resolver, RolePolicy, load
 
 _lock = threading.Lock()
 
@@ -39,8 +39,13 @@ def recorded_aws_requests():
 def ses_client():
     import boto3
 
-    return boto3.client("ses", endpoint_url=settings.DYNAMODB_ENDPOINT_URL, region_name=REGION,
-                        aws_access_key_id="localaws", aws_secret_access_key="localaws")
+    return boto3.client(
+        "ses",
+        endpoint_url=settings.DYNAMODB_ENDPOINT_URL,
+        region_name=REGION,
+        aws_access_key_id="localaws",
+        aws_secret_access_key="localaws",
+    )
 
 
 def table_arn(name, index=None):
@@ -48,8 +53,13 @@ def table_arn(name, index=None):
     return f"{arn}/index/{index}" if index else arn
 
 
-TRANSACT_ACTIONS = {"Put": "PutItem", "Update": "UpdateItem", "Delete": "DeleteItem",
-                    "ConditionCheck": "ConditionCheckItem", "Get": "GetItem"}
+TRANSACT_ACTIONS = {
+    "Put": "PutItem",
+    "Update": "UpdateItem",
+    "Delete": "DeleteItem",
+    "ConditionCheck": "ConditionCheckItem",
+    "Get": "GetItem",
+}
 
 
 def iam_requests(service, operation, params, bucket):
@@ -57,7 +67,7 @@ def iam_requests(service, operation, params, bucket):
     if service == "dynamodb":
         if operation in ("TransactWriteItems", "TransactGetItems"):
             for item in params["TransactItems"]:
-                (kind, body), = item.items()
+                ((kind, body),) = item.items()
                 yield f"dynamodb:{TRANSACT_ACTIONS[kind]}", table_arn(body["TableName"])
         elif operation in ("BatchGetItem", "BatchWriteItem"):
             for name in params["RequestItems"]:
@@ -66,9 +76,12 @@ def iam_requests(service, operation, params, bucket):
             yield f"dynamodb:{operation}", table_arn(params["TableName"], params.get("IndexName"))
     elif service == "s3":
         name = bucket if params.get("Bucket") == settings.COVERS_BUCKET_NAME else params["Bucket"]
-        action = {"HeadObject": "GetObject", "HeadBucket": "ListBucket",
-                  "ListObjectsV2": "ListBucket", "ListObjects": "ListBucket"}.get(operation,
-                                                                                    operation)
+        action = {
+            "HeadObject": "GetObject",
+            "HeadBucket": "ListBucket",
+            "ListObjectsV2": "ListBucket",
+            "ListObjects": "ListBucket",
+        }.get(operation, operation)
         key = params.get("Key")
         yield f"s3:{action}", f"arn:aws:s3:::{name}/{key}" if key else f"arn:aws:s3:::{name}"
     elif service in ("ses", "sesv2"):
@@ -81,8 +94,14 @@ def iam_requests(service, operation, params, bucket):
 
 def refused(calls, policy):
     bucket = Resolver(load(APP_TEMPLATE)).ref("CoversBucket")
-    return sorted({pair for call in calls for pair in iam_requests(*call, bucket)
-                   if not policy.allows(*pair)})
+    return sorted(
+        {
+            pair
+            for call in calls
+            for pair in iam_requests(*call, bucket)
+            if not policy.allows(*pair)
+        }
+    )
 
 
 @pytest.fixture
@@ -110,9 +129,14 @@ def test_role_allows_browsing_the_catalog_and_its_covers(as_in_production, clien
     call_command("seed_catalog", stdout=StringIO())
     book = Book.get("Technology", "tech-001")
     with recorded_aws_requests() as calls:
-        for path in ["/", "/category/Technology/", "/books/Technology/tech-001/",
-                     "/search/?q=Clean+Code", f"/media/{book.image_key}",
-                     "/media/covers/missing-000000000000.jpg"]:
+        for path in [
+            "/",
+            "/category/Technology/",
+            "/books/Technology/tech-001/",
+            "/search/?q=Clean+Code",
+            f"/media/{book.image_key}",
+            "/media/covers/missing-000000000000.jpg",
+        ]:
             assert client.get(path).status_code in (200, 404)
     assert refused(calls, RolePolicy()) == []
 
@@ -123,25 +147,38 @@ def test_role_allows_creating_an_account_signing_in_and_out(as_in_production, cl
         client.post("/accounts/sign-in/", {"email": user.email, "password": PASSWORD})
         client.get("/")
         client.post("/accounts/sign-out/")
-    assert {op for _, op, _ in calls} >= {"TransactWriteItems", "Query", "PutItem", "GetItem",
-                                          "UpdateItem", "DeleteItem"}
+    assert {op for _, op, _ in calls} >= {
+        "TransactWriteItems",
+        "Query",
+        "PutItem",
+        "GetItem",
+        "UpdateItem",
+        "DeleteItem",
+    }
     assert refused(calls, RolePolicy()) == []
 
 
 def test_role_allows_registering_shopping_checking_out_and_becoming_staff(
-        as_in_production, client, make_book):
+    as_in_production, client, make_book
+):
     book = make_book(title="Clean Code", price=42, stock_quantity=5)
     with recorded_aws_requests() as calls:
-        registered = client.post("/accounts/register/", {
-            "email": "new@example.org", "first_name": "Ada", "last_name": "Reader",
-            "new_password1": PASSWORD, "new_password2": PASSWORD})
+        registered = client.post(
+            "/accounts/register/",
+            {
+                "email": "new@example.org",
+                "first_name": "Ada",
+                "last_name": "Reader",
+                "new_password1": PASSWORD,
+                "new_password2": PASSWORD,
+            },
+        )
         assert registered.status_code == 302
         assert add_to_cart(client, book).status_code == 302
         placed = client.post("/checkout/place/", place_form(review_checkout(client)))
         assert placed.status_code == 302
         assert client.get(placed["Location"]).status_code == 200
-        call_command("createstaff", "--email", "new@example.org", "--no-input",
-                     stdout=StringIO())
+        call_command("createstaff", "--email", "new@example.org", "--no-input", stdout=StringIO())
     assert {op for _, op, _ in calls} >= {"TransactWriteItems", "BatchGetItem", "UpdateItem"}
     assert refused(calls, RolePolicy()) == []
 

@@ -27,10 +27,14 @@ def free_port():
 
 
 def client(service, port):
-    return boto3.client(service, region_name="us-east-1", endpoint_url=localaws.endpoint_for(port),
-                        aws_access_key_id="t", aws_secret_access_key="t",
-                        config=Config(retries={"max_attempts": 1},
-                                      max_pool_connections=30))
+    return boto3.client(
+        service,
+        region_name="us-east-1",
+        endpoint_url=localaws.endpoint_for(port),
+        aws_access_key_id="t",
+        aws_secret_access_key="t",
+        config=Config(retries={"max_attempts": 1}, max_pool_connections=30),
+    )
 
 
 class Emulator:
@@ -40,8 +44,18 @@ class Emulator:
 
     def start(self):
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "cloudshelf.localaws", "--port", str(self.port),
-             "--data-dir", str(self.data_dir), *self.extra], cwd=ROOT)
+            [
+                sys.executable,
+                "-m",
+                "cloudshelf.localaws",
+                "--port",
+                str(self.port),
+                "--data-dir",
+                str(self.data_dir),
+                *self.extra,
+            ],
+            cwd=ROOT,
+        )
         deadline = time.monotonic() + 30
         while not localaws.is_running(self.port):
             assert time.monotonic() < deadline, "emulator did not start"
@@ -69,17 +83,21 @@ def emulator(tmp_path):
 
 
 def create_stock_table(dynamodb, name="stock"):
-    dynamodb.create_table(TableName=name, BillingMode="PAY_PER_REQUEST",
-                          KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
-                          AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}])
+    dynamodb.create_table(
+        TableName=name,
+        BillingMode="PAY_PER_REQUEST",
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+    )
 
 
 def test_data_survives_a_restart(emulator):
     first = emulator().start()
     dynamodb, s3 = client("dynamodb", first.port), client("s3", first.port)
     create_stock_table(dynamodb)
-    dynamodb.update_time_to_live(TableName="stock", TimeToLiveSpecification={
-        "Enabled": True, "AttributeName": "expires_at"})
+    dynamodb.update_time_to_live(
+        TableName="stock", TimeToLiveSpecification={"Enabled": True, "AttributeName": "expires_at"}
+    )
     dynamodb.put_item(TableName="stock", Item={"id": {"S": "book"}, "count": {"N": "7"}})
     s3.create_bucket(Bucket="covers")
     s3.put_object(Bucket="covers", Key="a.jpg", Body=b"jpeg-bytes", ContentType="image/jpeg")
@@ -91,8 +109,10 @@ def test_data_survives_a_restart(emulator):
     dynamodb, s3 = client("dynamodb", second.port), client("s3", second.port)
     item = dynamodb.get_item(TableName="stock", Key={"id": {"S": "book"}})["Item"]
     assert item["count"] == {"N": "7"}
-    assert dynamodb.describe_time_to_live(TableName="stock")["TimeToLiveDescription"][
-        "AttributeName"] == "expires_at"
+    assert (
+        dynamodb.describe_time_to_live(TableName="stock")["TimeToLiveDescription"]["AttributeName"]
+        == "expires_at"
+    )
     obj = s3.get_object(Bucket="covers", Key="a.jpg")
     assert obj["Body"].read() == b"jpeg-bytes" and obj["ContentType"] == "image/jpeg"
     second.stop()
@@ -108,8 +128,9 @@ def test_data_written_before_a_crash_is_kept_after_the_save_interval(emulator):
     second = Emulator(first.data_dir)
     second.port = first.port
     second.start()
-    item = client("dynamodb", second.port).get_item(TableName="stock",
-                                                    Key={"id": {"S": "book"}})["Item"]
+    item = client("dynamodb", second.port).get_item(TableName="stock", Key={"id": {"S": "book"}})[
+        "Item"
+    ]
     assert item["count"] == {"N": "3"}
     second.stop()
 
@@ -118,8 +139,9 @@ def test_expired_ttl_items_are_swept(emulator):
     running = emulator("--ttl-interval", "0.5").start()
     dynamodb = client("dynamodb", running.port)
     create_stock_table(dynamodb, "carts")
-    dynamodb.update_time_to_live(TableName="carts", TimeToLiveSpecification={
-        "Enabled": True, "AttributeName": "expires_at"})
+    dynamodb.update_time_to_live(
+        TableName="carts", TimeToLiveSpecification={"Enabled": True, "AttributeName": "expires_at"}
+    )
     past, future = str(int(time.time()) - 60), str(int(time.time()) + 3600)
     dynamodb.put_item(TableName="carts", Item={"id": {"S": "old"}, "expires_at": {"N": past}})
     dynamodb.put_item(TableName="carts", Item={"id": {"S": "new"}, "expires_at": {"N": future}})
@@ -143,10 +165,12 @@ def test_twenty_concurrent_conditional_decrements_never_oversell(tables):
     def buy(_):
         try:
             dynamodb.update_item(
-                TableName="race", Key={"id": {"S": "book"}},
+                TableName="race",
+                Key={"id": {"S": "book"}},
                 UpdateExpression="SET stock = stock - :one",
                 ConditionExpression="stock >= :one",
-                ExpressionAttributeValues={":one": {"N": "1"}})
+                ExpressionAttributeValues={":one": {"N": "1"}},
+            )
             return True
         except ClientError as error:
             assert error.response["Error"]["Code"] == "ConditionalCheckFailedException"
@@ -167,14 +191,26 @@ def test_twenty_concurrent_transactions_never_oversell(tables):
 
     def buy(n):
         try:
-            dynamodb.transact_write_items(TransactItems=[
-                {"Update": {"TableName": "race", "Key": {"id": {"S": "book"}},
+            dynamodb.transact_write_items(
+                TransactItems=[
+                    {
+                        "Update": {
+                            "TableName": "race",
+                            "Key": {"id": {"S": "book"}},
                             "UpdateExpression": "SET stock = stock - :one",
                             "ConditionExpression": "stock >= :one",
-                            "ExpressionAttributeValues": {":one": {"N": "1"}}}},
-                {"Put": {"TableName": "orders", "Item": {"id": {"S": f"order-{n}"}},
-                         "ConditionExpression": "attribute_not_exists(id)"}},
-            ])
+                            "ExpressionAttributeValues": {":one": {"N": "1"}},
+                        }
+                    },
+                    {
+                        "Put": {
+                            "TableName": "orders",
+                            "Item": {"id": {"S": f"order-{n}"}},
+                            "ConditionExpression": "attribute_not_exists(id)",
+                        }
+                    },
+                ]
+            )
             return True
         except ClientError as error:
             assert error.response["Error"]["Code"] == "TransactionCanceledException"

@@ -13,22 +13,37 @@ SECRET = "production-settings-test-" + "s3cr3t-K3y-" * 5
 
 
 def run_django(code, **env):
-    base = {"PATH": "/usr/bin:/bin", "HOME": str(ROOT), "DEFAULT_FROM_EMAIL": "shop@example.com",
-            "DJANGO_SETTINGS_MODULE": "cloudshelf.settings.production"}
-    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
-                          text=True, env={**base, **env})
+    base = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(ROOT),
+        "DEFAULT_FROM_EMAIL": "shop@example.com",
+        "DJANGO_SETTINGS_MODULE": "cloudshelf.settings.production",
+    }
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, env={**base, **env}
+    )
 
 
 def run_manage(*args, **env):
     base = {"PATH": "/usr/bin:/bin", "HOME": str(ROOT), "DEFAULT_FROM_EMAIL": "shop@example.com"}
-    return subprocess.run([sys.executable, "manage.py", *args,
-                           "--settings=cloudshelf.settings.production"],
-                          cwd=ROOT, capture_output=True, text=True, env={**base, **env})
+    return subprocess.run(
+        [sys.executable, "manage.py", *args, "--settings=cloudshelf.settings.production"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**base, **env},
+    )
 
 
 def test_check_deploy_reports_nothing():
-    result = run_manage("check", "--deploy", "--fail-level", "DEBUG",
-                        DJANGO_SECRET_KEY=SECRET, DJANGO_ALLOWED_HOSTS="shop.example.com")
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "DEBUG",
+        DJANGO_SECRET_KEY=SECRET,
+        DJANGO_ALLOWED_HOSTS="shop.example.com",
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
 
@@ -46,29 +61,47 @@ def test_refuses_to_start_without_allowed_hosts():
 
 
 def ssm():
-    return boto3.client("ssm", endpoint_url=settings.DYNAMODB_ENDPOINT_URL, region_name="us-east-1",
-                        aws_access_key_id="localaws", aws_secret_access_key="localaws")
+    return boto3.client(
+        "ssm",
+        endpoint_url=settings.DYNAMODB_ENDPOINT_URL,
+        region_name="us-east-1",
+        aws_access_key_id="localaws",
+        aws_secret_access_key="localaws",
+    )
 
 
 def emulator_env(**env):
-    return {"AWS_ENDPOINT_URL": settings.DYNAMODB_ENDPOINT_URL, "AWS_ACCESS_KEY_ID": "localaws",
-            "AWS_SECRET_ACCESS_KEY": "localaws", "AWS_DEFAULT_REGION": "us-east-1", **env}
+    return {
+        "AWS_ENDPOINT_URL": settings.DYNAMODB_ENDPOINT_URL,
+        "AWS_ACCESS_KEY_ID": "localaws",
+        "AWS_SECRET_ACCESS_KEY": "localaws",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        **env,
+    }
 
 
 def test_reads_the_secret_key_from_ssm_at_start(tables):
-    ssm().put_parameter(Name="/cloudshelf/test/django-secret-key", Type="SecureString",
-                        Value=SECRET)
+    ssm().put_parameter(
+        Name="/cloudshelf/test/django-secret-key", Type="SecureString", Value=SECRET
+    )
     result = run_django(
         "import django; django.setup(); from django.conf import settings; "
         "print(settings.SECRET_KEY == " + repr(SECRET) + ")",
-        **emulator_env(DJANGO_SECRET_KEY_PARAMETER="/cloudshelf/test/django-secret-key",
-                       DJANGO_ALLOWED_HOSTS="shop.example.com"))
+        **emulator_env(
+            DJANGO_SECRET_KEY_PARAMETER="/cloudshelf/test/django-secret-key",
+            DJANGO_ALLOWED_HOSTS="shop.example.com",
+        ),
+    )
     assert result.stdout.strip() == "True", result.stderr
 
 
 def test_refuses_to_start_when_the_secret_parameter_cannot_be_read(tables):
-    result = run_django("import django; django.setup()", **emulator_env(
-        DJANGO_SECRET_KEY_PARAMETER="/cloudshelf/test/missing", DJANGO_ALLOWED_HOSTS="x"))
+    result = run_django(
+        "import django; django.setup()",
+        **emulator_env(
+            DJANGO_SECRET_KEY_PARAMETER="/cloudshelf/test/missing", DJANGO_ALLOWED_HOSTS="x"
+        ),
+    )
     assert result.returncode != 0
     assert "Could not read the SSM parameter /cloudshelf/test/missing" in result.stderr
 
@@ -79,22 +112,39 @@ def test_points_dynamodb_and_s3_at_the_configured_endpoint_with_sdk_credentials(
         "from django.core.files.storage import default_storage as d; "
         "print(s.DYNAMODB_ENDPOINT_URL, s.LOCALAWS, s.AWS_ACCESS_KEY_ID, "
         "d.endpoint_url, d.access_key)",
-        DJANGO_SECRET_KEY=SECRET, DJANGO_ALLOWED_HOSTS="x",
-        AWS_ENDPOINT_URL_DYNAMODB="http://127.0.0.1:1", AWS_ENDPOINT_URL_S3="http://127.0.0.1:2")
-    assert result.stdout.split() == ["http://127.0.0.1:1", "None", "None", "http://127.0.0.1:2",
-                                     "None"], result.stderr
+        DJANGO_SECRET_KEY=SECRET,
+        DJANGO_ALLOWED_HOSTS="x",
+        AWS_ENDPOINT_URL_DYNAMODB="http://127.0.0.1:1",
+        AWS_ENDPOINT_URL_S3="http://127.0.0.1:2",
+    )
+    assert result.stdout.split() == [
+        "http://127.0.0.1:1",
+        "None",
+        "None",
+        "http://127.0.0.1:2",
+        "None",
+    ], result.stderr
 
 
-@pytest.mark.parametrize("setting, value", [
-    ("DEBUG", "False"), ("SESSION_COOKIE_SECURE", "True"), ("CSRF_COOKIE_SECURE", "True"),
-    ("SECURE_HSTS_SECONDS", "31536000"), ("X_FRAME_OPTIONS", "DENY"),
-    ("SECURE_CONTENT_TYPE_NOSNIFF", "True"), ("SECURE_REFERRER_POLICY", "same-origin"),
-    ("CSRF_TRUSTED_ORIGINS", "['https://d111.cloudfront.net']"),
-])
+@pytest.mark.parametrize(
+    "setting, value",
+    [
+        ("DEBUG", "False"),
+        ("SESSION_COOKIE_SECURE", "True"),
+        ("CSRF_COOKIE_SECURE", "True"),
+        ("SECURE_HSTS_SECONDS", "31536000"),
+        ("X_FRAME_OPTIONS", "DENY"),
+        ("SECURE_CONTENT_TYPE_NOSNIFF", "True"),
+        ("SECURE_REFERRER_POLICY", "same-origin"),
+        ("CSRF_TRUSTED_ORIGINS", "['https://d111.cloudfront.net']"),
+    ],
+)
 def test_production_security_setting(setting, value):
     result = run_django(
         f"import django; django.setup(); from django.conf import settings; "
         f"print(settings.{setting})",
-        DJANGO_SECRET_KEY=SECRET, DJANGO_ALLOWED_HOSTS="x",
-        DJANGO_CSRF_TRUSTED_ORIGINS="https://d111.cloudfront.net")
+        DJANGO_SECRET_KEY=SECRET,
+        DJANGO_ALLOWED_HOSTS="x",
+        DJANGO_CSRF_TRUSTED_ORIGINS="https://d111.cloudfront.net",
+    )
     assert result.stdout.strip() == value, result.stderr

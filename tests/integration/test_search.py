@@ -21,11 +21,11 @@ def found(client, query, **params):
 
 
 def index_entries():
-    return sorted(entry.key for entry in SearchEntry.scan()
-                  if not entry.token.startswith("~"))
+    return sorted(entry.key for entry in SearchEntry.scan() if not entry.token.startswith("~"))
 
 
 # --- What a search finds -------------------------------------------------------------------
+
 
 def test_a_word_of_the_title_finds_the_book(client, indexed_seed_books):
     assert found(client, "gatsby") == ["The Great Gatsby"]
@@ -62,13 +62,13 @@ def test_a_word_longer_than_the_indexed_prefixes_must_match_whole(client, make_i
 
 # --- Ranking -------------------------------------------------------------------------------
 
+
 def test_exact_title_match_is_ranked_first(client, make_indexed_book):
     # Without the exact match, the better-ranked "Clean ..." titles would come first.
     make_indexed_book(title="Clean Code Companion")
     make_indexed_book(title="The Clean Coder")
     make_indexed_book(title="Code Clean")
-    assert found(client, "code clean") == ["Code Clean", "Clean Code Companion",
-                                           "The Clean Coder"]
+    assert found(client, "code clean") == ["Code Clean", "Clean Code Companion", "The Clean Coder"]
 
 
 def test_exact_title_match_ignores_case_and_accents(client, make_indexed_book):
@@ -82,11 +82,16 @@ def test_title_start_then_title_then_author(client, make_indexed_book):
     make_indexed_book(title="Working With Robots", author="Ada Tester")
     make_indexed_book(title="Anything Else", author="Robert Smith")
     make_indexed_book(title="Clean Code", author="Robert C. Martin")
-    assert found(client, "rob") == ["Robert's Rules", "Working With Robots", "Anything Else",
-                                    "Clean Code"]
+    assert found(client, "rob") == [
+        "Robert's Rules",
+        "Working With Robots",
+        "Anything Else",
+        "Clean Code",
+    ]
 
 
 # --- The page ------------------------------------------------------------------------------
+
 
 def test_results_link_to_the_book_pages(client, indexed_seed_books):
     response = client.get("/search/", {"q": "clean"})
@@ -104,8 +109,7 @@ def test_one_letter_query_asks_for_two_letters(client, indexed_seed_books):
     assert "Type at least two letters" in response.content.decode()
 
 
-def test_empty_query_explains_the_search_box_and_reads_nothing(client, tables,
-                                                               dynamodb_requests):
+def test_empty_query_explains_the_search_box_and_reads_nothing(client, tables, dynamodb_requests):
     response = client.get("/search/", {"q": "   "})
     assert "Type a word of a book's title" in response.content.decode()
     assert sum(dynamodb_requests.values()) == 0
@@ -163,8 +167,10 @@ def test_category_page_token_is_refused_by_search(client, make_book, settings):
 
 # --- Cost: a bounded, constant number of requests ------------------------------------------
 
+
 def test_a_search_page_costs_the_same_requests_for_3_or_40_matches(
-        client, make_indexed_book, dynamodb_requests):
+    client, make_indexed_book, dynamodb_requests
+):
     for n in range(3):
         make_indexed_book(title=f"Garden {n}")
     dynamodb_requests.clear()
@@ -178,7 +184,8 @@ def test_a_search_page_costs_the_same_requests_for_3_or_40_matches(
 
 
 def test_a_later_results_page_costs_one_query_and_one_batch_read(
-        client, make_indexed_book, settings, dynamodb_requests):
+    client, make_indexed_book, settings, dynamodb_requests
+):
     settings.SEARCH_PAGE_SIZE = 2
     for n in range(5):
         make_indexed_book(title=f"Garden {n}")
@@ -188,8 +195,7 @@ def test_a_later_results_page_costs_one_query_and_one_batch_read(
     assert dict(dynamodb_requests) == {"Query": 1, "BatchGetItem": 1}
 
 
-def test_a_selective_query_reads_a_bounded_number_of_entries(make_indexed_book,
-                                                             dynamodb_requests):
+def test_a_selective_query_reads_a_bounded_number_of_entries(make_indexed_book, dynamodb_requests):
     for n in range(30):
         make_indexed_book(title=f"Garden {n}", author="Ada Tester")
     make_indexed_book(title="Garden Zinnias", author="Ada Tester")
@@ -200,6 +206,7 @@ def test_a_selective_query_reads_a_bounded_number_of_entries(make_indexed_book,
 
 
 # --- Keeping the index up to date ----------------------------------------------------------
+
 
 def test_hidden_book_is_not_found(client, make_indexed_book):
     make_indexed_book(title="Secret Garden", hidden=True)
@@ -265,8 +272,7 @@ def test_moved_book_is_found_under_its_new_key(client, make_indexed_book):
     moved.save()
     search_index_book(book=moved)
     response = client.get("/search/", {"q": "dune"})
-    assert [(b.category, b.book_id) for b in response.context["books"]] == [
-        ("Science", "fic-777")]
+    assert [(b.category, b.book_id) for b in response.context["books"]] == [("Science", "fic-777")]
 
 
 def test_price_and_stock_changes_show_without_reindexing(client, make_indexed_book):
@@ -305,6 +311,7 @@ def test_seeding_indexes_the_sample_catalog(client, tables):
 
 # --- manage.py reindex_search --------------------------------------------------------------
 
+
 def test_reindex_indexes_books_written_without_the_service(client, make_book):
     make_book(title="Dune")
     call_command("reindex_search")
@@ -319,8 +326,9 @@ def test_reindex_removes_books_deleted_without_the_service(client, make_indexed_
 
 def test_reindex_deletes_entries_no_book_owns(make_indexed_book):
     book = make_indexed_book(title="Dune")
-    SearchEntry("dun", "0zzz\torphan", category="X", book_id="y", words="dune",
-                title="dune").save()
+    SearchEntry(
+        "dun", "0zzz\torphan", category="X", book_id="y", words="dune", title="dune"
+    ).save()
     report = search_index_rebuild()
     assert report.orphans == 1
     assert index_entries() == sorted(entry.key for entry in search_entries_for(book))

@@ -11,9 +11,15 @@ from store.staff import selectors
 from store.staff.models import AuditEntry, book_subject
 
 NEW_BOOK = {
-    "category": "Poetry", "book_id": "poe-001", "title": "Leaves of Grass",
-    "author": "Walt Whitman", "isbn": "978-0-14-042199-6", "price": "14.50",
-    "stock_quantity": "12", "description": "Poems.", "image_url": "",
+    "category": "Poetry",
+    "book_id": "poe-001",
+    "title": "Leaves of Grass",
+    "author": "Walt Whitman",
+    "isbn": "978-0-14-042199-6",
+    "price": "14.50",
+    "stock_quantity": "12",
+    "description": "Poems.",
+    "image_url": "",
 }
 
 
@@ -35,10 +41,15 @@ def test_staff_add_a_book_with_every_field(staff_client, catalog):
     response = staff_client.post(reverse("staff:book-create"), NEW_BOOK)
     assert response.status_code == 302
     book = Book.get("Poetry", "poe-001")
-    assert (book.title, book.author, book.isbn, book.price, book.stock_quantity,
-            book.description, book.image_url) == (
-        "Leaves of Grass", "Walt Whitman", "9780140421996", Decimal("14.50"), 12, "Poems.",
-        None)
+    assert (
+        book.title,
+        book.author,
+        book.isbn,
+        book.price,
+        book.stock_quantity,
+        book.description,
+        book.image_url,
+    ) == ("Leaves of Grass", "Walt Whitman", "9780140421996", Decimal("14.50"), 12, "Poems.", None)
     assert book.created_at == book.updated_at
 
 
@@ -54,28 +65,33 @@ def test_new_book_is_audited(staff_client, catalog):
 
 
 def test_duplicate_book_id_is_a_form_error_not_an_overwrite(staff_client, catalog):
-    response = staff_client.post(reverse("staff:book-create"),
-                                 {**NEW_BOOK, "category": "Technology", "book_id": "tech-001"})
+    response = staff_client.post(
+        reverse("staff:book-create"), {**NEW_BOOK, "category": "Technology", "book_id": "tech-001"}
+    )
     assert response.status_code == 400
     assert "already exists" in response.content.decode()
     assert Book.get("Technology", "tech-001").title == "Clean Code"
 
 
-@pytest.mark.parametrize("field,value,message", [
-    ("isbn", "9780140421995", "valid ISBN"),
-    ("isbn", "12345", "valid ISBN"),
-    ("price", "0", "greater than or equal to 0.01"),
-    ("price", "12.345", "no more than 2 decimal places"),
-    ("price", "twelve", "Enter a number"),
-    ("stock_quantity", "-1", "greater than or equal to 0"),
-    ("category", "~catalog", "cannot start with"),
-    ("category", "Sci/Fi", "cannot contain"),
-    ("book_id", "a b", "Use letters"),
-    ("title", "", "This field is required"),
-    ("image_url", "not a url", "Enter a valid URL"),
-])
-def test_invalid_new_book_is_400_and_keeps_what_was_typed(staff_client, catalog, field, value,
-                                                          message):
+@pytest.mark.parametrize(
+    "field,value,message",
+    [
+        ("isbn", "9780140421995", "valid ISBN"),
+        ("isbn", "12345", "valid ISBN"),
+        ("price", "0", "greater than or equal to 0.01"),
+        ("price", "12.345", "no more than 2 decimal places"),
+        ("price", "twelve", "Enter a number"),
+        ("stock_quantity", "-1", "greater than or equal to 0"),
+        ("category", "~catalog", "cannot start with"),
+        ("category", "Sci/Fi", "cannot contain"),
+        ("book_id", "a b", "Use letters"),
+        ("title", "", "This field is required"),
+        ("image_url", "not a url", "Enter a valid URL"),
+    ],
+)
+def test_invalid_new_book_is_400_and_keeps_what_was_typed(
+    staff_client, catalog, field, value, message
+):
     response = staff_client.post(reverse("staff:book-create"), {**NEW_BOOK, field: value})
     body = response.content.decode()
     assert response.status_code == 400
@@ -85,18 +101,27 @@ def test_invalid_new_book_is_400_and_keeps_what_was_typed(staff_client, catalog,
 
 
 def test_isbn10_with_x_check_digit_is_accepted(staff_client, catalog):
-    response = staff_client.post(reverse("staff:book-create"),
-                                 {**NEW_BOOK, "isbn": "0-8044-2957-X"})
+    response = staff_client.post(
+        reverse("staff:book-create"), {**NEW_BOOK, "isbn": "0-8044-2957-X"}
+    )
     assert response.status_code == 302
     assert Book.get("Poetry", "poe-001").isbn == "080442957X"
 
 
 def test_edit_changes_the_fields_and_keeps_created_at(staff_client, catalog):
     book = Book.get("Technology", "tech-001")
-    response = staff_client.post(detail_url("Technology", "tech-001"), {
-        "category": "Technology", "title": "Clean Code (2nd ed.)", "author": book.author,
-        "isbn": book.isbn, "price": "44.00", "description": book.description,
-        "image_url": book.image_url})
+    response = staff_client.post(
+        detail_url("Technology", "tech-001"),
+        {
+            "category": "Technology",
+            "title": "Clean Code (2nd ed.)",
+            "author": book.author,
+            "isbn": book.isbn,
+            "price": "44.00",
+            "description": book.description,
+            "image_url": book.image_url,
+        },
+    )
     assert response.status_code == 302
     saved = Book.get("Technology", "tech-001")
     assert (saved.title, saved.price) == ("Clean Code (2nd ed.)", Decimal("44.00"))
@@ -106,18 +131,35 @@ def test_edit_changes_the_fields_and_keeps_created_at(staff_client, catalog):
 
 def test_edit_is_audited_with_old_and_new_values(staff_client, catalog):
     book = Book.get("Technology", "tech-001")
-    staff_client.post(detail_url("Technology", "tech-001"), {
-        "category": "Technology", "title": book.title, "author": book.author,
-        "isbn": book.isbn, "price": "44.00", "description": book.description,
-        "image_url": book.image_url})
+    staff_client.post(
+        detail_url("Technology", "tech-001"),
+        {
+            "category": "Technology",
+            "title": book.title,
+            "author": book.author,
+            "isbn": book.isbn,
+            "price": "44.00",
+            "description": book.description,
+            "image_url": book.image_url,
+        },
+    )
     [entry] = AuditEntry.query(book_subject("Technology", "tech-001"))
     assert entry.action == "book.edit" and entry.change_map == {"price": ["42.99", "44.00"]}
 
 
 def test_invalid_edit_is_400_keeps_input_and_changes_nothing(staff_client, catalog):
-    response = staff_client.post(detail_url("Technology", "tech-001"), {
-        "category": "Technology", "title": "Typed title", "author": "Robert C. Martin",
-        "isbn": "9780132350885", "price": "-3", "description": "", "image_url": ""})
+    response = staff_client.post(
+        detail_url("Technology", "tech-001"),
+        {
+            "category": "Technology",
+            "title": "Typed title",
+            "author": "Robert C. Martin",
+            "isbn": "9780132350885",
+            "price": "-3",
+            "description": "",
+            "image_url": "",
+        },
+    )
     body = response.content.decode()
     assert response.status_code == 400
     assert 'value="Typed title"' in body and "valid ISBN" in body
@@ -126,10 +168,20 @@ def test_invalid_edit_is_400_keeps_input_and_changes_nothing(staff_client, catal
 
 def test_edit_cannot_change_the_stock_or_the_id(staff_client, catalog):
     book = Book.get("Technology", "tech-001")
-    staff_client.post(detail_url("Technology", "tech-001"), {
-        "category": "Technology", "book_id": "evil-001", "title": book.title,
-        "author": book.author, "isbn": book.isbn, "price": "42.99",
-        "stock_quantity": "999", "description": "", "image_url": ""})
+    staff_client.post(
+        detail_url("Technology", "tech-001"),
+        {
+            "category": "Technology",
+            "book_id": "evil-001",
+            "title": book.title,
+            "author": book.author,
+            "isbn": book.isbn,
+            "price": "42.99",
+            "stock_quantity": "999",
+            "description": "",
+            "image_url": "",
+        },
+    )
     saved = Book.get("Technology", "tech-001")
     assert saved.stock_quantity == 25
     assert not Book.count("Technology", Book.book_id == "evil-001")
@@ -137,10 +189,18 @@ def test_edit_cannot_change_the_stock_or_the_id(staff_client, catalog):
 
 def test_moving_a_book_to_another_category_changes_its_key_in_one_go(staff_client, catalog):
     book = Book.get("Fiction", "fic-001")
-    response = staff_client.post(detail_url("Fiction", "fic-001"), {
-        "category": "Classics", "title": book.title, "author": book.author,
-        "isbn": book.isbn, "price": "12.99", "description": book.description,
-        "image_url": book.image_url})
+    response = staff_client.post(
+        detail_url("Fiction", "fic-001"),
+        {
+            "category": "Classics",
+            "title": book.title,
+            "author": book.author,
+            "isbn": book.isbn,
+            "price": "12.99",
+            "description": book.description,
+            "image_url": book.image_url,
+        },
+    )
     assert response["Location"] == detail_url("Classics", "fic-001")
     moved = Book.get("Classics", "fic-001")
     assert moved.stock_quantity == 50 and moved.created_at == book.created_at
@@ -149,21 +209,38 @@ def test_moving_a_book_to_another_category_changes_its_key_in_one_go(staff_clien
 
 def test_moving_a_book_moves_the_category_counts(staff_client, catalog):
     book = Book.get("Fiction", "fic-001")
-    staff_client.post(detail_url("Fiction", "fic-001"), {
-        "category": "Classics", "title": book.title, "author": book.author,
-        "isbn": book.isbn, "price": "12.99", "description": book.description,
-        "image_url": book.image_url})
+    staff_client.post(
+        detail_url("Fiction", "fic-001"),
+        {
+            "category": "Classics",
+            "title": book.title,
+            "author": book.author,
+            "isbn": book.isbn,
+            "price": "12.99",
+            "description": book.description,
+            "image_url": book.image_url,
+        },
+    )
     assert counts() == {"Business": 1, "Classics": 1, "Technology": 1}
 
 
 def test_moved_book_keeps_its_history(staff_client, catalog):
     book = Book.get("Fiction", "fic-001")
-    staff_client.post(detail_url("Fiction", "fic-001", "stock/"),
-                      {"delta": "3", "reason": "found a box"})
-    staff_client.post(detail_url("Fiction", "fic-001"), {
-        "category": "Classics", "title": book.title, "author": book.author,
-        "isbn": book.isbn, "price": "12.99", "description": book.description,
-        "image_url": book.image_url})
+    staff_client.post(
+        detail_url("Fiction", "fic-001", "stock/"), {"delta": "3", "reason": "found a box"}
+    )
+    staff_client.post(
+        detail_url("Fiction", "fic-001"),
+        {
+            "category": "Classics",
+            "title": book.title,
+            "author": book.author,
+            "isbn": book.isbn,
+            "price": "12.99",
+            "description": book.description,
+            "image_url": book.image_url,
+        },
+    )
     trail = selectors.audit_trail(category="Classics", book_id="fic-001")
     assert [e.action for e in trail] == ["book.move", "stock.adjust"]
 
@@ -171,9 +248,18 @@ def test_moved_book_keeps_its_history(staff_client, catalog):
 def test_move_onto_an_existing_book_is_refused(staff_client, catalog, make_book):
     make_book(category="Classics", book_id="fic-001", title="Someone else")
     book = Book.get("Fiction", "fic-001")
-    response = staff_client.post(detail_url("Fiction", "fic-001"), {
-        "category": "Classics", "title": book.title, "author": book.author,
-        "isbn": book.isbn, "price": "12.99", "description": "", "image_url": ""})
+    response = staff_client.post(
+        detail_url("Fiction", "fic-001"),
+        {
+            "category": "Classics",
+            "title": book.title,
+            "author": book.author,
+            "isbn": book.isbn,
+            "price": "12.99",
+            "description": "",
+            "image_url": "",
+        },
+    )
     assert response.status_code == 400
     assert Book.get("Classics", "fic-001").title == "Someone else"
     assert Book.get("Fiction", "fic-001").title == "The Great Gatsby"
@@ -185,12 +271,10 @@ def test_hidden_book_leaves_the_store_but_not_the_table(staff_client, client, ca
     assert client.get("/books/Technology/tech-001/").status_code == 404
 
 
-def test_hiding_the_last_book_of_a_category_removes_it_from_the_home_page(staff_client,
-                                                                          catalog):
+def test_hiding_the_last_book_of_a_category_removes_it_from_the_home_page(staff_client, catalog):
     staff_client.post(detail_url("Technology", "tech-001", "visibility/"), {"hidden": "1"})
     assert "Technology" not in counts()
-    assert "tech-001" not in {f.book_id for f in
-                              CatalogSummary.get(*CatalogSummary.KEY).featured}
+    assert "tech-001" not in {f.book_id for f in CatalogSummary.get(*CatalogSummary.KEY).featured}
 
 
 def test_unhidden_book_is_back_in_the_store_and_counted(staff_client, client, catalog):
@@ -225,9 +309,18 @@ def test_unknown_book_page_is_404(staff_client, tables):
 
 def test_featured_book_edit_shows_on_the_home_page(staff_client, client, catalog):
     book = Book.get("Technology", "tech-001")
-    staff_client.post(detail_url("Technology", "tech-001"), {
-        "category": "Technology", "title": "Cleaner Code", "author": book.author,
-        "isbn": book.isbn, "price": "42.99", "description": "", "image_url": ""})
+    staff_client.post(
+        detail_url("Technology", "tech-001"),
+        {
+            "category": "Technology",
+            "title": "Cleaner Code",
+            "author": book.author,
+            "isbn": book.isbn,
+            "price": "42.99",
+            "description": "",
+            "image_url": "",
+        },
+    )
     assert "Cleaner Code" in client.get("/").content.decode()
 
 
@@ -242,16 +335,18 @@ def test_book_list_filters_by_text_in_any_case(staff_client, catalog):
 
 
 def test_book_list_finds_a_book_by_isbn(staff_client, catalog):
-    response = staff_client.get(reverse("staff:book-list"),
-                                {"category": "", "q": "978-0-13-235088-4"})
+    response = staff_client.get(
+        reverse("staff:book-list"), {"category": "", "q": "978-0-13-235088-4"}
+    )
     assert [b.book_id for b in response.context["books"]] == ["tech-001"]
 
 
 def test_book_list_filters_low_stock(staff_client, make_book):
     make_book(stock_quantity=2, book_id="low")
     make_book(stock_quantity=50, book_id="high")
-    response = staff_client.get(reverse("staff:book-list"),
-                                {"category": "Technology", "low": "on"})
+    response = staff_client.get(
+        reverse("staff:book-list"), {"category": "Technology", "low": "on"}
+    )
     assert [b.book_id for b in response.context["books"]] == ["low"]
 
 

@@ -25,8 +25,10 @@ def stored_keys():
 
 
 def upload(client, book, name, content, content_type="image/png"):
-    return client.post(reverse("staff:book-cover", args=[book.category, book.book_id]),
-                       {"cover": SimpleUploadedFile(name, content, content_type)})
+    return client.post(
+        reverse("staff:book-cover", args=[book.category, book.book_id]),
+        {"cover": SimpleUploadedFile(name, content, content_type)},
+    )
 
 
 @pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP"])

@@ -32,7 +32,9 @@ def test_chart_covers_thirty_days_ending_today(known_orders):
     assert len(days) == 30 and days[-1].day == known_orders
     assert days[0].day == known_orders - timedelta(days=29)
     assert {d.day: d.revenue for d in days if d.orders} == {
-        known_orders: Decimal("62.42"), known_orders - timedelta(days=3): Decimal("20.00")}
+        known_orders: Decimal("62.42"),
+        known_orders - timedelta(days=3): Decimal("20.00"),
+    }
 
 
 def test_dashboard_page_shows_the_figures(staff_client, known_orders):
@@ -42,8 +44,9 @@ def test_dashboard_page_shows_the_figures(staff_client, known_orders):
     assert "<svg" in body and "2 orders</title>" in body
 
 
-def test_dashboard_costs_one_query_per_day_and_no_scan(staff_client, known_orders,
-                                                       dynamodb_requests):
+def test_dashboard_costs_one_query_per_day_and_no_scan(
+    staff_client, known_orders, dynamodb_requests
+):
     staff_client.get(reverse("staff:dashboard"))
     # GetItem: the session, the user and the low-stock watch list; BatchGetItem: the
     # books sold (to see which are low now).
@@ -59,19 +62,24 @@ def test_dashboard_lists_books_low_on_stock(staff_client, make_book, settings):
     assert "Nearly Gone" in body and "Plenty Left" not in body
 
 
-def test_dashboard_lists_a_book_sold_low_without_a_recount(staff_client, make_book,
-                                                            make_order_record):
+def test_dashboard_lists_a_book_sold_low_without_a_recount(
+    staff_client, make_book, make_order_record
+):
     staff_client.post(reverse("staff:low-stock-recount"))
     book = make_book(title="Sold Down", stock_quantity=1)  # as if sales took the rest
-    line = OrderLine(book_id=book.book_id, category=book.category, title=book.title,
-                     price=book.price, quantity=9)
+    line = OrderLine(
+        book_id=book.book_id,
+        category=book.category,
+        title=book.title,
+        price=book.price,
+        quantity=9,
+    )
     make_order_record(items=[line])
     body = staff_client.get(reverse("staff:dashboard")).content.decode()
     assert "Sold Down" in body
 
 
-def test_dashboard_leaves_out_a_restocked_book_still_on_the_watch_list(staff_client,
-                                                                       make_book):
+def test_dashboard_leaves_out_a_restocked_book_still_on_the_watch_list(staff_client, make_book):
     book = make_book(title="Restocked Since", stock_quantity=1)
     staff_client.post(reverse("staff:low-stock-recount"))
     Book(book.category, book.book_id).update(actions=[Book.stock_quantity.add(50)])

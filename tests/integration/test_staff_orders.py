@@ -12,8 +12,9 @@ from store.staff.models import AuditEntry, book_subject, order_subject
 
 def test_orders_of_today_are_listed_by_default(staff_client, make_order_record):
     order = make_order_record()
-    make_order_record(order_date=(utcnow().date() - timedelta(days=1)).isoformat(),
-                      order_id="order-yesterday")
+    make_order_record(
+        order_date=(utcnow().date() - timedelta(days=1)).isoformat(), order_id="order-yesterday"
+    )
     response = staff_client.get(reverse("staff:order-list"))
     assert [o.order_id for o in response.context["orders"]] == [order.order_id]
 
@@ -39,31 +40,33 @@ def test_a_days_orders_are_paginated(staff_client, make_order_record, settings):
 
 
 def test_invalid_date_is_400(staff_client, tables):
-    assert staff_client.get(reverse("staff:order-list"), {"date": "yesterday"}).status_code \
-        == 400
+    assert staff_client.get(reverse("staff:order-list"), {"date": "yesterday"}).status_code == 400
 
 
 def test_tampered_page_token_is_400(staff_client, tables):
-    response = staff_client.get(reverse("staff:order-list"),
-                                {"date": "2025-09-05", "page": "garbage"})
+    response = staff_client.get(
+        reverse("staff:order-list"), {"date": "2025-09-05", "page": "garbage"}
+    )
     assert response.status_code == 400
 
 
 def test_order_page_shows_lines_totals_and_address(staff_client, make_order_record):
     order = make_order_record()
-    body = staff_client.get(reverse("staff:order-detail",
-                                    args=[order.user_id, order.order_id])).content.decode()
+    body = staff_client.get(
+        reverse("staff:order-detail", args=[order.user_id, order.order_id])
+    ).content.decode()
     for text in ("Clean Code", "$42.99", "$3.44", "$5.99", "$52.42", "123 Main St"):
         assert text in body
 
 
 def test_unknown_order_is_404(staff_client, tables):
-    assert staff_client.get(reverse("staff:order-detail",
-                                    args=["user-x", "order-x"])).status_code == 404
+    assert (
+        staff_client.get(reverse("staff:order-detail", args=["user-x", "order-x"])).status_code
+        == 404
+    )
 
 
-def test_customer_is_found_by_email_with_their_orders(staff_client, make_user,
-                                                      make_order_record):
+def test_customer_is_found_by_email_with_their_orders(staff_client, make_user, make_order_record):
     customer = make_user(email="reader@example.com")
     order = make_order_record(user_id=customer.user_id)
     make_order_record(user_id="someone-else", order_id="order-not-theirs")
@@ -84,8 +87,13 @@ def status_url(order):
 @pytest.fixture
 def sold_order(make_book, make_order_record):
     book = make_book(stock_quantity=10)
-    line = OrderLine(book_id=book.book_id, category=book.category, title=book.title,
-                     price=book.price, quantity=2)
+    line = OrderLine(
+        book_id=book.book_id,
+        category=book.category,
+        title=book.title,
+        price=book.price,
+        quantity=2,
+    )
     return make_order_record(items=[line]), book
 
 
@@ -109,15 +117,16 @@ def test_cancelling_an_order_restores_its_stock(staff_client, sold_order):
     assert "back in stock" in response.content.decode()
 
 
-@pytest.mark.parametrize("first,then", [("shipped", "cancelled"), ("delivered", "shipped"),
-                                        ("cancelled", "shipped")])
-def test_status_moves_outside_the_allowed_ones_are_refused(staff_client, make_order_record,
-                                                           first, then):
+@pytest.mark.parametrize(
+    "first,then", [("shipped", "cancelled"), ("delivered", "shipped"), ("cancelled", "shipped")]
+)
+def test_status_moves_outside_the_allowed_ones_are_refused(
+    staff_client, make_order_record, first, then
+):
     order = make_order_record(status=first)
     response = staff_client.post(status_url(order), {"status": then}, follow=True)
     assert stored(order).status == first
-    assert "cannot" in response.content.decode() or "only a confirmed" in \
-        response.content.decode()
+    assert "cannot" in response.content.decode() or "only a confirmed" in response.content.decode()
 
 
 def test_unknown_status_is_refused(staff_client, sold_order):
@@ -131,7 +140,10 @@ def test_status_change_is_audited(staff_client, sold_order):
     staff_client.post(status_url(order), {"status": "shipped"})
     [entry] = AuditEntry.query(order_subject(order.user_id, order.order_id))
     assert (entry.action, entry.change_map, entry.actor_id) == (
-        "order.status", {"status": ["confirmed", "shipped"]}, staff_client.user.user_id)
+        "order.status",
+        {"status": ["confirmed", "shipped"]},
+        staff_client.user.user_id,
+    )
 
 
 def test_restock_by_cancellation_shows_in_the_books_history(staff_client, sold_order):
@@ -143,7 +155,8 @@ def test_restock_by_cancellation_shows_in_the_books_history(staff_client, sold_o
 
 def test_order_page_offers_only_the_allowed_moves(staff_client, make_order_record):
     order = make_order_record(status="shipped")
-    body = staff_client.get(reverse("staff:order-detail",
-                                    args=[order.user_id, order.order_id])).content.decode()
+    body = staff_client.get(
+        reverse("staff:order-detail", args=[order.user_id, order.order_id])
+    ).content.decode()
     assert 'value="delivered"' in body
     assert 'value="cancelled"' not in body and 'value="shipped"' not in body

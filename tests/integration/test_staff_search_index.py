@@ -8,9 +8,15 @@ from django.urls import reverse
 from store.models import Book
 
 NEW_BOOK = {
-    "category": "Poetry", "book_id": "poe-001", "title": "Leaves of Grass",
-    "author": "Walt Whitman", "isbn": "9780140421996", "price": "14.50",
-    "stock_quantity": "12", "description": "", "image_url": "",
+    "category": "Poetry",
+    "book_id": "poe-001",
+    "title": "Leaves of Grass",
+    "author": "Walt Whitman",
+    "isbn": "9780140421996",
+    "price": "14.50",
+    "stock_quantity": "12",
+    "description": "",
+    "image_url": "",
 }
 
 
@@ -20,11 +26,19 @@ def found(client, query):
 
 
 def edit(staff_client, book, **changes):
-    data = {"category": book.category, "title": book.title, "author": book.author,
-            "isbn": book.isbn, "price": str(book.price), "description": book.description,
-            "image_url": book.image_url or "", **changes}
-    return staff_client.post(reverse("staff:book-detail", args=[book.category, book.book_id]),
-                             data)
+    data = {
+        "category": book.category,
+        "title": book.title,
+        "author": book.author,
+        "isbn": book.isbn,
+        "price": str(book.price),
+        "description": book.description,
+        "image_url": book.image_url or "",
+        **changes,
+    }
+    return staff_client.post(
+        reverse("staff:book-detail", args=[book.category, book.book_id]), data
+    )
 
 
 def test_a_book_added_by_staff_can_be_searched(staff_client, client, tables):
@@ -56,7 +70,9 @@ def test_a_moved_book_is_found_under_its_new_category(staff_client, client, tabl
 
 def test_imported_books_can_be_searched(client, tmp_path, tables):
     path = tmp_path / "books.csv"
-    path.write_text("category,book_id,title,author,isbn,price,stock_quantity\n"
-                    "Poetry,poe-002,Ariel,Sylvia Plath,9780060931223,13.99,3\n")
+    path.write_text(
+        "category,book_id,title,author,isbn,price,stock_quantity\n"
+        "Poetry,poe-002,Ariel,Sylvia Plath,9780060931223,13.99,3\n"
+    )
     call_command("import_books", str(path), stdout=io.StringIO(), stderr=io.StringIO())
     assert found(client, "plath") == [("Poetry", "poe-002")]

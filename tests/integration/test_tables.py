@@ -45,36 +45,50 @@ SEED_SCHEMAS = {
     "cloudshelf-books": {
         "KeySchema": [_key("category", "HASH"), _key("book_id", "RANGE")],
         "AttributeDefinitions": [_attr("category"), _attr("book_id"), _attr("title")],
-        "GlobalSecondaryIndexes": [{"IndexName": "TitleSearchIndex",
-                                    "KeySchema": [_key("title", "HASH")]}]},
+        "GlobalSecondaryIndexes": [
+            {"IndexName": "TitleSearchIndex", "KeySchema": [_key("title", "HASH")]}
+        ],
+    },
     "cloudshelf-carts": {
         "KeySchema": [_key("user_id", "HASH"), _key("cart_id", "RANGE")],
-        "AttributeDefinitions": [_attr("user_id"), _attr("cart_id")]},
+        "AttributeDefinitions": [_attr("user_id"), _attr("cart_id")],
+    },
     "cloudshelf-users": {
         "KeySchema": [_key("user_id", "HASH")],
         "AttributeDefinitions": [_attr("user_id"), _attr("email")],
-        "GlobalSecondaryIndexes": [{"IndexName": "EmailIndex",
-                                    "KeySchema": [_key("email", "HASH")]}]},
+        "GlobalSecondaryIndexes": [
+            {"IndexName": "EmailIndex", "KeySchema": [_key("email", "HASH")]}
+        ],
+    },
     "cloudshelf-orders": {
         "KeySchema": [_key("user_id", "HASH"), _key("order_id", "RANGE")],
         "AttributeDefinitions": [_attr("user_id"), _attr("order_id"), _attr("order_date")],
-        "GlobalSecondaryIndexes": [{"IndexName": "OrderDateIndex",
-                                    "KeySchema": [_key("order_date", "HASH"),
-                                                  _key("order_id", "RANGE")]}]},
+        "GlobalSecondaryIndexes": [
+            {
+                "IndexName": "OrderDateIndex",
+                "KeySchema": [_key("order_date", "HASH"), _key("order_id", "RANGE")],
+            }
+        ],
+    },
 }
 
 
-@pytest.mark.skipif(SEED is None, reason="the seed document (../shared/seed) is not beside the repo")
+@pytest.mark.skipif(
+    SEED is None, reason="the seed document (../shared/seed) is not beside the repo"
+)
 def test_schemas_here_are_the_seed_documents():
     specs = seed_table_specs()
     for table, expected in SEED_SCHEMAS.items():
         spec = specs[table]
         assert spec["KeySchema"] == expected["KeySchema"]
         assert spec["AttributeDefinitions"] == expected["AttributeDefinitions"]
-        assert [(g["IndexName"], g["KeySchema"], g["Projection"]["ProjectionType"])
-                for g in spec.get("GlobalSecondaryIndexes", [])] == [
+        assert [
+            (g["IndexName"], g["KeySchema"], g["Projection"]["ProjectionType"])
+            for g in spec.get("GlobalSecondaryIndexes", [])
+        ] == [
             (g["IndexName"], g["KeySchema"], "ALL")
-            for g in expected.get("GlobalSecondaryIndexes", [])]
+            for g in expected.get("GlobalSecondaryIndexes", [])
+        ]
 
 
 @pytest.mark.parametrize("table", sorted(SEED_SCHEMAS))
@@ -82,7 +96,8 @@ def test_table_schema_matches_the_seed(tables, table):
     expected, actual = SEED_SCHEMAS[table], describe(table)
     assert actual["KeySchema"] == expected["KeySchema"]
     assert sorted(actual["AttributeDefinitions"], key=lambda a: a["AttributeName"]) == sorted(
-        expected["AttributeDefinitions"], key=lambda a: a["AttributeName"])
+        expected["AttributeDefinitions"], key=lambda a: a["AttributeName"]
+    )
     assert actual["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
     gsis = {g["IndexName"]: g for g in actual.get("GlobalSecondaryIndexes", [])}
     for index in expected.get("GlobalSecondaryIndexes", []):
@@ -93,8 +108,10 @@ def test_table_schema_matches_the_seed(tables, table):
 
 def test_carts_table_has_ttl_on_expires_at(tables):
     ttl = connection().client.describe_time_to_live(TableName="cloudshelf-carts")
-    assert ttl["TimeToLiveDescription"] == {"TimeToLiveStatus": "ENABLED",
-                                            "AttributeName": "expires_at"}
+    assert ttl["TimeToLiveDescription"] == {
+        "TimeToLiveStatus": "ENABLED",
+        "AttributeName": "expires_at",
+    }
 
 
 def test_create_tables_reports_existing_tables_as_up_to_date(tables):
@@ -130,7 +147,8 @@ def test_seeded_books_keep_every_field_the_seed_gives(tables):
     call_command("seed_catalog", stdout=StringIO())
     raw = connection().client.get_item(
         TableName="cloudshelf-books",
-        Key={"category": {"S": "Technology"}, "book_id": {"S": "tech-001"}})["Item"]
+        Key={"category": {"S": "Technology"}, "book_id": {"S": "tech-001"}},
+    )["Item"]
     assert raw["price"] == {"N": "42.99"}
     assert raw["stock_quantity"] == {"N": "25"}
     assert raw["created_at"] == {"S": "2025-09-05T10:00:00Z"}

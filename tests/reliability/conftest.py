@@ -22,8 +22,10 @@ def pytest_terminal_summary(terminalreporter):
 @pytest.fixture(scope="session")
 def site(tmp_path_factory):
     """The site under gunicorn (gthread workers), on the suite's own emulator."""
-    server = Gunicorn(aws_port=settings.LOCALAWS["port"],
-                      log_path=tmp_path_factory.mktemp("gunicorn") / "site.log")
+    server = Gunicorn(
+        aws_port=settings.LOCALAWS["port"],
+        log_path=tmp_path_factory.mktemp("gunicorn") / "site.log",
+    )
     yield server
     server.stop()
 
@@ -43,11 +45,17 @@ def fault_proxy():
 @pytest.fixture(scope="session")
 def proxied_site(fault_proxy, tmp_path_factory):
     """The site under gunicorn, reaching the suite's emulator through the fault proxy."""
-    server = Gunicorn(aws_port=fault_proxy.port, workers=1, threads=4,
-                      log_path=tmp_path_factory.mktemp("gunicorn") / "proxied.log",
-                      env={"DYNAMODB_READ_TIMEOUT": str(PROXIED_READ_TIMEOUT),
-                           "DYNAMODB_CONNECT_TIMEOUT": "1",
-                           "DYNAMODB_MAX_ATTEMPTS": str(PROXIED_MAX_ATTEMPTS)})
+    server = Gunicorn(
+        aws_port=fault_proxy.port,
+        workers=1,
+        threads=4,
+        log_path=tmp_path_factory.mktemp("gunicorn") / "proxied.log",
+        env={
+            "DYNAMODB_READ_TIMEOUT": str(PROXIED_READ_TIMEOUT),
+            "DYNAMODB_CONNECT_TIMEOUT": "1",
+            "DYNAMODB_MAX_ATTEMPTS": str(PROXIED_MAX_ATTEMPTS),
+        },
+    )
     yield server
     server.stop()
 
@@ -67,9 +75,13 @@ def outage_stack(tmp_path_factory):
     emulator = Emulator(data_dir=folder / "data", log_path=folder / "emulator.log")
     emulator.start()
     try:
-        server = Gunicorn(aws_port=emulator.port, workers=2, threads=4,
-                          log_path=folder / "gunicorn.log",
-                          env={"DYNAMODB_READ_TIMEOUT": "2", "DYNAMODB_CONNECT_TIMEOUT": "1"})
+        server = Gunicorn(
+            aws_port=emulator.port,
+            workers=2,
+            threads=4,
+            log_path=folder / "gunicorn.log",
+            env={"DYNAMODB_READ_TIMEOUT": "2", "DYNAMODB_CONNECT_TIMEOUT": "1"},
+        )
     except Exception:
         emulator.stop()
         raise

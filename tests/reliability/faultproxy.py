@@ -15,23 +15,34 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from tests.reliability import stats
 
 FAULTS = {
-    "throttle": (400, "com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException",
-                 "The level of configured provisioned throughput for the table was exceeded."),
+    "throttle": (
+        400,
+        "com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException",
+        "The level of configured provisioned throughput for the table was exceeded.",
+    ),
     "throttling": (400, "com.amazon.coral.availability#ThrottlingException", "Rate exceeded"),
-    "500": (500, "com.amazonaws.dynamodb.v20120810#InternalServerError",
-            "Internal server error"),
+    "500": (500, "com.amazonaws.dynamodb.v20120810#InternalServerError", "Internal server error"),
 }
-HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade",
-              "proxy-authorization", "proxy-authenticate", "content-length"}
+HOP_BY_HOP = {
+    "connection",
+    "keep-alive",
+    "transfer-encoding",
+    "te",
+    "trailer",
+    "upgrade",
+    "proxy-authorization",
+    "proxy-authenticate",
+    "content-length",
+}
 
 
 class FaultProxy:
     def __init__(self, upstream_port):
         self.upstream_port = upstream_port
         self.lock = threading.Lock()
-        self.attempts = Counter()      # DynamoDB operation -> requests seen
-        self.injected = Counter()      # fault kind -> answers faked
-        self._rule = None              # the faults still to inject
+        self.attempts = Counter()  # DynamoDB operation -> requests seen
+        self.injected = Counter()  # fault kind -> answers faked
+        self._rule = None  # the faults still to inject
         self.delay = 0.0
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
@@ -102,19 +113,26 @@ class FaultProxy:
                 if kind:
                     status, code, message = FAULTS[kind]
                     payload = json.dumps({"__type": code, "message": message}).encode()
-                    self._answer(status, [("Content-Type", "application/x-amz-json-1.0"),
-                                          ("x-amzn-RequestId", "fault-proxy")], payload)
+                    self._answer(
+                        status,
+                        [
+                            ("Content-Type", "application/x-amz-json-1.0"),
+                            ("x-amzn-RequestId", "fault-proxy"),
+                        ],
+                        payload,
+                    )
                     return
-                upstream = http.client.HTTPConnection("127.0.0.1", proxy.upstream_port,
-                                                      timeout=60)
+                upstream = http.client.HTTPConnection("127.0.0.1", proxy.upstream_port, timeout=60)
                 try:
-                    headers = {k: v for k, v in self.headers.items()
-                               if k.lower() not in HOP_BY_HOP}
+                    headers = {
+                        k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP
+                    }
                     upstream.request(self.command, self.path, body=body, headers=headers)
                     response = upstream.getresponse()
                     payload = response.read()
-                    answer_headers = [(k, v) for k, v in response.getheaders()
-                                      if k.lower() not in HOP_BY_HOP]
+                    answer_headers = [
+                        (k, v) for k, v in response.getheaders() if k.lower() not in HOP_BY_HOP
+                    ]
                     status = response.status
                 except OSError:
                     self._answer(502, [("Content-Type", "text/plain")], b"upstream down")

@@ -62,21 +62,48 @@ class Gunicorn:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
-        command = [sys.executable, "-m", "gunicorn", "cloudshelf.wsgi:application",
-                   "--bind", f"127.0.0.1:{self.port}", "--worker-class", "gthread",
-                   "--workers", str(workers), "--threads", str(threads),
-                   "--timeout", "90", "--graceful-timeout", "5", "--backlog", "256",
-                   # Longer than any pause of a shopper, as behind a load balancer: a
-                   # reused connection is never closed under the client's feet.
-                   "--keep-alive", "75",
-                   # Several servers run at once: none takes the shared control socket.
-                   "--no-control-socket"]
-        process_env = {**os.environ, "DJANGO_SETTINGS_MODULE": "cloudshelf.settings.test",
-                       "CLOUDSHELF_LOCALAWS_PORT": str(aws_port), "PYTHONPATH": str(ROOT),
-                       **(env or {})}
-        log = open(log_path, "ab") if log_path else subprocess.DEVNULL
-        self.process = subprocess.Popen(command, cwd=ROOT, env=process_env, stdout=log,
-                                        stderr=subprocess.STDOUT, start_new_session=True)
+        command = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "cloudshelf.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--worker-class",
+            "gthread",
+            "--workers",
+            str(workers),
+            "--threads",
+            str(threads),
+            "--timeout",
+            "90",
+            "--graceful-timeout",
+            "5",
+            "--backlog",
+            "256",
+            # Longer than any pause of a shopper, as behind a load balancer: a
+            # reused connection is never closed under the client's feet.
+            "--keep-alive",
+            "75",
+            # Several servers run at once: none takes the shared control socket.
+            "--no-control-socket",
+        ]
+        process_env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "cloudshelf.settings.test",
+            "CLOUDSHELF_LOCALAWS_PORT": str(aws_port),
+            "PYTHONPATH": str(ROOT),
+            **(env or {}),
+        }
+        log = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115 (the server process keeps it)
+        self.process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=process_env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         # Every worker must have loaded Django before traffic starts.
         _wait_for(self._answers, 60, "gunicorn", self.process)
 
@@ -110,12 +137,23 @@ class Emulator:
     def start(self):
         from cloudshelf import localaws
 
-        log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL
+        log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115 (the emulator process keeps it)
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "cloudshelf.localaws", "--port", str(self.port),
-             "--data-dir", str(self.data_dir)],
-            cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=log,
-            stderr=subprocess.STDOUT, start_new_session=True)
+            [
+                sys.executable,
+                "-m",
+                "cloudshelf.localaws",
+                "--port",
+                str(self.port),
+                "--data-dir",
+                str(self.data_dir),
+            ],
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         _wait_for(lambda: localaws.is_running(self.port), 60, "the emulator", self.process)
 
     def stop(self):
@@ -127,20 +165,24 @@ class Emulator:
         import boto3
         from botocore.config import Config
 
-        return boto3.client(service, region_name="us-east-1", endpoint_url=self.endpoint,
-                            aws_access_key_id="localaws", aws_secret_access_key="localaws",
-                            config=Config(retries={"max_attempts": 1},
-                                          s3={"addressing_style": "path"}))
+        return boto3.client(
+            service,
+            region_name="us-east-1",
+            endpoint_url=self.endpoint,
+            aws_access_key_id="localaws",
+            aws_secret_access_key="localaws",
+            config=Config(retries={"max_attempts": 1}, s3={"addressing_style": "path"}),
+        )
 
 
 # --- HTML ------------------------------------------------------------------------------
 class Form:
     def __init__(self, action, method):
         self.action, self.method = action, method.upper()
-        self.fields = {}          # name -> value, as the page fills them
-        self.kinds = {}           # name -> input type (text, number, email, file, ...)
-        self.choices = {}         # name -> [values] for selects and radios
-        self.accepts = {}         # name -> the accept attribute of a file input
+        self.fields = {}  # name -> value, as the page fills them
+        self.kinds = {}  # name -> input type (text, number, email, file, ...)
+        self.choices = {}  # name -> [values] for selects and radios
+        self.accepts = {}  # name -> the accept attribute of a file input
 
     def __repr__(self):
         return f"<Form {self.method} {self.action} {sorted(self.kinds)}>"
@@ -288,9 +330,17 @@ def run_remote(aws_port, command, *args, timeout=120):
 
     result = subprocess.run(
         [sys.executable, "-m", "tests.reliability.remote", command, *map(str, args)],
-        cwd=ROOT, capture_output=True, text=True, timeout=timeout,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "cloudshelf.settings.test",
-             "CLOUDSHELF_LOCALAWS_PORT": str(aws_port), "PYTHONPATH": str(ROOT)})
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "cloudshelf.settings.test",
+            "CLOUDSHELF_LOCALAWS_PORT": str(aws_port),
+            "PYTHONPATH": str(ROOT),
+        },
+    )
     if result.returncode:
         raise RuntimeError(f"remote {command} failed:\n{result.stderr[-3000:]}")
     return json.loads(result.stdout.strip().splitlines()[-1])

@@ -26,18 +26,25 @@ def prepare(books=6, stock=60, users=10):
         title = f"Outage Book {number}"
         content = generated_cover(title, "Ada Tester")
         key = cover_store(cover_key(f"out-{number:03d}", content), content)
-        Book(category="Technology", book_id=f"out-{number:03d}", title=title,
-             author="Ada Tester", isbn="9780000000002", price=Decimal("10.00"),
-             stock_quantity=stock, description="Stands through outages.", image_key=key,
-             created_at=utcnow(), updated_at=utcnow()).save()
-        made.append({"category": "Technology", "book_id": f"out-{number:03d}",
-                     "image_key": key})
+        Book(
+            category="Technology",
+            book_id=f"out-{number:03d}",
+            title=title,
+            author="Ada Tester",
+            isbn="9780000000002",
+            price=Decimal("10.00"),
+            stock_quantity=stock,
+            description="Stands through outages.",
+            image_key=key,
+            created_at=utcnow(),
+            updated_at=utcnow(),
+        ).save()
+        made.append({"category": "Technology", "book_id": f"out-{number:03d}", "image_key": key})
     catalog_summary_rebuild()
     emails = []
     for number in range(users):
         email = f"outage{number}@example.com"
-        user_create(email=email, password=sys.argv[2],
-                    first_name=f"Out{number}")
+        user_create(email=email, password=sys.argv[2], first_name=f"Out{number}")
         emails.append(email)
     return {"books": made, "emails": emails}
 

@@ -4,34 +4,38 @@ against the site after every step."""
 
 import random
 import re
+import time
 from collections import Counter
 
 from tests.reliability import stats
-import time
-
 from tests.reliability.harness import Browser, Unavailable, form_with, forms_of
 
-ADDRESS = {"street": "1 Load Street", "city": "Springfield", "state": "IL",
-           "postal_code": "62701", "country": "US"}
+ADDRESS = {
+    "street": "1 Load Street",
+    "city": "Springfield",
+    "state": "IL",
+    "postal_code": "62701",
+    "country": "US",
+}
 ORDER_PATH = re.compile(r"^/orders/([^/]+)/")
 
 
 class Shopper:
-    def __init__(self, base_url, *, email, password, user_id, books, seed,
-                 through_outage=False):
-        self.browser = Browser(base_url, fault_expected=through_outage,
-                               raise_unavailable=through_outage)
+    def __init__(self, base_url, *, email, password, user_id, books, seed, through_outage=False):
+        self.browser = Browser(
+            base_url, fault_expected=through_outage, raise_unavailable=through_outage
+        )
         # A step cut short by a 503 leaves the shopper unsure whether it happened: the
         # next step reads the cart again, and an order may have been placed (or not).
         self.unsure = False
         self.unsure_places = 0
         self.cut_short = 0
         self.email, self.password, self.user_id = email, password, user_id
-        self.books = books            # [(category, book_id)]
+        self.books = books  # [(category, book_id)]
         self.rng = random.Random(seed)
-        self.cart = Counter()         # (category, book_id) -> copies the cart must hold
-        self.orders = {}              # order_id -> Counter of lines
-        self.findings = []            # what went wrong (lost lines, duplicated orders)
+        self.cart = Counter()  # (category, book_id) -> copies the cart must hold
+        self.orders = {}  # order_id -> Counter of lines
+        self.findings = []  # what went wrong (lost lines, duplicated orders)
         self.errors = []
 
     # -- steps ---------------------------------------------------------------------------
@@ -76,8 +80,9 @@ class Shopper:
     def _compare(self, seen):
         for key in set(seen) | set(self.cart):
             if seen[key] != self.cart[key]:
-                self.findings.append(f"cart line {key}: expected {self.cart[key]}, "
-                                     f"cart shows {seen[key]}")
+                self.findings.append(
+                    f"cart line {key}: expected {self.cart[key]}, cart shows {seen[key]}"
+                )
                 stats.add("data_lost")
                 self.cart[key] = seen[key]
         self.cart = +self.cart
@@ -98,7 +103,7 @@ class Shopper:
             return None
         form = form_with(forms_of(page.text, "/checkout/"), field="street")
         response = self.browser.submit(form, **ADDRESS)
-        if response.status_code != 200:   # problems with the cart: back to the cart
+        if response.status_code != 200:  # problems with the cart: back to the cart
             self._expect_redirect(response, "review")
             self._clear_problems()
             return None
@@ -106,7 +111,7 @@ class Shopper:
 
     def place(self, form):
         ordered = Counter(self.cart)
-        self.unsure_places += 1          # until the answer says what happened
+        self.unsure_places += 1  # until the answer says what happened
         response = self.browser.submit(form)
         self.unsure_places -= 1
         self._expect_redirect(response, "place")
@@ -124,8 +129,9 @@ class Shopper:
             repeat = self.browser.submit(form)
             repeated = ORDER_PATH.match(repeat.headers.get("Location", ""))
             if repeated and repeated.group(1) != order_id:
-                self.findings.append(f"double submit placed a second order "
-                                     f"{repeated.group(1)} after {order_id}")
+                self.findings.append(
+                    f"double submit placed a second order {repeated.group(1)} after {order_id}"
+                )
                 stats.add("data_lost")
         return order_id
 

@@ -43,13 +43,21 @@ def routes():
             own = dict(getattr(pattern.pattern, "converters", {}))
             if isinstance(pattern, URLResolver):
                 spaces = namespaces + ((pattern.namespace,) if pattern.namespace else ())
-                walk(pattern.url_patterns, prefix + str(pattern.pattern), spaces,
-                     {**converters, **own})
+                walk(
+                    pattern.url_patterns,
+                    prefix + str(pattern.pattern),
+                    spaces,
+                    {**converters, **own},
+                )
             elif isinstance(pattern, URLPattern):
-                name = (":".join(namespaces + (pattern.name,)) if pattern.name
-                        else pattern.lookup_str)
-                found.append(Route(name, prefix + str(pattern.pattern),
-                                   tuple({**converters, **own}.items())))
+                name = (
+                    ":".join(namespaces + (pattern.name,)) if pattern.name else pattern.lookup_str
+                )
+                found.append(
+                    Route(
+                        name, prefix + str(pattern.pattern), tuple({**converters, **own}.items())
+                    )
+                )
 
     walk(get_resolver().url_patterns, "", (), {})
     return found
@@ -64,22 +72,25 @@ def view_name_of(path):
 
 
 def is_staff_route(route):
-    return route.route.startswith("admin/") or ":staff" in route.view_name or (
-        route.view_name.startswith("staff"))
+    return (
+        route.route.startswith("admin/")
+        or ":staff" in route.view_name
+        or (route.view_name.startswith("staff"))
+    )
 
 
 @dataclass
 class World:
     """The store the hostile-input and security tests run against."""
 
-    users: dict                                        # role -> user
-    clients: dict                                      # role -> signed-in Client
-    values: dict = field(default_factory=dict)         # kwarg name -> real values
-    forms: dict = field(default_factory=dict)          # view name -> [Form]
-    queries: dict = field(default_factory=dict)        # view name -> {param: [values]}
-    pages: dict = field(default_factory=dict)          # role -> [paths crawled]
-    bodies: dict = field(default_factory=dict)         # (role, path) -> HTML of the page
-    json_fields: dict = field(default_factory=dict)    # view name -> JSON body properties
+    users: dict  # role -> user
+    clients: dict  # role -> signed-in Client
+    values: dict = field(default_factory=dict)  # kwarg name -> real values
+    forms: dict = field(default_factory=dict)  # view name -> [Form]
+    queries: dict = field(default_factory=dict)  # view name -> {param: [values]}
+    pages: dict = field(default_factory=dict)  # role -> [paths crawled]
+    bodies: dict = field(default_factory=dict)  # (role, path) -> HTML of the page
+    json_fields: dict = field(default_factory=dict)  # view name -> JSON body properties
 
     def url_for(self, route, **overrides):
         """The route with real values (the first that reverses), or None."""
@@ -107,8 +118,11 @@ def crawl(world, client, role, start_paths):
             continue
         seen.add(path)
         parts = urlsplit(path)
-        if parts.netloc or not parts.path.startswith("/") or parts.path.startswith(
-                ("/static/", "/media/")):
+        if (
+            parts.netloc
+            or not parts.path.startswith("/")
+            or parts.path.startswith(("/static/", "/media/"))
+        ):
             continue
         response = client.get(path)
         pages.append(path)
@@ -172,8 +186,12 @@ def _collect_extra_values(values):
         # happens to set a valid password there changes no role's password.
         from accounts.services import user_create
 
-        bystander = user_create(email="bystander@example.com", password="unguessable pw 1",
-                                first_name="By", last_name="Stander")
+        bystander = user_create(
+            email="bystander@example.com",
+            password="unguessable pw 1",
+            first_name="By",
+            last_name="Stander",
+        )
         values["token"] = [reset_token_make(user=bystander)]
     try:
         from store.models import Order
@@ -187,8 +205,10 @@ def build_world(make_user, sign_in, enrich=(), crawl_site=True):
     """A fresh store, signed-in clients for each role, its real ids and forms."""
     from store.services import catalog_summary_rebuild
 
-    users = {"shopper": make_user(first_name="Shopper"),
-             "staff": make_user(first_name="Staffer", is_staff=True)}
+    users = {
+        "shopper": make_user(first_name="Shopper"),
+        "staff": make_user(first_name="Staffer", is_staff=True),
+    }
     clients = {"anonymous": Client(HTTP_ORIGIN="http://testserver")}
     for role, user in users.items():
         clients[role] = sign_in(Client(HTTP_ORIGIN="http://testserver"), user)
@@ -248,4 +268,3 @@ def known_page_tokens(world):
     for params in world.queries.values():
         tokens.extend(params.get("page", ()))
     return sorted(tokens)
-

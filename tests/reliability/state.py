@@ -18,15 +18,18 @@ def client(service, endpoint=None):
     key = (service, endpoint)
     if key not in _clients:
         _clients[key] = boto3.client(
-            service, region_name=settings.AWS_REGION, endpoint_url=endpoint,
-            aws_access_key_id="localaws", aws_secret_access_key="localaws",
-            config=Config(retries={"max_attempts": 1}, s3={"addressing_style": "path"}))
+            service,
+            region_name=settings.AWS_REGION,
+            endpoint_url=endpoint,
+            aws_access_key_id="localaws",
+            aws_secret_access_key="localaws",
+            config=Config(retries={"max_attempts": 1}, s3={"addressing_style": "path"}),
+        )
     return _clients[key]
 
 
 def table_names():
-    return sorted({import_string(path).Meta.table_name
-                   for path in settings.DYNAMODB_TABLE_MODELS})
+    return sorted({import_string(path).Meta.table_name for path in settings.DYNAMODB_TABLE_MODELS})
 
 
 def scan(table, endpoint=None):
@@ -50,8 +53,7 @@ _schemas = {}
 def _key_schema(table, endpoint=None):
     if (table, endpoint) not in _schemas:
         described = client("dynamodb", endpoint).describe_table(TableName=table)
-        _schemas[(table, endpoint)] = [k["AttributeName"]
-                                       for k in described["Table"]["KeySchema"]]
+        _schemas[(table, endpoint)] = [k["AttributeName"] for k in described["Table"]["KeySchema"]]
     return _schemas[(table, endpoint)]
 
 
@@ -84,8 +86,7 @@ def changes(before, after):
 
 
 # --- writes made by this process (the Django test client runs the site in-process) -----
-READ_PREFIXES = ("Get", "Query", "Scan", "BatchGet", "Describe", "List", "Head",
-                 "TransactGet")
+READ_PREFIXES = ("Get", "Query", "Scan", "BatchGet", "Describe", "List", "Head", "TransactGet")
 
 
 class WriteWatch:

@@ -36,15 +36,30 @@ RAW = re.compile(r"<script>alert\('xss-|<img src=x onerror")
 
 @pytest.fixture(scope="module")
 def hostile_world():
-    book = {"category": "Technology", "book_id": "tech-xss",
-            **{name: payload(name) for name in BOOK_FIELDS}}
-    odd_category = {"category": path_payload("category"), "book_id": "odd-001",
-                    "title": "An Odd Category", "author": "Ada", "description": "x"}
-    odd_id = {"category": "Technology", "book_id": path_payload("book_id"),
-              "title": "Odd Id", "author": "Ada", "description": "x"}
-    return world_make(extra_books=[book, odd_category, odd_id],
-                      user_fields={name: payload(name) for name in USER_FIELDS},
-                      enrich=[_hostile_addresses])
+    book = {
+        "category": "Technology",
+        "book_id": "tech-xss",
+        **{name: payload(name) for name in BOOK_FIELDS},
+    }
+    odd_category = {
+        "category": path_payload("category"),
+        "book_id": "odd-001",
+        "title": "An Odd Category",
+        "author": "Ada",
+        "description": "x",
+    }
+    odd_id = {
+        "category": "Technology",
+        "book_id": path_payload("book_id"),
+        "title": "Odd Id",
+        "author": "Ada",
+        "description": "x",
+    }
+    return world_make(
+        extra_books=[book, odd_category, odd_id],
+        user_fields={name: payload(name) for name in USER_FIELDS},
+        enrich=[_hostile_addresses],
+    )
 
 
 def _hostile_addresses(world):
@@ -52,8 +67,7 @@ def _hostile_addresses(world):
     from accounts.models import User, UserAddress
 
     for user in world.users.values():
-        address = UserAddress(**{name: payload(name) for name in ADDRESS_FIELDS},
-                              country="US")
+        address = UserAddress(**{name: payload(name) for name in ADDRESS_FIELDS}, country="US")
         user.update(actions=[User.address.set(address), User.phone.set(payload("phone"))])
 
 
@@ -61,8 +75,11 @@ def _html_pages(world):
     """Every page crawled as each role, plus pages that echo what the visitor typed."""
     for (role, path), body in world.bodies.items():
         yield role, path, body
-    extra = [f"/search/?q={payload('q')}", f"/search/?q={payload('title')}",
-             f"/accounts/sign-in/?next={payload('next')}"]
+    extra = [
+        f"/search/?q={payload('q')}",
+        f"/search/?q={payload('title')}",
+        f"/accounts/sign-in/?next={payload('next')}",
+    ]
     for role in ROLES:
         for path in extra:
             response = world.clients[role].get(path)
@@ -79,8 +96,11 @@ def test_html_in_book_and_user_fields_is_never_rendered_raw(pages):
     assert len(pages) > 10
     for role, path, body in pages:
         match = RAW.search(body)
-        assert match is None, (role, path, body[max(0, match.start() - 200):match.end() + 50]
-                               if match else "")
+        assert match is None, (
+            role,
+            path,
+            body[max(0, match.start() - 200) : match.end() + 50] if match else "",
+        )
 
 
 # The fields that some page shows as text (a book id only appears inside URLs).
@@ -100,8 +120,9 @@ def test_messages_carrying_a_users_name_are_escaped(hostile_world):
 
     user = hostile_world.users["shopper"]
     client = Client()
-    response = client.post("/accounts/sign-in/", {"email": user.email, "password": PASSWORD},
-                           follow=True)
+    response = client.post(
+        "/accounts/sign-in/", {"email": user.email, "password": PASSWORD}, follow=True
+    )
     stats.record_response(response.status_code)
     body = response.content.decode()
     assert "xss-first_name" in body

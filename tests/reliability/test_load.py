@@ -42,11 +42,20 @@ def _books(specs):
 
     with Book.batch_write() as batch:
         for category, book_id, stock in specs:
-            batch.save(Book(category=category, book_id=book_id, title=f"Load {book_id}",
-                            author="Ada Tester", isbn="9780000000002",
-                            price=Decimal("12.50"), stock_quantity=stock,
-                            description="Bought under load.", created_at=utcnow(),
-                            updated_at=utcnow()))
+            batch.save(
+                Book(
+                    category=category,
+                    book_id=book_id,
+                    title=f"Load {book_id}",
+                    author="Ada Tester",
+                    isbn="9780000000002",
+                    price=Decimal("12.50"),
+                    stock_quantity=stock,
+                    description="Bought under load.",
+                    created_at=utcnow(),
+                    updated_at=utcnow(),
+                )
+            )
     catalog_summary_rebuild()
     return {(category, book_id): stock for category, book_id, stock in specs}
 
@@ -54,14 +63,18 @@ def _books(specs):
 def _users(count, prefix):
     from accounts.services import user_create
 
-    return [user_create(email=f"{prefix}{n}@example.com", password=PASSWORD,
-                        first_name=f"Load{n}") for n in range(count)]
+    return [
+        user_create(email=f"{prefix}{n}@example.com", password=PASSWORD, first_name=f"Load{n}")
+        for n in range(count)
+    ]
 
 
 def _stock_now():
-    return {(item["category"]["S"], item["book_id"]["S"]): int(item["stock_quantity"]["N"])
-            for item in scan(_table("store.models.Book"))
-            if not item["category"]["S"].startswith("~")}
+    return {
+        (item["category"]["S"], item["book_id"]["S"]): int(item["stock_quantity"]["N"])
+        for item in scan(_table("store.models.Book"))
+        if not item["category"]["S"].startswith("~")
+    }
 
 
 def _table(path):
@@ -74,8 +87,7 @@ def _lines(item):
     lines = Counter()
     for line in item.get("items", {}).get("L", []):
         fields = line["M"]
-        lines[(fields["category"]["S"], fields["book_id"]["S"])] += int(
-            fields["quantity"]["N"])
+        lines[(fields["category"]["S"], fields["book_id"]["S"])] += int(fields["quantity"]["N"])
     return lines
 
 
@@ -84,7 +96,9 @@ def _orders():
     found = {}
     for item in scan(_table("store.models.Order")):
         found.setdefault(item["user_id"]["S"], {})[item["order_id"]["S"]] = (
-            item.get("status", {}).get("S", ""), _lines(item))
+            item.get("status", {}).get("S", ""),
+            _lines(item),
+        )
     return found
 
 
@@ -113,24 +127,36 @@ def _stock_is_starting_stock_minus_orders(start, orders):
             if status != "cancelled":
                 held.update(lines)
     now = _stock_now()
-    wrong = {key: (stock, held[key], now.get(key)) for key, stock in start.items()
-             if stock - held[key] != now.get(key)}
+    wrong = {
+        key: (stock, held[key], now.get(key))
+        for key, stock in start.items()
+        if stock - held[key] != now.get(key)
+    }
     return wrong
 
 
 def test_fifty_shoppers_lose_nothing_for_a_minute(site, tables):
     specs = [("Technology", f"load-t{n:02d}", 400) for n in range(12)]
     specs += [("Fiction", f"load-f{n:02d}", 400) for n in range(12)]
-    specs += [("Business", f"load-b{n}", 6) for n in range(4)]   # these sell out
+    specs += [("Business", f"load-b{n}", 6) for n in range(4)]  # these sell out
     start = _books(specs)
     users = _users(SHOPPERS, "load")
-    shoppers = [Shopper(site.url, email=user.email, password=PASSWORD, user_id=user.user_id,
-                        books=list(start), seed=number)
-                for number, user in enumerate(users)]
+    shoppers = [
+        Shopper(
+            site.url,
+            email=user.email,
+            password=PASSWORD,
+            user_id=user.user_id,
+            books=list(start),
+            seed=number,
+        )
+        for number, user in enumerate(users)
+    ]
     _run_threads([shopper.sign_in for shopper in shoppers], 120)
     deadline = time.monotonic() + LOAD_SECONDS
-    _run_threads([lambda s=s: s.run(deadline, time.monotonic) for s in shoppers],
-                 LOAD_SECONDS + 120)
+    _run_threads(
+        [lambda s=s: s.run(deadline, time.monotonic) for s in shoppers], LOAD_SECONDS + 120
+    )
 
     statuses = Counter(status for s in shoppers for status in s.browser.statuses)
     assert not [code for code in statuses if code >= 500], statuses
@@ -157,14 +183,24 @@ def test_fifty_shoppers_lose_nothing_for_a_minute(site, tables):
     assert not wrong, wrong
     placed = sum(len(s.orders) for s in shoppers)
     assert placed >= max(3, LOAD_SECONDS // 6), (
-        f"only {placed} orders in {LOAD_SECONDS}s: the checks above prove little")
+        f"only {placed} orders in {LOAD_SECONDS}s: the checks above prove little"
+    )
 
 
 def test_thirty_shoppers_racing_for_five_copies_place_exactly_five_orders(site, tables):
     start = _books([("Technology", "last-copies", LAST_COPIES)])
     users = _users(RACERS, "racer")
-    racers = [Shopper(site.url, email=user.email, password=PASSWORD, user_id=user.user_id,
-                      books=list(start), seed=number) for number, user in enumerate(users)]
+    racers = [
+        Shopper(
+            site.url,
+            email=user.email,
+            password=PASSWORD,
+            user_id=user.user_id,
+            books=list(start),
+            seed=number,
+        )
+        for number, user in enumerate(users)
+    ]
     reviews = {}
 
     def prepare(racer):

@@ -32,9 +32,13 @@ def _signed_in(server, email):
 
 def _paths(data):
     book = data["books"][0]
-    return ["/", f"/category/{book['category']}/",
-            f"/books/{book['category']}/{book['book_id']}/", f"/media/{book['image_key']}",
-            "/search/?q=Outage+Book+1"]
+    return [
+        "/",
+        f"/category/{book['category']}/",
+        f"/books/{book['category']}/{book['book_id']}/",
+        f"/media/{book['image_key']}",
+        "/search/?q=Outage+Book+1",
+    ]
 
 
 class Traffic:
@@ -43,11 +47,13 @@ class Traffic:
     def __init__(self, browsers, paths, limit=60):
         self.browsers, self.paths, self.limit = browsers, paths, limit
         self.stop = threading.Event()
-        self.seen = []   # (monotonic time, signed_in, path, status, body)
+        self.seen = []  # (monotonic time, signed_in, path, status, body)
         self.lock = threading.Lock()
         self.errors = []
-        self.threads = [threading.Thread(target=self._run, args=(b, signed), daemon=True)
-                        for b, signed in browsers]
+        self.threads = [
+            threading.Thread(target=self._run, args=(b, signed), daemon=True)
+            for b, signed in browsers
+        ]
 
     def _run(self, browser, signed_in):
         deadline = time.monotonic() + self.limit
@@ -55,12 +61,23 @@ class Traffic:
             while not self.stop.is_set() and time.monotonic() < deadline:
                 for path in self.paths:
                     response = browser.get(path)
-                    body = response.text if "text/html" in response.headers.get(
-                        "Content-Type", "") else ""
+                    body = (
+                        response.text
+                        if "text/html" in response.headers.get("Content-Type", "")
+                        else ""
+                    )
                     with self.lock:
-                        self.seen.append((time.monotonic(), signed_in, path,
-                                          response.status_code, body, dict(response.headers)))
-        except Exception as error:  # a hung or broken connection is a finding
+                        self.seen.append(
+                            (
+                                time.monotonic(),
+                                signed_in,
+                                path,
+                                response.status_code,
+                                body,
+                                dict(response.headers),
+                            )
+                        )
+        except Exception as error:  # noqa: BLE001 (a hung or broken connection is a finding)
             self.errors.append(repr(error))
 
     def __enter__(self):
@@ -101,16 +118,21 @@ def test_stopped_emulator_gives_503_pages_and_the_site_recovers_without_restart(
         time.sleep(1.5)
     assert recovered, "the site did not recover after the emulator came back"
     assert not traffic.errors, traffic.errors[:3]
-    wrong = {(status, "signed in" if signed else "anonymous", path)
-             for _, signed, path, status, _, _ in traffic.seen if status not in OK_STATUSES}
+    wrong = {
+        (status, "signed in" if signed else "anonymous", path)
+        for _, signed, path, status, _, _ in traffic.seen
+        if status not in OK_STATUSES
+    }
     assert not wrong, sorted(wrong)
-    unavailable = [(signed, path, body, headers)
-                   for when, signed, path, status, body, headers in traffic.seen
-                   if status == 503]
+    unavailable = [
+        (signed, path, body, headers)
+        for when, signed, path, status, body, headers in traffic.seen
+        if status == 503
+    ]
     # The outage was seen by anonymous and signed-in shoppers alike ...
     assert {signed for signed, *_ in unavailable} == {False, True}
     # ... as the site's own page, with a hint to retry, never a traceback.
-    for signed, path, body, headers in unavailable:
+    for _signed, path, body, headers in unavailable:
         assert headers.get("Retry-After"), path
         assert "no-store" in headers.get("Cache-Control", ""), path
         if path.startswith("/media/"):
@@ -118,8 +140,9 @@ def test_stopped_emulator_gives_503_pages_and_the_site_recovers_without_restart(
         assert "temporarily unavailable" in body, (path, body[:300])
         assert "Traceback" not in body
     # No 503 well after the emulator answered again.
-    late = [path for when, _, path, status, _, _ in traffic.seen
-            if status == 503 and when > up_at + 10]
+    late = [
+        path for when, _, path, status, _, _ in traffic.seen if status == 503 and when > up_at + 10
+    ]
     assert not late, late
     assert down_at < up_at
 
@@ -153,8 +176,7 @@ def _lines(item):
     lines = Counter()
     for line in item.get("items", {}).get("L", []):
         fields = line["M"]
-        lines[(fields["category"]["S"], fields["book_id"]["S"])] += int(
-            fields["quantity"]["N"])
+        lines[(fields["category"]["S"], fields["book_id"]["S"])] += int(fields["quantity"]["N"])
     return lines
 
 
@@ -169,14 +191,26 @@ def test_orders_placed_through_an_outage_are_whole_or_absent(outage):
 
     emulator, server, data = outage
     books = [(b["category"], b["book_id"]) for b in data["books"]]
-    start = {key: int(item["stock_quantity"]["N"])
-             for item in scan(settings.BOOKS_TABLE_NAME, emulator.endpoint)
-             if (key := (item["category"]["S"], item["book_id"]["S"])) in books}
-    before = {item["order_id"]["S"] for item in scan(settings.ORDERS_TABLE_NAME,
-                                                     emulator.endpoint)}
-    shoppers = [Shopper(server.url, email=email, password=PASSWORD, user_id=None,
-                        books=books, seed=n, through_outage=True)
-                for n, email in enumerate(data["emails"][4:])]
+    start = {
+        key: int(item["stock_quantity"]["N"])
+        for item in scan(settings.BOOKS_TABLE_NAME, emulator.endpoint)
+        if (key := (item["category"]["S"], item["book_id"]["S"])) in books
+    }
+    before = {
+        item["order_id"]["S"] for item in scan(settings.ORDERS_TABLE_NAME, emulator.endpoint)
+    }
+    shoppers = [
+        Shopper(
+            server.url,
+            email=email,
+            password=PASSWORD,
+            user_id=None,
+            books=books,
+            seed=n,
+            through_outage=True,
+        )
+        for n, email in enumerate(data["emails"][4:])
+    ]
     for shopper in shoppers:
         shopper.sign_in()
     stop = threading.Event()
@@ -185,8 +219,9 @@ def test_orders_placed_through_an_outage_are_whole_or_absent(outage):
         return float("inf") if stop.is_set() else time.monotonic()
 
     deadline = time.monotonic() + 60
-    threads = [threading.Thread(target=s.run, args=(deadline, clock), daemon=True)
-               for s in shoppers]
+    threads = [
+        threading.Thread(target=s.run, args=(deadline, clock), daemon=True) for s in shoppers
+    ]
     for thread in threads:
         thread.start()
     time.sleep(3)
@@ -204,17 +239,25 @@ def test_orders_placed_through_an_outage_are_whole_or_absent(outage):
     assert not [e for s in shoppers for e in s.errors], [s.errors for s in shoppers]
     assert not [f for s in shoppers for f in s.findings], [s.findings for s in shoppers]
     assert sum(s.cut_short for s in shoppers), "the outage cut no step short"
-    orders = [item for item in scan(settings.ORDERS_TABLE_NAME, emulator.endpoint)
-              if item["order_id"]["S"] not in before]
+    orders = [
+        item
+        for item in scan(settings.ORDERS_TABLE_NAME, emulator.endpoint)
+        if item["order_id"]["S"] not in before
+    ]
     held = Counter()
     for item in orders:
         if item.get("status", {}).get("S") != "cancelled":
             held.update(_lines(item))
-    stock = {(item["category"]["S"], item["book_id"]["S"]): int(item["stock_quantity"]["N"])
-             for item in scan(settings.BOOKS_TABLE_NAME, emulator.endpoint)
-             if "stock_quantity" in item}
-    wrong = {key: (start[key], held[key], stock[key]) for key in start
-             if start[key] - held[key] != stock[key]}
+    stock = {
+        (item["category"]["S"], item["book_id"]["S"]): int(item["stock_quantity"]["N"])
+        for item in scan(settings.BOOKS_TABLE_NAME, emulator.endpoint)
+        if "stock_quantity" in item
+    }
+    wrong = {
+        key: (start[key], held[key], stock[key])
+        for key in start
+        if start[key] - held[key] != stock[key]
+    }
     stats.add("data_lost", len(wrong))
     assert not wrong, wrong
     stored = {item["order_id"]["S"] for item in orders}

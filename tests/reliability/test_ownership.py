@@ -20,8 +20,13 @@ needs_orders = pytest.mark.skipif(not ENRICH, reason="cart and orders not merged
 
 
 def _address(name):
-    return {"street": f"{name} Private Lane", "city": "Hidden", "state": "ZZ",
-            "postal_code": "99999", "country": "US"}
+    return {
+        "street": f"{name} Private Lane",
+        "city": "Hidden",
+        "state": "ZZ",
+        "postal_code": "99999",
+        "country": "US",
+    }
 
 
 @pytest.fixture(scope="module")
@@ -44,9 +49,13 @@ def _order_routes():
 
 
 def _request(client, method, path):
-    response = client.generic(method, path, urlencode({"reason": "mine now"}),
-                              "application/x-www-form-urlencoded",
-                              HTTP_ORIGIN="http://testserver")
+    response = client.generic(
+        method,
+        path,
+        urlencode({"reason": "mine now"}),
+        "application/x-www-form-urlencoded",
+        HTTP_ORIGIN="http://testserver",
+    )
     stats.record_response(response.status_code)
     return response
 
@@ -56,7 +65,7 @@ def test_owner_reaches_their_own_order_on_every_order_page(rivals):
     """The ids are real: their owner sees them (so the refusals below mean something)."""
     world, found = rivals
     assert _order_routes()
-    for name, (client, user, order_id) in found.items():
+    for name, (client, _user, order_id) in found.items():
         response = client.get(reverse("store:order-detail", kwargs={"order_id": order_id}))
         assert response.status_code == 200
         assert f"{name} Private Lane" in response.content.decode()
@@ -65,8 +74,9 @@ def test_owner_reaches_their_own_order_on_every_order_page(rivals):
 @needs_orders
 def test_no_shopper_reads_or_changes_another_shoppers_order(rivals):
     world, found = rivals
-    owners = {item["order_id"]["S"]: item["user_id"]["S"]
-              for item in scan(settings.ORDERS_TABLE_NAME)}
+    owners = {
+        item["order_id"]["S"]: item["user_id"]["S"] for item in scan(settings.ORDERS_TABLE_NAME)
+    }
     assert len(owners) >= 4
     streets = {user.user_id: f"{name} Private Lane" for name, (_, user, _) in found.items()}
     visitors = [(user.user_id, client) for client, user, _ in found.values()]
@@ -100,22 +110,27 @@ def test_order_history_lists_only_the_shoppers_own_orders(rivals):
 
 
 def _cart_of(user_id):
-    return [item for item in scan(settings.CARTS_TABLE_NAME)
-            if item["user_id"]["S"] == user_id]
+    return [item for item in scan(settings.CARTS_TABLE_NAME) if item["user_id"]["S"] == user_id]
 
 
 @needs_orders
 def test_no_shopper_changes_another_shoppers_cart(rivals):
     """Cart forms name a book, never a cart: extra owner fields are ignored."""
     world, found = rivals
-    (alice, alice_user, _), (bob, bob_user, _) = found["Alice"], found["Bob"]
+    (_alice, alice_user, _), (bob, _bob_user, _) = found["Alice"], found["Bob"]
     before = _cart_of(alice_user.user_id)
     assert before, "Alice has a cart"
-    hijack = {"user_id": alice_user.user_id, "owner": alice_user.user_id,
-              "cart_id": "active", "category": "Fiction", "book_id": "fic-001"}
+    hijack = {
+        "user_id": alice_user.user_id,
+        "owner": alice_user.user_id,
+        "cart_id": "active",
+        "category": "Fiction",
+        "book_id": "fic-001",
+    }
     for action in ("cart-update", "cart-remove", "cart-add"):
-        response = bob.post(reverse(f"store:{action}"), {**hijack, "quantity": 3},
-                            HTTP_ORIGIN="http://testserver")
+        response = bob.post(
+            reverse(f"store:{action}"), {**hijack, "quantity": 3}, HTTP_ORIGIN="http://testserver"
+        )
         stats.record_response(response.status_code)
         assert response.status_code < 500
     assert _cart_of(alice_user.user_id) == before
@@ -125,8 +140,11 @@ def test_no_shopper_changes_another_shoppers_cart(rivals):
 def test_a_forged_anonymous_cart_cookie_reads_no_ones_cart(rivals):
     world, _ = rivals
     visitor = Client()
-    added = visitor.post("/cart/add/", {"category": "Fiction", "book_id": "fic-001",
-                                        "quantity": 1}, HTTP_ORIGIN="http://testserver")
+    added = visitor.post(
+        "/cart/add/",
+        {"category": "Fiction", "book_id": "fic-001", "quantity": 1},
+        HTTP_ORIGIN="http://testserver",
+    )
     assert added.status_code == 302
     cookie = visitor.cookies[settings.CART_COOKIE_NAME].value
     cart_id = cookie.split(":")[0]
@@ -140,8 +158,7 @@ def test_a_forged_anonymous_cart_cookie_reads_no_ones_cart(rivals):
 
 
 def _user_item(user_id):
-    return [item for item in scan(settings.USERS_TABLE_NAME)
-            if item["user_id"]["S"] == user_id]
+    return [item for item in scan(settings.USERS_TABLE_NAME) if item["user_id"]["S"] == user_id]
 
 
 def test_no_shopper_reads_or_changes_another_shoppers_profile(rivals):
@@ -150,19 +167,25 @@ def test_no_shopper_reads_or_changes_another_shoppers_profile(rivals):
     from tests.reliability.harness import form_with, forms_of
 
     world, found = rivals
-    (alice, alice_user, _), (bob, bob_user, _) = found["Alice"], found["Bob"]
+    (alice, alice_user, _), (bob, _bob_user, _) = found["Alice"], found["Bob"]
     before = _user_item(alice_user.user_id)
     path = reverse("accounts:profile")
-    for query in ({"user_id": alice_user.user_id}, {"id": alice_user.user_id},
-                  {"email": alice_user.email}):
+    for query in (
+        {"user_id": alice_user.user_id},
+        {"id": alice_user.user_id},
+        {"email": alice_user.email},
+    ):
         page = bob.get(path, query)
         stats.record_response(page.status_code)
         assert page.status_code == 200
         assert "Aliceson" not in page.content.decode()
         assert alice_user.email not in page.content.decode()
     form = form_with(forms_of(bob.get(path).content.decode(), path), field="first_name")
-    for hijack in ({"user_id": alice_user.user_id}, {"id": alice_user.user_id},
-                   {"user": alice_user.user_id}):
+    for hijack in (
+        {"user_id": alice_user.user_id},
+        {"id": alice_user.user_id},
+        {"user": alice_user.user_id},
+    ):
         response = bob.post(path, {**form.fields, "first_name": "Hijacked", **hijack})
         stats.record_response(response.status_code)
         assert response.status_code < 500

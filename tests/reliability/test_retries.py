@@ -9,7 +9,7 @@ from tests.reliability.conftest import PROXIED_MAX_ATTEMPTS, PROXIED_READ_TIMEOU
 from tests.reliability.harness import Browser
 
 # botocore's standard mode sleeps a random time below 2**n seconds before retry n.
-MAX_BACKOFF = sum(2 ** n for n in range(PROXIED_MAX_ATTEMPTS - 1))
+MAX_BACKOFF = sum(2**n for n in range(PROXIED_MAX_ATTEMPTS - 1))
 
 
 def _book_path(book):
@@ -25,8 +25,9 @@ def test_throttled_read_is_retried_until_it_succeeds(proxy, proxied_site, make_b
     assert proxy.attempts["GetItem"] == PROXIED_MAX_ATTEMPTS
 
 
-def test_internal_server_errors_are_retried_until_the_read_succeeds(proxy, proxied_site,
-                                                                    make_book):
+def test_internal_server_errors_are_retried_until_the_read_succeeds(
+    proxy, proxied_site, make_book
+):
     book = make_book(title="Survives Hiccups")
     proxy.fail_next(PROXIED_MAX_ATTEMPTS - 1, "500")
     response = Browser(proxied_site.url).get(_book_path(book))
@@ -55,7 +56,8 @@ def test_retries_are_spread_out_by_backoff(proxy, proxied_site, make_book):
 
 
 def test_persistent_throttling_gives_the_503_page_after_the_configured_attempts(
-        proxy, proxied_site, make_book):
+    proxy, proxied_site, make_book
+):
     book = make_book()
     proxy.fail_next(50, "throttle")
     response = Browser(proxied_site.url, fault_expected=True).get(_book_path(book))
@@ -66,7 +68,8 @@ def test_persistent_throttling_gives_the_503_page_after_the_configured_attempts(
 
 
 def test_slow_dynamodb_times_out_and_answers_503_well_under_lambdas_limit(
-        proxy, proxied_site, make_book):
+    proxy, proxied_site, make_book
+):
     book = make_book()
     proxy.delay = PROXIED_READ_TIMEOUT * 3
     started = time.monotonic()
@@ -79,7 +82,8 @@ def test_slow_dynamodb_times_out_and_answers_503_well_under_lambdas_limit(
 
 
 def test_fault_while_saving_the_session_in_middleware_gives_503_and_no_sign_in(
-        proxy, proxied_site, make_user):
+    proxy, proxied_site, make_user
+):
     """Signing in writes the session twice: once in the view (a new key) and once in
     SessionMiddleware, after the view. The second write failing is a 503, not a 500,
     and leaves the visitor signed out."""
@@ -96,8 +100,9 @@ def test_fault_while_saving_the_session_in_middleware_gives_503_and_no_sign_in(
     assert "Signed in as" not in browser.get("/").text
 
 
-def test_fault_while_rendering_a_signed_in_page_gives_503(proxy, proxied_site, make_user,
-                                                          seed_books):
+def test_fault_while_rendering_a_signed_in_page_gives_503(
+    proxy, proxied_site, make_user, seed_books
+):
     """The home page reads its summary in the view, and the signed-in user (session, then
     user) only while its template draws the header: a fault there is a 503 too."""
     user = make_user(first_name="Rendered")

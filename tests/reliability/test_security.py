@@ -65,15 +65,20 @@ def test_state_changing_request_without_csrf_proof_is_refused(route, world):
                 if method == "POST":
                     response = _record(client.post(path, body, **extra))
                 else:
-                    response = _record(client.generic(method, path, urlencode(body),
-                                                      "application/x-www-form-urlencoded",
-                                                      **extra))
+                    response = _record(
+                        client.generic(
+                            method,
+                            path,
+                            urlencode(body),
+                            "application/x-www-form-urlencoded",
+                            **extra,
+                        )
+                    )
             # Django's token check answers 403 before any view runs; an exempt view that
             # checks the origin itself may also say 401 (an API's visitor not signed in),
             # 404 or 405, provided it wrote nothing.
             allowed = (401, 403, 404, 405) if same_origin else (403,)
-            assert response.status_code in allowed, (role, method, path,
-                                                     response.status_code)
+            assert response.status_code in allowed, (role, method, path, response.status_code)
             assert not watch.writes, (role, method, path, watch.writes)
 
 
@@ -88,9 +93,13 @@ def test_token_protected_form_from_a_foreign_origin_is_refused(route, world):
         client = _strict_client(world, role)
         page_token = client.cookies[settings.CSRF_COOKIE_NAME].value
         with WriteWatch() as watch:
-            response = _record(client.post(path, {**_body_for(world, route),
-                                                  "csrfmiddlewaretoken": page_token},
-                                           HTTP_ORIGIN=FOREIGN))
+            response = _record(
+                client.post(
+                    path,
+                    {**_body_for(world, route), "csrfmiddlewaretoken": page_token},
+                    HTTP_ORIGIN=FOREIGN,
+                )
+            )
         assert response.status_code == 403, (role, path, response.status_code)
         assert not watch.writes
 
@@ -106,15 +115,22 @@ def test_every_csrf_exempt_view_checks_the_origin_instead(world):
         body = _body_for(world, route)
         for role in ROLES:
             client = _strict_client(world, role)
-            for headers in ({"HTTP_ORIGIN": FOREIGN}, {"HTTP_REFERER": FOREIGN + "/x"}, {},
-                            {"HTTP_ORIGIN": "null"},
-                            {"HTTP_ORIGIN": "http://testserver",
-                             "HTTP_SEC_FETCH_SITE": "cross-site"}):
+            for headers in (
+                {"HTTP_ORIGIN": FOREIGN},
+                {"HTTP_REFERER": FOREIGN + "/x"},
+                {},
+                {"HTTP_ORIGIN": "null"},
+                {"HTTP_ORIGIN": "http://testserver", "HTTP_SEC_FETCH_SITE": "cross-site"},
+            ):
                 with WriteWatch() as watch:
                     response = _record(client.post(path, body, **headers))
                 # 401 (an API's visitor not signed in), 404 and 405 refuse too.
                 assert response.status_code in (401, 403, 404, 405), (
-                    role, path, headers, response.status_code)
+                    role,
+                    path,
+                    headers,
+                    response.status_code,
+                )
                 assert not watch.writes
 
 
@@ -131,8 +147,14 @@ def test_staff_pages_refuse_shoppers_on_every_method(route, world):
     anonymous = Client()
     for method in ALL_METHODS:
         with WriteWatch() as watch:
-            refused = _record(shopper.generic(method, path, urlencode(_body_for(world, route)),
-                                              "application/x-www-form-urlencoded"))
+            refused = _record(
+                shopper.generic(
+                    method,
+                    path,
+                    urlencode(_body_for(world, route)),
+                    "application/x-www-form-urlencoded",
+                )
+            )
             visitor = _record(anonymous.generic(method, path))
         assert refused.status_code in (403, 404, 405), (method, path, refused.status_code)
         assert visitor.status_code in (302, 403, 404, 405), (method, path)
@@ -162,13 +184,29 @@ def test_planted_session_of_an_attacker_is_not_signed_in_by_the_victim(world, ma
 
 
 EVIL_TARGETS = [
-    "https://evil.example/", "//evil.example/", "///evil.example/", "/\\evil.example/",
-    "\\\\evil.example", "\\/evil.example", "http:evil.example", "https:/evil.example",
-    "javascript:alert(1)", " //evil.example", "\t//evil.example", "/%09/evil.example",
-    "//evil.example%2F@testserver", "https://testserver@evil.example/",
-    "https://evil.example\\@testserver/", "data:text/html,<script>alert(1)</script>",
+    "https://evil.example/",
+    "//evil.example/",
+    "///evil.example/",
+    "/\\evil.example/",
+    "\\\\evil.example",
+    "\\/evil.example",
+    "http:evil.example",
+    "https:/evil.example",
+    "javascript:alert(1)",
+    " //evil.example",
+    "\t//evil.example",
+    "/%09/evil.example",
+    "//evil.example%2F@testserver",
+    "https://testserver@evil.example/",
+    "https://evil.example\\@testserver/",
+    "data:text/html,<script>alert(1)</script>",
     # Not URLs at all, but what redirect() would try as URL names:
-    "0", "cart", "store:home", "accounts:logout", "x.y", "?next=//evil.example",
+    "0",
+    "cart",
+    "store:home",
+    "accounts:logout",
+    "x.y",
+    "?next=//evil.example",
 ]
 
 
@@ -177,8 +215,9 @@ def test_sign_in_never_redirects_off_site(world, make_user):
     for target in EVIL_TARGETS:
         for where in ("query", "form"):
             client = Client()
-            url = "/accounts/sign-in/" + (f"?{urlencode({'next': target})}"
-                                          if where == "query" else "")
+            url = "/accounts/sign-in/" + (
+                f"?{urlencode({'next': target})}" if where == "query" else ""
+            )
             data = {"email": user.email, "password": PASSWORD}
             if where == "form":
                 data["next"] = target
@@ -196,11 +235,15 @@ def test_no_form_with_a_next_field_redirects_off_site(world):
                 continue
             for role in ROLES:
                 for target in EVIL_TARGETS:
-                    response = _record(world.clients[role].post(
-                        form.action, {**form.fields, "next": target}))
+                    response = _record(
+                        world.clients[role].post(form.action, {**form.fields, "next": target})
+                    )
                     assert response.status_code < 500
-                    assert redirect_stays_on_site(response), (view_name, target,
-                                                              response.get("Location"))
+                    assert redirect_stays_on_site(response), (
+                        view_name,
+                        target,
+                        response.get("Location"),
+                    )
                     checked += 1
     assert checked
 
@@ -209,13 +252,22 @@ def test_no_form_with_a_next_field_redirects_off_site(world):
 def test_production_settings_pass_check_deploy():
     # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process; a deployment has not.
     inherited = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    env = {**inherited, "DJANGO_SETTINGS_MODULE": "cloudshelf.settings.production",
-           "DJANGO_SECRET_KEY": "x" * 20 + "-a-long-random-looking-secret-for-the-check-" * 2,
-           "DJANGO_ALLOWED_HOSTS": "shop.example.com", "PYTHONPATH": str(ROOT),
-           "DEFAULT_FROM_EMAIL": "CloudShelf <shop@example.com>"}
-    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy",
-                             "--fail-level", "WARNING"], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=120)
+    env = {
+        **inherited,
+        "DJANGO_SETTINGS_MODULE": "cloudshelf.settings.production",
+        "DJANGO_SECRET_KEY": "x" * 20 + "-a-long-random-looking-secret-for-the-check-" * 2,
+        "DJANGO_ALLOWED_HOSTS": "shop.example.com",
+        "PYTHONPATH": str(ROOT),
+        "DEFAULT_FROM_EMAIL": "CloudShelf <shop@example.com>",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -240,7 +292,8 @@ def _assert_protective_headers(response, where):
     csp = response.get("Content-Security-Policy", "")
     assert csp, f"no Content-Security-Policy on {where}"
     frames = response.get("X-Frame-Options", "").upper() in ("DENY", "SAMEORIGIN") or (
-        "frame-ancestors" in csp)
+        "frame-ancestors" in csp
+    )
     assert frames, f"no frame protection on {where}"
 
 
@@ -261,15 +314,18 @@ def test_protective_headers_hold_through_gunicorn(site, world):
 
 
 # --- covers ----------------------------------------------------------------------------
-@pytest.mark.parametrize("key,body", [
-    ("covers/evil.html", b"<html><script>alert(1)</script></html>"),
-    ("covers/evil.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>1</script></svg>'),
-    ("covers/evil.js", b"alert(1)"),
-    ("covers/evil.htm", b"<script>alert(1)</script>"),
-    ("covers/evil", b"<script>alert(1)</script>"),
-    ("covers/evil.xml", b"<x/>"),
-    ("other/evil.jpg", b"\xff\xd8\xff"),
-])
+@pytest.mark.parametrize(
+    "key,body",
+    [
+        ("covers/evil.html", b"<html><script>alert(1)</script></html>"),
+        ("covers/evil.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>1</script></svg>'),
+        ("covers/evil.js", b"alert(1)"),
+        ("covers/evil.htm", b"<script>alert(1)</script>"),
+        ("covers/evil", b"<script>alert(1)</script>"),
+        ("covers/evil.xml", b"<x/>"),
+        ("other/evil.jpg", b"\xff\xd8\xff"),
+    ],
+)
 def test_cover_view_never_serves_non_images(key, body, world):
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage
@@ -283,8 +339,9 @@ def test_html_disguised_as_a_jpeg_is_served_as_an_image_with_nosniff(world):
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage
 
-    default_storage.save("covers/disguised.jpg",
-                         ContentFile(b"<html><script>alert(1)</script></html>"))
+    default_storage.save(
+        "covers/disguised.jpg", ContentFile(b"<html><script>alert(1)</script></html>")
+    )
     response = _record(Client().get("/media/covers/disguised.jpg"))
     assert response.status_code == 200
     assert response["Content-Type"] == "image/jpeg"
@@ -292,7 +349,11 @@ def test_html_disguised_as_a_jpeg_is_served_as_an_image_with_nosniff(world):
 
 
 def test_cover_paths_cannot_climb_out_of_the_covers_folder(world):
-    for path in ["/media/covers/../secret.jpg", "/media/covers/%2e%2e/secret.jpg",
-                 "/media/covers/..%2fsecret.jpg", "/media/covers%2f..%2fsecret.jpg"]:
+    for path in [
+        "/media/covers/../secret.jpg",
+        "/media/covers/%2e%2e/secret.jpg",
+        "/media/covers/..%2fsecret.jpg",
+        "/media/covers%2f..%2fsecret.jpg",
+    ]:
         response = _record(Client().get(path))
         assert response.status_code == 404, path

@@ -16,28 +16,36 @@ from tests.reliability.state import client as aws_client
 
 HOSTILE_FILES = [
     ("cover.jpg", b"<html><script>alert(1)</script></html>", "image/jpeg"),
-    ("cover.png", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
-     "image/png"),
-    ("cover.svg", b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>',
-     "image/svg+xml"),
+    (
+        "cover.png",
+        b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+        "image/png",
+    ),
+    ("cover.svg", b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>', "image/svg+xml"),
     ("cover.html", b"<script>alert(1)</script>", "text/html"),
     ("cover.gif", b"GIF89a/*<script>alert(1)</script>*/", "image/gif"),
     ("cover.js", b"alert(1)", "application/javascript"),
     ("cover.jpg", PNG_1x1 + b"<script>alert(1)</script>", "image/jpeg"),
     ("../../cover.jpg", b"\xff\xd8\xff\xe0" + b"<script>" * 10, "image/jpeg"),
 ]
-IMAGE_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp",
-               "GIF": "image/gif"}
+IMAGE_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "GIF": "image/gif"}
 
 
 def _upload_forms(world):
-    return [form for forms in world.forms.values() for form in forms
-            if form.method == "POST" and "file" in form.kinds.values()]
+    return [
+        form
+        for forms in world.forms.values()
+        for form in forms
+        if form.method == "POST" and "file" in form.kinds.values()
+    ]
 
 
 def _send(world, form, name, body, content_type):
-    files = {field: SimpleUploadedFile(name, body, content_type=content_type)
-             for field, kind in form.kinds.items() if kind == "file"}
+    files = {
+        field: SimpleUploadedFile(name, body, content_type=content_type)
+        for field, kind in form.kinds.items()
+        if kind == "file"
+    }
     fields = {k: v for k, v in form.fields.items() if form.kinds.get(k) != "file"}
     response = world.clients["staff"].post(form.action, {**fields, **files})
     stats.record_response(response.status_code)
@@ -50,8 +58,12 @@ def _bucket_objects():
 
     s3 = aws_client("s3")
     listing = s3.list_objects_v2(Bucket=settings.COVERS_BUCKET_NAME).get("Contents", [])
-    return {obj["Key"]: s3.get_object(Bucket=settings.COVERS_BUCKET_NAME,
-                                      Key=obj["Key"])["Body"].read() for obj in listing}
+    return {
+        obj["Key"]: s3.get_object(Bucket=settings.COVERS_BUCKET_NAME, Key=obj["Key"])[
+            "Body"
+        ].read()
+        for obj in listing
+    }
 
 
 def _assert_bucket_holds_only_images_served_as_images():
@@ -79,8 +91,11 @@ def test_upload_forms_store_nothing_that_could_run_as_html_or_script(world):
 
 
 def test_an_uploaded_image_is_stored_and_served_as_an_image(world):
-    forms = [form for form in _upload_forms(world)
-             if any("image" in accept for accept in form.accepts.values())]
+    forms = [
+        form
+        for form in _upload_forms(world)
+        if any("image" in accept for accept in form.accepts.values())
+    ]
     if not forms:
         pytest.skip("no image upload form on the site yet")
     picture = io.BytesIO()

@@ -22,16 +22,35 @@ def books_make():
     from store.models import Book
     from store.sample_catalog import SEED_BOOKS, SEED_TIMESTAMP
 
-    books = [Book(**b, created_at=SEED_TIMESTAMP, updated_at=SEED_TIMESTAMP)
-             for b in SEED_BOOKS]
-    books.append(Book(category="Technology", book_id="tech-last", title="The Last Copy",
-                      author="Ada Tester", isbn="9780000000002", price=Decimal("9.99"),
-                      stock_quantity=1, description="Only one left.", created_at=utcnow(),
-                      updated_at=utcnow()))
-    books.append(Book(category="Technology", book_id="tech-gone", title="Long Gone",
-                      author="Ada Tester", isbn="9780000000002", price=Decimal("5.00"),
-                      stock_quantity=0, description="Sold out.", created_at=utcnow(),
-                      updated_at=utcnow()))
+    books = [Book(**b, created_at=SEED_TIMESTAMP, updated_at=SEED_TIMESTAMP) for b in SEED_BOOKS]
+    books.append(
+        Book(
+            category="Technology",
+            book_id="tech-last",
+            title="The Last Copy",
+            author="Ada Tester",
+            isbn="9780000000002",
+            price=Decimal("9.99"),
+            stock_quantity=1,
+            description="Only one left.",
+            created_at=utcnow(),
+            updated_at=utcnow(),
+        )
+    )
+    books.append(
+        Book(
+            category="Technology",
+            book_id="tech-gone",
+            title="Long Gone",
+            author="Ada Tester",
+            isbn="9780000000002",
+            price=Decimal("5.00"),
+            stock_quantity=0,
+            description="Sold out.",
+            created_at=utcnow(),
+            updated_at=utcnow(),
+        )
+    )
     content = generated_cover("Clean Code", "Robert C. Martin")
     books[1].image_key = cover_store(cover_key(books[1].book_id, content), content)
     for book in books:
@@ -45,15 +64,25 @@ def users_make(prefix="world"):
     counter = iter(range(1, 1000))
 
     def make(**fields):
-        values = {"email": f"{prefix}{next(counter)}@example.com", "password": PASSWORD,
-                  "first_name": "Sam", "last_name": "Shopper", **fields}
+        values = {
+            "email": f"{prefix}{next(counter)}@example.com",
+            "password": PASSWORD,
+            "first_name": "Sam",
+            "last_name": "Shopper",
+            **fields,
+        }
         return user_create(**values)
 
     return make
 
 
-ADDRESS = {"street": "1 World Street", "city": "Springfield", "state": "IL",
-           "postal_code": "62701", "country": "US"}
+ADDRESS = {
+    "street": "1 World Street",
+    "city": "Springfield",
+    "state": "IL",
+    "postal_code": "62701",
+    "country": "US",
+}
 
 
 def _route_exists(name):
@@ -66,16 +95,16 @@ def _route_exists(name):
     return True
 
 
-def shop(client, *, books=(("Technology", "tech-001"), ("Fiction", "fic-001")),
-         address=ADDRESS):
+def shop(client, *, books=(("Technology", "tech-001"), ("Fiction", "fic-001")), address=ADDRESS):
     """Through the site's own pages: buy the first book, then leave the second in the
     cart. Returns the order id."""
     from tests.reliability.harness import form_with, forms_of
 
     (category, book_id), (cart_category, cart_book) = books
     origin = {"HTTP_ORIGIN": "http://testserver"}
-    added = client.post("/cart/add/", {"category": category, "book_id": book_id,
-                                       "quantity": 1}, **origin)
+    added = client.post(
+        "/cart/add/", {"category": category, "book_id": book_id, "quantity": 1}, **origin
+    )
     assert added.status_code == 302, added.status_code
     page = client.get("/checkout/")
     form = form_with(forms_of(page.content.decode(), "/checkout/"), field="street")
@@ -84,8 +113,9 @@ def shop(client, *, books=(("Technology", "tech-001"), ("Fiction", "fic-001")),
     place = form_with(forms_of(review.content.decode(), "/checkout/"), action_contains="/place")
     placed = client.post(place.action, place.fields)
     assert placed.status_code == 302 and "/orders/" in placed["Location"], placed
-    client.post("/cart/add/", {"category": cart_category, "book_id": cart_book,
-                               "quantity": 1}, **origin)
+    client.post(
+        "/cart/add/", {"category": cart_category, "book_id": cart_book, "quantity": 1}, **origin
+    )
     return placed["Location"].split("/orders/")[1].split("/")[0]
 
 
@@ -108,8 +138,16 @@ def world_make(*, extra_books=(), user_fields=None, crawl_site=True, enrich=()):
     store_reset()
     books_make()
     for fields in extra_books:
-        Book(**{"isbn": "9780000000002", "price": Decimal("10.00"), "stock_quantity": 10,
-                "created_at": utcnow(), "updated_at": utcnow(), **fields}).save()
+        Book(
+            **{
+                "isbn": "9780000000002",
+                "price": Decimal("10.00"),
+                "stock_quantity": 10,
+                "created_at": utcnow(),
+                "updated_at": utcnow(),
+                **fields,
+            }
+        ).save()
     make = users_make()
     if user_fields:
         plain = make

@@ -2,7 +2,7 @@
 
 import importlib
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from types import SimpleNamespace
 
 import pytest
@@ -64,9 +64,13 @@ def test_password_validation_lists_every_broken_rule():
 
 
 def user_like(**fields):
-    values = {"user_id": "user-abc", "password": "md5$x$y", "email": "ada@example.com",
-              "account_status": "active",
-              "last_login": datetime(2025, 9, 5, 10, tzinfo=timezone.utc)}
+    values = {
+        "user_id": "user-abc",
+        "password": "md5$x$y",
+        "email": "ada@example.com",
+        "account_status": "active",
+        "last_login": datetime(2025, 9, 5, 10, tzinfo=UTC),
+    }
     values.update(fields)
     return SimpleNamespace(**values)
 
@@ -76,9 +80,16 @@ def test_reset_token_is_valid_for_its_user():
     assert tokens.reset_token_is_valid(user=user, token=tokens.reset_token_make(user=user))
 
 
-@pytest.mark.parametrize("change", [{"password": "md5$x$z"}, {"email": "eve@example.com"},
-                                    {"last_login": datetime(2025, 9, 6, tzinfo=timezone.utc)},
-                                    {"account_status": "disabled"}, {"user_id": "user-abd"}])
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"password": "md5$x$z"},
+        {"email": "eve@example.com"},
+        {"last_login": datetime(2025, 9, 6, tzinfo=UTC)},
+        {"account_status": "disabled"},
+        {"user_id": "user-abd"},
+    ],
+)
 def test_reset_token_dies_when_the_user_changes(change):
     token = tokens.reset_token_make(user=user_like())
     assert not tokens.reset_token_is_valid(user=user_like(**change), token=token)

@@ -45,8 +45,15 @@ def test_percentile_rejects_a_fraction_outside_zero_to_one():
 
 
 def test_summary_counts_and_averages():
-    assert summary([2, 4, 6]) == {"count": 3, "mean": 4, "p50": 4, "p90": pytest.approx(5.6),
-                                  "p99": pytest.approx(5.96), "min": 2, "max": 6}
+    assert summary([2, 4, 6]) == {
+        "count": 3,
+        "mean": 4,
+        "p50": 4,
+        "p90": pytest.approx(5.6),
+        "p99": pytest.approx(5.96),
+        "min": 2,
+        "max": 6,
+    }
 
 
 # -- cost arithmetic ------------------------------------------------------------------
@@ -63,7 +70,8 @@ def test_writes_cost_five_times_reads():
 def test_lambda_cost_is_gb_seconds_plus_request_charge():
     # 1,000 invocations of 100 ms at 1,024 MB: 100 GB-s and 1,000 requests.
     assert costs.lambda_cost(100, memory_mb=1024, invocations=1000) == (
-        Decimal("100") * Decimal("0.0000166667") + Decimal("0.0002"))
+        Decimal("100") * Decimal("0.0000166667") + Decimal("0.0002")
+    )
 
 
 def test_lambda_duration_stretches_cpu_below_a_full_vcpu():
@@ -93,8 +101,11 @@ def test_money_rounds_to_the_places_asked():
 # -- DynamoDB capacity rules ---------------------------------------------------------
 
 CLEAN_CODE = {
-    "category": {"S": "Technology"}, "book_id": {"S": "tech-001"},
-    "title": {"S": "Clean Code"}, "price": {"N": "42.99"}, "hidden": {"BOOL": False},
+    "category": {"S": "Technology"},
+    "book_id": {"S": "tech-001"},
+    "title": {"S": "Clean Code"},
+    "price": {"N": "42.99"},
+    "hidden": {"BOOL": False},
 }
 
 
@@ -128,26 +139,34 @@ def test_writes_round_up_to_1kb_and_transactions_double():
 def _calculator():
     return CapacityCalculator(
         {"books": ("category", "book_id")},
-        {"books": [Index("TitleSearchIndex", ("title",), "ALL")]})
+        {"books": [Index("TitleSearchIndex", ("title",), "ALL")]},
+    )
 
 
 def _book(number, padding=0):
-    return {"category": {"S": "Poetry"}, "book_id": {"S": f"p-{number}"},
-            "title": {"S": f"Poem {number}"}, "text": {"S": "x" * padding}}
+    return {
+        "category": {"S": "Poetry"},
+        "book_id": {"S": f"p-{number}"},
+        "title": {"S": f"Poem {number}"},
+        "text": {"S": "x" * padding},
+    }
 
 
 def test_query_rounds_the_sum_of_its_items_once():
     items = [_book(n, padding=1000) for n in range(10)]  # ~10.4 KB in all
-    usage = _calculator().usage("Query", {"TableName": "books"}, {"Items": items,
-                                                                  "ScannedCount": 10})
+    usage = _calculator().usage(
+        "Query", {"TableName": "books"}, {"Items": items, "ScannedCount": 10}
+    )
     assert usage.read == 1.5
 
 
 def test_batch_get_rounds_each_item():
     items = [_book(n, padding=1000) for n in range(10)]
     usage = _calculator().usage(
-        "BatchGetItem", {"RequestItems": {"books": {"Keys": [{}] * 10}}},
-        {"Responses": {"books": items}})
+        "BatchGetItem",
+        {"RequestItems": {"books": {"Keys": [{}] * 10}}},
+        {"Responses": {"books": items}},
+    )
     assert usage.read == 5.0
 
 
@@ -167,8 +186,15 @@ def test_a_transactional_update_is_sized_from_the_item_last_read():
     book = _book(1, padding=1500)
     calc.usage("GetItem", {"TableName": "books", "Key": {}}, {"Item": book})
     key = {"category": book["category"], "book_id": book["book_id"]}
-    usage = calc.usage("TransactWriteItems", {"TransactItems": [
-        {"Update": {"TableName": "books", "Key": key, "UpdateExpression": "SET s = :s"}}]}, {})
+    usage = calc.usage(
+        "TransactWriteItems",
+        {
+            "TransactItems": [
+                {"Update": {"TableName": "books", "Key": key, "UpdateExpression": "SET s = :s"}}
+            ]
+        },
+        {},
+    )
     assert usage.write == 2 * 2 + 2  # 2 KB transactional in the table, 2 KB in the index
     assert usage.estimated == ["updated item sized as last seen"]
 
@@ -179,7 +205,8 @@ def test_a_transactional_update_is_sized_from_the_item_last_read():
 @pytest.fixture
 def stubbed_client():
     client = botocore.session.get_session().create_client(
-        "dynamodb", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x")
+        "dynamodb", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x"
+    )
     with Stubber(client) as stubber:
         yield client, stubber
 
@@ -192,8 +219,11 @@ def test_counter_counts_each_operation(stubbed_client):
     with count_dynamodb_requests() as counts:
         client.get_item(TableName="t", Key={"k": {"S": "1"}})
         client.get_item(TableName="t", Key={"k": {"S": "2"}})
-        client.query(TableName="t", KeyConditionExpression="k = :k",
-                     ExpressionAttributeValues={":k": {"S": "1"}})
+        client.query(
+            TableName="t",
+            KeyConditionExpression="k = :k",
+            ExpressionAttributeValues={":k": {"S": "1"}},
+        )
     assert counts == {"GetItem": 2, "Query": 1}
 
 
@@ -208,10 +238,15 @@ def test_counter_counts_nothing_outside_its_block(stubbed_client):
 
 def test_recorder_asks_for_consumed_capacity_and_keeps_the_answer(stubbed_client):
     client, stubber = stubbed_client
-    stubber.add_response("get_item", {"ConsumedCapacity": {"TableName": "t",
-                                                           "CapacityUnits": 0.5}},
-                         expected_params={"TableName": "t", "Key": {"k": {"S": "1"}},
-                                          "ReturnConsumedCapacity": "TOTAL"})
+    stubber.add_response(
+        "get_item",
+        {"ConsumedCapacity": {"TableName": "t", "CapacityUnits": 0.5}},
+        expected_params={
+            "TableName": "t",
+            "Key": {"k": {"S": "1"}},
+            "ReturnConsumedCapacity": "TOTAL",
+        },
+    )
     with record_dynamodb_calls(consumed_capacity=True) as calls:
         client.get_item(TableName="t", Key={"k": {"S": "1"}})
     assert [(c.operation, c.reported_capacity) for c in calls] == [("GetItem", 0.5)]
@@ -219,8 +254,9 @@ def test_recorder_asks_for_consumed_capacity_and_keeps_the_answer(stubbed_client
 
 def test_recorder_leaves_parameters_alone_unless_asked(stubbed_client):
     client, stubber = stubbed_client
-    stubber.add_response("get_item", {}, expected_params={"TableName": "t",
-                                                          "Key": {"k": {"S": "1"}}})
+    stubber.add_response(
+        "get_item", {}, expected_params={"TableName": "t", "Key": {"k": {"S": "1"}}}
+    )
     with record_dynamodb_calls() as calls:
         client.get_item(TableName="t", Key={"k": {"S": "1"}})
     assert calls[0].params == {"TableName": "t", "Key": {"k": {"S": "1"}}}

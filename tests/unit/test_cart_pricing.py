@@ -10,7 +10,11 @@ from store.cart.pricing import order_pricing
 def test_seeds_worked_example():
     pricing = order_pricing(lines=[(Decimal("42.99"), 1)])
     assert (pricing.subtotal, pricing.tax, pricing.shipping, pricing.total) == (
-        Decimal("42.99"), Decimal("3.44"), Decimal("5.99"), Decimal("52.42"))
+        Decimal("42.99"),
+        Decimal("3.44"),
+        Decimal("5.99"),
+        Decimal("52.42"),
+    )
 
 
 def test_amounts_are_decimals_with_cents():
@@ -20,8 +24,9 @@ def test_amounts_are_decimals_with_cents():
     assert pricing.subtotal == Decimal("92.95")
 
 
-@pytest.mark.parametrize("price,tax", [("0.10", "0.01"), ("0.50", "0.03"), ("0.90", "0.05"),
-                                       ("0.29", "0.01")])
+@pytest.mark.parametrize(
+    "price,tax", [("0.10", "0.01"), ("0.50", "0.03"), ("0.90", "0.05"), ("0.29", "0.01")]
+)
 def test_tax_rounds_half_up_to_the_cent(settings, price, tax):
     # At 5 %, 0.10 gives 0.005 and 0.50 gives 0.025: half a cent, rounded up (banker's
     # rounding would give 0.00 and 0.02); 0.29 gives 0.0145, rounded down.
@@ -46,4 +51,7 @@ def test_rates_come_from_settings(settings):
     settings.SHIPPING_FLAT = Decimal("4.00")
     pricing = order_pricing(lines=[(Decimal("10.00"), 2)])
     assert (pricing.tax, pricing.shipping, pricing.total) == (
-        Decimal("2.00"), Decimal("4.00"), Decimal("26.00"))
+        Decimal("2.00"),
+        Decimal("4.00"),
+        Decimal("26.00"),
+    )

@@ -29,22 +29,28 @@ def model_table(model):
 
     def keys(key_schema):
         order = {"HASH": 0, "RANGE": 1}
-        return sorted(({"AttributeName": k["AttributeName"], "KeyType": k["KeyType"]}
-                       for k in key_schema), key=lambda k: order[k["KeyType"]])
+        return sorted(
+            ({"AttributeName": k["AttributeName"], "KeyType": k["KeyType"]} for k in key_schema),
+            key=lambda k: order[k["KeyType"]],
+        )
 
     definitions = {d["AttributeName"]: d["AttributeType"] for d in schema["attribute_definitions"]}
     indexes = {}
     for index in schema["global_secondary_indexes"]:
         for definition in index.get("attribute_definitions", []):
             definitions[definition["AttributeName"]] = definition["AttributeType"]
-        indexes[index["index_name"]] = {"KeySchema": keys(index["key_schema"]),
-                                        "Projection": index["projection"]}
+        indexes[index["index_name"]] = {
+            "KeySchema": keys(index["key_schema"]),
+            "Projection": index["projection"],
+        }
     ttl = [a.attr_name for a in model.get_attributes().values() if isinstance(a, TTLAttribute)]
     return {
         "KeySchema": keys(schema["key_schema"]),
         "AttributeDefinitions": definitions,
         "GlobalSecondaryIndexes": indexes,
-        "LocalSecondaryIndexes": sorted(i["index_name"] for i in schema["local_secondary_indexes"]),
+        "LocalSecondaryIndexes": sorted(
+            i["index_name"] for i in schema["local_secondary_indexes"]
+        ),
         "BillingMode": model.Meta.billing_mode,
         "TimeToLive": ttl[0] if ttl else None,
     }
@@ -54,13 +60,16 @@ def template_table(properties):
     ttl = properties.get("TimeToLiveSpecification", {})
     return {
         "KeySchema": properties["KeySchema"],
-        "AttributeDefinitions": {d["AttributeName"]: d["AttributeType"]
-                                 for d in properties["AttributeDefinitions"]},
+        "AttributeDefinitions": {
+            d["AttributeName"]: d["AttributeType"] for d in properties["AttributeDefinitions"]
+        },
         "GlobalSecondaryIndexes": {
             i["IndexName"]: {"KeySchema": i["KeySchema"], "Projection": i["Projection"]}
-            for i in properties.get("GlobalSecondaryIndexes", [])},
-        "LocalSecondaryIndexes": sorted(i["IndexName"]
-                                        for i in properties.get("LocalSecondaryIndexes", [])),
+            for i in properties.get("GlobalSecondaryIndexes", [])
+        },
+        "LocalSecondaryIndexes": sorted(
+            i["IndexName"] for i in properties.get("LocalSecondaryIndexes", [])
+        ),
         "BillingMode": properties.get("BillingMode"),
         "TimeToLive": ttl.get("AttributeName") if ttl.get("Enabled") else None,
     }
@@ -69,8 +78,7 @@ def template_table(properties):
 @pytest.mark.parametrize("template", TEMPLATES, ids=lambda p: p.name)
 def test_template_passes_cfn_lint(template):
     cfn_lint = Path(sys.executable).with_name("cfn-lint")  # the command, as a person runs it
-    result = subprocess.run([str(cfn_lint), str(template)],
-                            capture_output=True, text=True)
+    result = subprocess.run([str(cfn_lint), str(template)], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -80,7 +88,8 @@ def test_template_creates_the_table_exactly_as_the_model_defines_it(model):
     wanted = model_table(model)
     assert model.Meta.table_name in tables, (
         f"deploy/app.yaml has no table {model.Meta.table_name}; add one like this:\n"
-        + json.dumps(wanted, indent=2))
+        + json.dumps(wanted, indent=2)
+    )
     assert template_table(tables[model.Meta.table_name]) == wanted
 
 
@@ -92,8 +101,9 @@ def test_zappa_stage_names_the_tables_the_template_creates():
     settings = json.loads((ROOT / "zappa_settings.json").read_text())
     for stage, config in settings.items():
         names = set(table_properties(stage))
-        configured = {v for k, v in config["environment_variables"].items()
-                      if k.endswith("_TABLE_NAME")}
+        configured = {
+            v for k, v in config["environment_variables"].items() if k.endswith("_TABLE_NAME")
+        }
         assert configured == names, stage
 
 
@@ -109,26 +119,47 @@ def test_lambda_role_reaches_every_table_and_index_the_templates_create():
     policy = RolePolicy()
     for name, properties in table_properties().items():
         table = f"arn:aws:dynamodb:us-east-1:123456789012:table/{name}"
-        for action in ("GetItem", "Query", "PutItem", "UpdateItem", "DeleteItem",
-                       "ConditionCheckItem", "BatchGetItem", "BatchWriteItem", "DescribeTable"):
+        for action in (
+            "GetItem",
+            "Query",
+            "PutItem",
+            "UpdateItem",
+            "DeleteItem",
+            "ConditionCheckItem",
+            "BatchGetItem",
+            "BatchWriteItem",
+            "DescribeTable",
+        ):
             assert policy.allows(f"dynamodb:{action}", table), (action, name)
         for index in properties.get("GlobalSecondaryIndexes", []):
             assert policy.allows("dynamodb:Query", f"{table}/index/{index['IndexName']}")
 
 
-@pytest.mark.parametrize("action", ["CreateTable", "DeleteTable", "UpdateTable",
-                                    "UpdateTimeToLive", "DeleteBackup", "PartiQLSelect"])
+@pytest.mark.parametrize(
+    "action",
+    [
+        "CreateTable",
+        "DeleteTable",
+        "UpdateTable",
+        "UpdateTimeToLive",
+        "DeleteBackup",
+        "PartiQLSelect",
+    ],
+)
 def test_lambda_role_cannot_manage_tables(action):
     policy = RolePolicy()
-    assert not policy.allows(f"dynamodb:{action}",
-                             "arn:aws:dynamodb:us-east-1:123456789012:table/cloudshelf-books")
+    assert not policy.allows(
+        f"dynamodb:{action}", "arn:aws:dynamodb:us-east-1:123456789012:table/cloudshelf-books"
+    )
 
 
-@pytest.mark.parametrize("table", ["cloudshelf-users", "cloudshelf-sessions", "cloudshelf-orders",
-                                   "cloudshelf-carts"])
+@pytest.mark.parametrize(
+    "table", ["cloudshelf-users", "cloudshelf-sessions", "cloudshelf-orders", "cloudshelf-carts"]
+)
 def test_lambda_role_cannot_scan_personal_data(table):
-    assert not RolePolicy().allows("dynamodb:Scan",
-                                   f"arn:aws:dynamodb:us-east-1:123456789012:table/{table}")
+    assert not RolePolicy().allows(
+        "dynamodb:Scan", f"arn:aws:dynamodb:us-east-1:123456789012:table/{table}"
+    )
 
 
 def test_lambda_role_reads_and_writes_only_covers_in_its_bucket():

@@ -35,12 +35,15 @@ def test_static_url_and_reverse_agree_under_a_prefix(script_prefix):
     assert static("img/no-cover.svg").startswith("/production/static/")
 
 
-@pytest.mark.parametrize("header, expected", [
-    ("d111111abcdef8.cloudfront.net", "d111111abcdef8.cloudfront.net"),
-    ("shop.example.com, proxy.example", "shop.example.com"),
-    ("abc.execute-api.us-east-1.amazonaws.com", None),
-    ("", None),
-])
+@pytest.mark.parametrize(
+    "header, expected",
+    [
+        ("d111111abcdef8.cloudfront.net", "d111111abcdef8.cloudfront.net"),
+        ("shop.example.com, proxy.example", "shop.example.com"),
+        ("abc.execute-api.us-east-1.amazonaws.com", None),
+        ("", None),
+    ],
+)
 def test_forwarded_host_is_taken_unless_it_names_api_gateway(header, expected):
     assert forwarded_host({"HTTP_X_FORWARDED_HOST": header}) == expected
 
@@ -60,8 +63,15 @@ def test_log_line_is_one_json_object_with_the_request_and_the_traceback():
     try:
         raise ValueError("boom")
     except ValueError:
-        record = logging.LogRecord("django.request", logging.ERROR, __file__, 1,
-                                   "Internal Server Error: %s", ("/books/x/",), None)
+        record = logging.LogRecord(
+            "django.request",
+            logging.ERROR,
+            __file__,
+            1,
+            "Internal Server Error: %s",
+            ("/books/x/",),
+            None,
+        )
         import sys
 
         record.exc_info = sys.exc_info()

@@ -4,7 +4,6 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
-from django.conf import settings
 
 from cloudshelf.dynamo import DecimalAttribute, IsoDateTimeAttribute
 from store.pagination import InvalidPageToken, decode_page_token, encode_page_token
@@ -63,8 +62,17 @@ def test_last_page_has_no_token():
     assert encode_page_token(None, scope="category:Fiction") is None
 
 
-@pytest.mark.parametrize("stock,label", [(0, "Sold out"), (-1, "Sold out"), (1, "Only 1 left"),
-                                         (5, "Only 5 left"), (6, "In stock"), (50, "In stock")])
+@pytest.mark.parametrize(
+    "stock,label",
+    [
+        (0, "Sold out"),
+        (-1, "Sold out"),
+        (1, "Only 1 left"),
+        (5, "Only 5 left"),
+        (6, "In stock"),
+        (50, "In stock"),
+    ],
+)
 def test_stock_label(stock, label):
     assert stock_label(SimpleNamespace(stock_quantity=stock)) == label
 
@@ -79,7 +87,8 @@ def test_title_variants_turn_lower_case_typing_into_title_case():
     assert variants[0] == "the great gatsby"
     assert "The Great Gatsby" in variants
     assert "Harry Potter and the Goblet of Fire" in _title_variants(
-        "harry potter and the goblet of fire")
+        "harry potter and the goblet of fire"
+    )
 
 
 def test_generated_isbns_have_valid_check_digits():

@@ -43,8 +43,7 @@ def requirements(tmp_path):
 
 
 def test_closure_follows_dependencies_and_extras_but_not_other_platforms(site, requirements):
-    assert runtime_closure(site, requirements) == {"django", "asgiref", "django-storages",
-                                                   "boto3"}
+    assert runtime_closure(site, requirements) == {"django", "asgiref", "django-storages", "boto3"}
 
 
 def test_virtualenv_with_only_the_requirements_has_nothing_unneeded(site, requirements):
@@ -58,28 +57,39 @@ def test_test_tools_in_the_virtualenv_are_found(site, requirements):
     assert unneeded_distributions(site, requirements) == ["moto", "pytest", "responses"]
 
 
-@pytest.mark.parametrize("tag, runs", [
-    (PURE, True),
-    ("cp311-cp311-manylinux_2_17_x86_64", True),
-    ("cp311-cp311-manylinux2014_x86_64", True),
-    ("cp311-cp311-manylinux_2_26_x86_64", True),
-    ("cp38-abi3-manylinux_2_17_x86_64", True),
-    ("cp311-cp311-manylinux_2_28_x86_64", False),
-    ("cp311-cp311-manylinux_2_27_x86_64", False),
-    ("cp311-cp311-manylinux_2_17_aarch64", False),
-    ("cp312-cp312-manylinux_2_17_x86_64", False),
-    ("cp311-cp311-linux_x86_64", False),
-    ("cp311-cp311-macosx_11_0_arm64", False),
-])
+@pytest.mark.parametrize(
+    "tag, runs",
+    [
+        (PURE, True),
+        ("cp311-cp311-manylinux_2_17_x86_64", True),
+        ("cp311-cp311-manylinux2014_x86_64", True),
+        ("cp311-cp311-manylinux_2_26_x86_64", True),
+        ("cp38-abi3-manylinux_2_17_x86_64", True),
+        ("cp311-cp311-manylinux_2_28_x86_64", False),
+        ("cp311-cp311-manylinux_2_27_x86_64", False),
+        ("cp311-cp311-manylinux_2_17_aarch64", False),
+        ("cp312-cp312-manylinux_2_17_x86_64", False),
+        ("cp311-cp311-linux_x86_64", False),
+        ("cp311-cp311-macosx_11_0_arm64", False),
+    ],
+)
 def test_wheel_tag_runs_on_lambda_python_3_11(tag, runs):
     assert tag_runs_on_lambda(tag) is runs
 
 
 def test_package_built_only_for_a_newer_glibc_is_refused(site):
-    install(site, "pillow", "13.0.0", tags=["cp311-cp311-manylinux_2_27_x86_64",
-                                             "cp311-cp311-manylinux_2_28_x86_64"])
-    install(site, "markupsafe", "3.0", tags=["cp311-cp311-manylinux_2_17_x86_64",
-                                             "cp311-cp311-manylinux_2_28_x86_64"])
+    install(
+        site,
+        "pillow",
+        "13.0.0",
+        tags=["cp311-cp311-manylinux_2_27_x86_64", "cp311-cp311-manylinux_2_28_x86_64"],
+    )
+    install(
+        site,
+        "markupsafe",
+        "3.0",
+        tags=["cp311-cp311-manylinux_2_17_x86_64", "cp311-cp311-manylinux_2_28_x86_64"],
+    )
     assert [entry.split(" ")[0] for entry in distributions_not_for_lambda(site)] == ["pillow"]
 
 

@@ -17,15 +17,22 @@ ZAPPA_LINES = sorted({match.strip() for match in re.findall(COMMAND, SECTION)})
 
 
 def test_the_section_has_zappa_commands():
-    assert {"zappa deploy production", "zappa update production",
-            "zappa rollback production -n 1"} <= set(ZAPPA_LINES)
+    assert {
+        "zappa deploy production",
+        "zappa update production",
+        "zappa rollback production -n 1",
+    } <= set(ZAPPA_LINES)
 
 
 @pytest.mark.parametrize("line", [x for x in ZAPPA_LINES if not x.startswith("zappa manage")])
 def test_zappa_command_exists(line):
     subcommand = shlex.split(line)[1]
-    result = subprocess.run([sys.executable, "-m", "zappa.cli", subcommand, "--help"],
-                            capture_output=True, text=True, cwd=ROOT)
+    result = subprocess.run(
+        [sys.executable, "-m", "zappa.cli", subcommand, "--help"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     assert result.returncode == 0, result.stderr
     for option in (a for a in shlex.split(line)[2:] if a.startswith("-")):
         assert option in result.stdout, (line, option)

@@ -9,24 +9,44 @@ from store.search.text import fold, parse_query, prefixes, words
 
 
 def book(**fields):
-    values = {"category": "Fiction", "book_id": "fic-001", "title": "The Great Gatsby",
-              "author": "F. Scott Fitzgerald", "isbn": "1", "price": 1,
-              "created_at": utcnow(), "updated_at": utcnow()}
+    values = {
+        "category": "Fiction",
+        "book_id": "fic-001",
+        "title": "The Great Gatsby",
+        "author": "F. Scott Fitzgerald",
+        "isbn": "1",
+        "price": 1,
+        "created_at": utcnow(),
+        "updated_at": utcnow(),
+    }
     return Book(**{**values, **fields})
 
 
-@pytest.mark.parametrize("text,folded", [
-    ("Émile Zola", "emile zola"), ("STRASSE", "strasse"), ("Straße", "strasse"),
-    ("Søren Kierkegaard", "soren kierkegaard"), ("Łódź", "lodz"), ("Œuvre", "oeuvre"),
-    ("ﬁnance", "finance"),
-])
+@pytest.mark.parametrize(
+    "text,folded",
+    [
+        ("Émile Zola", "emile zola"),
+        ("STRASSE", "strasse"),
+        ("Straße", "strasse"),
+        ("Søren Kierkegaard", "soren kierkegaard"),
+        ("Łódź", "lodz"),
+        ("Œuvre", "oeuvre"),
+        ("ﬁnance", "finance"),
+    ],
+)
 def test_fold_removes_case_and_accents(text, folded):
     assert fold(text) == folded
 
 
 def test_words_split_on_punctuation_and_join_apostrophes():
-    assert words("O'Brien's Jean-Paul: F. Scott_Fitz") == ["obriens", "jean", "paul", "f",
-                                                          "scott", "fitz"]
+    assert words("O'Brien's Jean-Paul: F. Scott_Fitz") == [
+        "obriens",
+        "jean",
+        "paul",
+        "f",
+        "scott",
+        "fitz",
+    ]
 
 
 def test_prefixes_start_at_two_letters_and_stop_at_ten():
@@ -68,8 +88,7 @@ def test_a_book_is_indexed_by_its_title_and_author_prefixes_and_exact_title():
 
 
 def test_entry_keys_stay_within_dynamodb_limits_for_huge_titles():
-    entries = search_entries_for(book(title="Ж" * 5000, author="Ω" * 5000,
-                                      book_id="x" * 500))
+    entries = search_entries_for(book(title="Ж" * 5000, author="Ω" * 5000, book_id="x" * 500))
     assert entries
     for entry in entries:
         assert len(entry.token.encode()) <= 2048

@@ -18,8 +18,9 @@ def test_valid_isbns_pass(isbn):
     assert isbn_is_valid(isbn)
 
 
-@pytest.mark.parametrize("isbn", ["9780132350885", "0306406153", "97801323508", "X306406152",
-                                  "978013235088X", ""])
+@pytest.mark.parametrize(
+    "isbn", ["9780132350885", "0306406153", "97801323508", "X306406152", "978013235088X", ""]
+)
 def test_wrong_check_digit_or_length_fails(isbn):
     assert not isbn_is_valid(isbn)
 
@@ -43,17 +44,29 @@ def test_csv_rows_carry_the_line_where_each_record_starts():
 
 
 def test_jsonl_numbers_reach_the_form_as_exact_text():
-    [(_, row)] = rows_read(io.StringIO('{"price": 42.99, "hidden": true, "image_url": null}\n'),
-                           "jsonl")
+    [(_, row)] = rows_read(
+        io.StringIO('{"price": 42.99, "hidden": true, "image_url": null}\n'), "jsonl"
+    )
     assert row == {"price": "42.99", "hidden": "true", "image_url": ""}
 
 
-@pytest.mark.parametrize("value,expected", [("", False), ("false", False), ("0", False),
-                                            ("TRUE", True), ("1", True), ("yes", True)])
+@pytest.mark.parametrize(
+    "value,expected",
+    [("", False), ("false", False), ("0", False), ("TRUE", True), ("1", True), ("yes", True)],
+)
 def test_import_reads_hidden_flags(value, expected):
-    form = BookImportForm(data={"category": "A", "book_id": "a-1", "title": "T", "author": "A",
-                                "isbn": "9780132350884", "price": "1.00",
-                                "stock_quantity": "1", "hidden": value})
+    form = BookImportForm(
+        data={
+            "category": "A",
+            "book_id": "a-1",
+            "title": "T",
+            "author": "A",
+            "isbn": "9780132350884",
+            "price": "1.00",
+            "stock_quantity": "1",
+            "hidden": value,
+        }
+    )
     assert form.is_valid(), form.errors
     assert form.cleaned_data["hidden"] is expected
 
@@ -64,8 +77,10 @@ def test_import_refuses_an_unclear_hidden_flag():
 
 
 def test_bar_heights_are_proportional_to_the_highest_day():
-    days = [DayFigures(day=date(2025, 9, d), revenue=Decimal(r)) for d, r in
-            [(1, "0"), (2, "50"), (3, "100")]]
+    days = [
+        DayFigures(day=date(2025, 9, d), revenue=Decimal(r))
+        for d, r in [(1, "0"), (2, "50"), (3, "100")]
+    ]
     chart = bar_chart(days, value=lambda d: d.revenue, describe=lambda d: str(d.day))
     assert [bar.height for bar in chart["bars"]] == [0, 75.0, 150.0]
     assert chart["top"] == Decimal("100")

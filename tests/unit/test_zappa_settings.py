@@ -65,17 +65,48 @@ def test_stage_runs_as_the_role_the_template_creates(stage):
     assert config["role_name"] == Resolver(load(APP_TEMPLATE), stage=stage).ref("LambdaRole")
 
 
-@pytest.mark.parametrize("package", ["boto3", "botocore", "s3transfer", "moto", "pytest",
-                                     "_pytest", "pytest_django", "cfnlint", "pip", "setuptools",
-                                     "gunicorn", "troposphere"])
+@pytest.mark.parametrize(
+    "package",
+    [
+        "boto3",
+        "botocore",
+        "s3transfer",
+        "moto",
+        "pytest",
+        "_pytest",
+        "pytest_django",
+        "cfnlint",
+        "pip",
+        "setuptools",
+        "gunicorn",
+        "troposphere",
+    ],
+)
 @pytest.mark.parametrize("stage", STAGES)
 def test_stage_leaves_out_what_lambda_has_or_the_site_does_not_need(stage, package):
     assert any(fnmatch(package, pattern) for pattern in SETTINGS[stage]["exclude"])
 
 
-@pytest.mark.parametrize("needed", ["django", "pynamodb", "storages", "whitenoise", "PIL",
-                                    "zappa", "werkzeug", "durationpy", "cloudshelf", "store",
-                                    "accounts", "templates", "staticfiles", "asgiref", "sqlparse"])
+@pytest.mark.parametrize(
+    "needed",
+    [
+        "django",
+        "pynamodb",
+        "storages",
+        "whitenoise",
+        "PIL",
+        "zappa",
+        "werkzeug",
+        "durationpy",
+        "cloudshelf",
+        "store",
+        "accounts",
+        "templates",
+        "staticfiles",
+        "asgiref",
+        "sqlparse",
+    ],
+)
 @pytest.mark.parametrize("stage", STAGES)
 def test_stage_keeps_what_the_site_needs(stage, needed):
     assert not any(fnmatch(needed, pattern) for pattern in SETTINGS[stage]["exclude"])
@@ -86,8 +117,19 @@ def shipped_names():
     import importlib.util
 
     roots = [ROOT / name for name in ("cloudshelf", "store", "accounts", "templates", "static")]
-    for module in ("django", "pynamodb", "storages", "whitenoise", "PIL", "zappa", "werkzeug",
-                   "asgiref", "markupsafe", "durationpy", "sqlparse"):
+    for module in (
+        "django",
+        "pynamodb",
+        "storages",
+        "whitenoise",
+        "PIL",
+        "zappa",
+        "werkzeug",
+        "asgiref",
+        "markupsafe",
+        "durationpy",
+        "sqlparse",
+    ):
         roots.append(Path(importlib.util.find_spec(module).origin).parent)
     for root in roots:
         yield root.name
@@ -99,6 +141,7 @@ def shipped_names():
 @pytest.mark.parametrize("stage", STAGES)
 def test_no_exclude_pattern_drops_a_file_the_site_needs(stage):
     patterns = SETTINGS[stage]["exclude"]
-    dropped = sorted({name for name in shipped_names()
-                      if any(fnmatch(name, pattern) for pattern in patterns)})
+    dropped = sorted(
+        {name for name in shipped_names() if any(fnmatch(name, pattern) for pattern in patterns)}
+    )
     assert dropped == []

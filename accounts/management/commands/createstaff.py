@@ -33,12 +33,19 @@ class Command(BaseCommand):
         parser.add_argument("--email", help="the staff member's email (the sign-in name)")
         parser.add_argument("--first-name", help="first name (asked for when interactive)")
         parser.add_argument("--last-name", help="last name (asked for when interactive)")
-        parser.add_argument("--password",
-                            help=f"the password; prefer the {PASSWORD_ENV} environment variable")
-        parser.add_argument("--no-input", "--noinput", action="store_false", dest="interactive",
-                            help="ask nothing: for scripts")
-        parser.add_argument("--dry-run", action="store_true",
-                            help="report what would be done, write nothing")
+        parser.add_argument(
+            "--password", help=f"the password; prefer the {PASSWORD_ENV} environment variable"
+        )
+        parser.add_argument(
+            "--no-input",
+            "--noinput",
+            action="store_false",
+            dest="interactive",
+            help="ask nothing: for scripts",
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="report what would be done, write nothing"
+        )
 
     def handle(self, *args, **options):
         self.stdin = options.get("stdin") or sys.stdin
@@ -47,8 +54,13 @@ class Command(BaseCommand):
         email = self._email(options["email"], interactive)
         existing = user_get_by_email(email=email)
         if existing is not None:
-            return self._promote(existing, interactive, password_given=bool(
-                options["password"] or (not interactive and os.environ.get(PASSWORD_ENV))))
+            return self._promote(
+                existing,
+                interactive,
+                password_given=bool(
+                    options["password"] or (not interactive and os.environ.get(PASSWORD_ENV))
+                ),
+            )
         first_name = self._name(options["first_name"], "First name", interactive)
         last_name = self._name(options["last_name"], "Last name", interactive)
         owner = PasswordOwner(email=email, first_name=first_name, last_name=last_name)
@@ -63,18 +75,26 @@ class Command(BaseCommand):
             self.stdout.write(self.style.NOTICE(f"Would create staff user {email}."))
             return
         try:
-            user = user_create(email=email, password=password, first_name=first_name,
-                               last_name=last_name, is_staff=True)
+            user = user_create(
+                email=email,
+                password=password,
+                first_name=first_name,
+                last_name=last_name,
+                is_staff=True,
+            )
         except EmailTaken as error:
-            raise CommandError(f"{email}: {error.message} Run the command again to make it staff.") from error
+            raise CommandError(
+                f"{email}: {error.message} Run the command again to make it staff."
+            ) from error
         self.stdout.write(self.style.SUCCESS(f"Staff user {user.email} created ({user.user_id})."))
 
     # --- steps ---------------------------------------------------------------------------
 
     def _email(self, given, interactive):
         while True:
-            email = normalize_email(given if given is not None else
-                                    (self._ask("Email: ") if interactive else ""))
+            email = normalize_email(
+                given if given is not None else (self._ask("Email: ") if interactive else "")
+            )
             given = None
             try:
                 validate_email(email)
@@ -91,7 +111,9 @@ class Command(BaseCommand):
 
     def _promote(self, user, interactive, password_given):
         if user.is_staff:
-            self.stdout.write(self.style.NOTICE(f"{user.email} is already staff; nothing changed."))
+            self.stdout.write(
+                self.style.NOTICE(f"{user.email} is already staff; nothing changed.")
+            )
             return
         if interactive:
             answer = self._ask(f"{user.email} already has an account. Make it staff? [y/N] ")
@@ -104,9 +126,12 @@ class Command(BaseCommand):
         user_staff_grant(user=user)
         self.stdout.write(self.style.SUCCESS(f"{user.email} is now staff."))
         if password_given:
-            self.stdout.write(self.style.WARNING(
-                "The password given was not applied to the existing account; "
-                "its owner can change it, or reset it from the sign-in page."))
+            self.stdout.write(
+                self.style.WARNING(
+                    "The password given was not applied to the existing account; "
+                    "its owner can change it, or reset it from the sign-in page."
+                )
+            )
 
     def _check_password(self, password, owner):
         try:

@@ -12,8 +12,11 @@ class Command(BaseCommand):
     help = __doc__
 
     def add_arguments(self, parser):
-        parser.add_argument("--with-bucket", action="store_true",
-                            help="also create the covers bucket if it is missing")
+        parser.add_argument(
+            "--with-bucket",
+            action="store_true",
+            help="also create the covers bucket if it is missing",
+        )
 
     def handle(self, *args, **options):
         for table_name, outcome in tables_create():

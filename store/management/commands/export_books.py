@@ -1,8 +1,6 @@
 """Write the whole catalog (hidden books too) as CSV or JSON lines, in the format
 import_books reads: exporting then importing the file changes nothing. One Scan."""
 
-import sys
-
 from django.core.management.base import BaseCommand, CommandError
 
 from store.staff.bookfiles import BookFileError, format_for
@@ -14,8 +12,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", nargs="?", help="a .csv or .jsonl file (default: stdout)")
-        parser.add_argument("--format", choices=["csv", "jsonl"],
-                            help="default: from the file's extension, or csv on stdout")
+        parser.add_argument(
+            "--format",
+            choices=["csv", "jsonl"],
+            help="default: from the file's extension, or csv on stdout",
+        )
 
     def handle(self, *args, **options):
         path = options["file"]

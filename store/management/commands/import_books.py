@@ -30,12 +30,19 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="a .csv or .jsonl file")
-        parser.add_argument("--format", choices=["csv", "jsonl"],
-                            help="the file's format (default: from its extension)")
-        parser.add_argument("--dry-run", action="store_true",
-                            help="check every row and report, write nothing")
-        parser.add_argument("--by", default=f"cli:{getpass.getuser()}",
-                            help="who is importing, for the audit trail")
+        parser.add_argument(
+            "--format",
+            choices=["csv", "jsonl"],
+            help="the file's format (default: from its extension)",
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="check every row and report, write nothing"
+        )
+        parser.add_argument(
+            "--by",
+            default=f"cli:{getpass.getuser()}",
+            help="who is importing, for the audit trail",
+        )
 
     def handle(self, *args, **options):
         path = options["file"]
@@ -46,18 +53,28 @@ class Command(BaseCommand):
             # tqdm: a rate and time left for a long import, and silent when the output is
             # not a terminal (logs, tests). It already comes with zappa. It writes to the
             # raw stream: Django's OutputWrapper would end each "\r" update with a newline.
-            with open(path, encoding="utf-8-sig", newline="") as stream, tqdm(
-                    total=total, unit="book", file=self.stderr._out, disable=None,
-                    leave=False) as bar:
-                report = books_import(rows=rows_read(stream, fmt), actor=actor, source=path,
-                                      dry_run=options["dry_run"], progress=bar.update)
+            with (
+                open(path, encoding="utf-8-sig", newline="") as stream,
+                tqdm(
+                    total=total, unit="book", file=self.stderr._out, disable=None, leave=False
+                ) as bar,
+            ):
+                report = books_import(
+                    rows=rows_read(stream, fmt),
+                    actor=actor,
+                    source=path,
+                    dry_run=options["dry_run"],
+                    progress=bar.update,
+                )
         except (BookFileError, OSError, UnicodeDecodeError) as error:
             raise CommandError(getattr(error, "message", None) or str(error)) from error
         for _, message in report.errors:
             self.stderr.write(self.style.ERROR(message))
         verb = "would add" if report.dry_run else "added"
-        summary = (f"{report.rows} rows: {verb} {report.created}, "
-                   f"{'would update' if report.dry_run else 'updated'} {report.updated}, "
-                   f"{report.unchanged} unchanged, {len(report.errors)} bad")
+        summary = (
+            f"{report.rows} rows: {verb} {report.created}, "
+            f"{'would update' if report.dry_run else 'updated'} {report.updated}, "
+            f"{report.unchanged} unchanged, {len(report.errors)} bad"
+        )
         style = self.style.WARNING if report.errors else self.style.SUCCESS
         self.stdout.write(style(summary))

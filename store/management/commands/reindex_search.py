@@ -14,8 +14,9 @@ class Command(BaseCommand):
     help = __doc__
 
     def add_arguments(self, parser):
-        parser.add_argument("--dry-run", action="store_true",
-                            help="report what would change, write nothing")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="report what would change, write nothing"
+        )
 
     def handle(self, *args, **options):
         report = search_index_rebuild(dry_run=options["dry_run"])
@@ -23,6 +24,9 @@ class Command(BaseCommand):
         removed = "would remove" if options["dry_run"] else "removed"
         changes = report.indexed + report.removed + report.orphans
         style = self.style.SUCCESS if changes else self.style.NOTICE
-        self.stdout.write(style(
-            f"{verb} {report.indexed} books; {removed} {report.removed} books and "
-            f"{report.orphans} orphan entries; {report.unchanged} books unchanged"))
+        self.stdout.write(
+            style(
+                f"{verb} {report.indexed} books; {removed} {report.removed} books and "
+                f"{report.orphans} orphan entries; {report.unchanged} books unchanged"
+            )
+        )

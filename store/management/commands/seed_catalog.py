@@ -12,8 +12,9 @@ class Command(BaseCommand):
     help = __doc__
 
     def add_arguments(self, parser):
-        parser.add_argument("--dry-run", action="store_true",
-                            help="report what would be written, write nothing")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="report what would be written, write nothing"
+        )
 
     def handle(self, *args, **options):
         written, unchanged = catalog_seed(dry_run=options["dry_run"])

@@ -56,22 +56,36 @@ def book_list(request):
     categories = selectors.categories()
     form = BookFilterForm(request.GET or None, categories=categories)
     if request.GET and not form.is_valid():
-        return render(request, "store/staff/book_list.html", {"form": form, "books": []},
-                      status=400)
+        return render(
+            request, "store/staff/book_list.html", {"form": form, "books": []}, status=400
+        )
     filters = form.cleaned_data if request.GET else {}
     category = filters.get("category", categories[0] if categories else "")
     try:
         books, next_token = selectors.books_page(
-            category=category, text=filters.get("q", ""), low_only=filters.get("low", False),
-            page_token=request.GET.get("page"), page_size=settings.STAFF_PAGE_SIZE)
+            category=category,
+            text=filters.get("q", ""),
+            low_only=filters.get("low", False),
+            page_token=request.GET.get("page"),
+            page_size=settings.STAFF_PAGE_SIZE,
+        )
     except InvalidPageToken as error:
         return render(request, "400.html", {"message": str(error)}, status=400)
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "store/staff/book_list.html", {
-        "form": form, "books": books, "next_token": next_token, "category": category,
-        "filter_query": query.urlencode(), "low_stock": settings.LOW_STOCK_THRESHOLD,
-        "import_form": ImportUploadForm()})
+    return render(
+        request,
+        "store/staff/book_list.html",
+        {
+            "form": form,
+            "books": books,
+            "next_token": next_token,
+            "category": category,
+            "filter_query": query.urlencode(),
+            "low_stock": settings.LOW_STOCK_THRESHOLD,
+            "import_form": ImportUploadForm(),
+        },
+    )
 
 
 @never_cache
@@ -87,9 +101,12 @@ def book_create(request):
         else:
             messages.success(request, f"Added “{book.title}”.")
             return redirect("staff:book-detail", book.category, book.book_id)
-    return render(request, "store/staff/book_form.html",
-                  {"form": form, "categories": selectors.categories()},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "store/staff/book_form.html",
+        {"form": form, "categories": selectors.categories()},
+        status=400 if form.errors else 200,
+    )
 
 
 @never_cache
@@ -110,8 +127,9 @@ def book_detail(request, category, book_id):
     except services.BookChanged as error:
         messages.error(request, error.message)
         return redirect("staff:book-detail", category, book_id)
-    messages.success(request, f"Saved “{saved.title}”." if form.has_changed()
-                     else "Nothing was changed.")
+    messages.success(
+        request, f"Saved “{saved.title}”." if form.has_changed() else "Nothing was changed."
+    )
     return redirect("staff:book-detail", saved.category, saved.book_id)
 
 
@@ -123,8 +141,9 @@ def book_cover(request, category, book_id):
     form = CoverForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.book_cover_set(book=book, upload=form.cleaned_data["cover"],
-                                    actor=request.user)
+            services.book_cover_set(
+                book=book, upload=form.cleaned_data["cover"], actor=request.user
+            )
         except InvalidCover as error:
             form.add_error("cover", error.message)
         else:
@@ -141,8 +160,9 @@ def book_stock(request, category, book_id):
     form = StockAdjustForm(request.POST)
     if form.is_valid():
         try:
-            entry = stock.book_stock_adjust(category=category, book_id=book_id,
-                                            actor=request.user, **form.cleaned_data)
+            entry = stock.book_stock_adjust(
+                category=category, book_id=book_id, actor=request.user, **form.cleaned_data
+            )
         except stock.NotEnoughStock as error:
             form.add_error("delta", error.message)
         except (stock.BookGone, stock.StockBusy) as error:
@@ -177,20 +197,28 @@ def book_import(request):
         upload = form.cleaned_data["file"]
         try:
             if upload.size > settings.IMPORT_UPLOAD_MAX_BYTES:
-                raise BookFileError("This file is too large to import here; use "
-                                    "manage.py import_books.")
+                raise BookFileError(
+                    "This file is too large to import here; use manage.py import_books."
+                )
             rows = list(rows_read(io.StringIO(upload.read().decode("utf-8-sig")), "csv"))
             if len(rows) > settings.IMPORT_UPLOAD_MAX_ROWS:
-                raise BookFileError(f"This file has {len(rows):,} rows; up to "
-                                    f"{settings.IMPORT_UPLOAD_MAX_ROWS:,} can be imported "
-                                    "here. Use manage.py import_books for more.")
-            report = bulk.books_import(rows=rows, actor=request.user, source=upload.name,
-                                       dry_run=form.cleaned_data["dry_run"])
+                raise BookFileError(
+                    f"This file has {len(rows):,} rows; up to "
+                    f"{settings.IMPORT_UPLOAD_MAX_ROWS:,} can be imported "
+                    "here. Use manage.py import_books for more."
+                )
+            report = bulk.books_import(
+                rows=rows,
+                actor=request.user,
+                source=upload.name,
+                dry_run=form.cleaned_data["dry_run"],
+            )
         except UnicodeDecodeError:
             form.add_error("file", "The file is not UTF-8 text.")
         except BookFileError as error:
             form.add_error("file", error.message)
     if form.errors:
         status = 400
-    return render(request, "store/staff/book_import.html", {"form": form, "report": report},
-                  status=status)
+    return render(
+        request, "store/staff/book_import.html", {"form": form, "report": report}, status=status
+    )

@@ -10,8 +10,8 @@ from accounts.decorators import staff_required
 from cloudshelf.dynamo import utcnow
 from store.staff import reports
 from store.staff.charts import bar_chart
-from store.templatetags.store_tags import money
 from store.staff.watch import stock_watch_recount
+from store.templatetags.store_tags import money
 
 
 @never_cache
@@ -21,13 +21,20 @@ def dashboard(request):
     figures = reports.dashboard(today=utcnow().date())
     days = figures["days"]
     charts = {
-        "orders": bar_chart(days, value=lambda d: d.orders,
-                            describe=lambda d: f"{d.day:%b %-d}: {d.orders} orders"),
-        "revenue": bar_chart(days, value=lambda d: d.revenue,
-                             describe=lambda d: f"{d.day:%b %-d}: {money(d.revenue)}"),
+        "orders": bar_chart(
+            days, value=lambda d: d.orders, describe=lambda d: f"{d.day:%b %-d}: {d.orders} orders"
+        ),
+        "revenue": bar_chart(
+            days,
+            value=lambda d: d.revenue,
+            describe=lambda d: f"{d.day:%b %-d}: {money(d.revenue)}",
+        ),
     }
-    return render(request, "store/staff/dashboard.html",
-                  {**figures, "charts": charts, "threshold": settings.LOW_STOCK_THRESHOLD})
+    return render(
+        request,
+        "store/staff/dashboard.html",
+        {**figures, "charts": charts, "threshold": settings.LOW_STOCK_THRESHOLD},
+    )
 
 
 @never_cache

@@ -12,8 +12,8 @@ from cloudshelf.dynamo import utcnow
 from store.orders.services import OrderError
 from store.pagination import InvalidPageToken
 from store.staff import selectors
-from store.staff.orders import next_statuses, order_status_set
 from store.staff.forms import CustomerSearchForm, OrderDayForm, OrderStatusForm
+from store.staff.orders import next_statuses, order_status_set
 
 GET = ["GET", "HEAD"]
 
@@ -28,12 +28,21 @@ def order_list(request):
     day = (form.cleaned_data.get("date") if request.GET else None) or utcnow().date()
     try:
         orders, next_token = selectors.orders_for_day(
-            day=day, page_token=request.GET.get("page"), page_size=settings.STAFF_PAGE_SIZE)
+            day=day, page_token=request.GET.get("page"), page_size=settings.STAFF_PAGE_SIZE
+        )
     except InvalidPageToken as error:
         return render(request, "400.html", {"message": str(error)}, status=400)
-    return render(request, "store/staff/order_list.html",
-                  {"form": form, "day": day, "orders": orders, "next_token": next_token,
-                   "is_first_page": not request.GET.get("page")})
+    return render(
+        request,
+        "store/staff/order_list.html",
+        {
+            "form": form,
+            "day": day,
+            "orders": orders,
+            "next_token": next_token,
+            "is_first_page": not request.GET.get("page"),
+        },
+    )
 
 
 @never_cache
@@ -43,9 +52,15 @@ def order_detail(request, user_id, order_id):
     order = selectors.order_get(user_id=user_id, order_id=order_id)
     if order is None:
         raise Http404("No such order.")
-    return render(request, "store/staff/order_detail.html", {
-        "order": order, "next_statuses": next_statuses(order),
-        "audit": selectors.order_audit_trail(user_id=user_id, order_id=order_id)})
+    return render(
+        request,
+        "store/staff/order_detail.html",
+        {
+            "order": order,
+            "next_statuses": next_statuses(order),
+            "audit": selectors.order_audit_trail(user_id=user_id, order_id=order_id),
+        },
+    )
 
 
 @never_cache
@@ -58,13 +73,15 @@ def order_status(request, user_id, order_id):
         return redirect("staff:order-detail", user_id, order_id)
     status = form.cleaned_data["status"]
     try:
-        order_status_set(user_id=user_id, order_id=order_id, status=status,
-                         actor=request.user)
+        order_status_set(user_id=user_id, order_id=order_id, status=status, actor=request.user)
     except OrderError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, f"The order is now {status}."
-                         + (" Its books are back in stock." if status == "cancelled" else ""))
+        messages.success(
+            request,
+            f"The order is now {status}."
+            + (" Its books are back in stock." if status == "cancelled" else ""),
+        )
     return redirect("staff:order-detail", user_id, order_id)
 
 
