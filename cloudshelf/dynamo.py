@@ -36,13 +36,20 @@ def connection_options():
 
 def table_meta(table_name):
     """A PynamoDB ``Meta`` for a table. PynamoDB reads Meta when the class is created,
-    so the endpoint comes from settings at import time, never hard-coded."""
+    so the endpoint comes from settings at import time, never hard-coded. A table named in
+    ``STREAM_TABLE_NAMES`` is created with its DynamoDB Stream."""
+    stream = (
+        {"stream_view_type": settings.STREAM_VIEW_TYPE}
+        if table_name in settings.STREAM_TABLE_NAMES
+        else {}
+    )
     return type(
         "Meta",
         (),
         {
             "table_name": table_name,
             "billing_mode": PAY_PER_REQUEST_BILLING_MODE,
+            **stream,
             **connection_options(),
         },
     )

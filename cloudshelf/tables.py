@@ -19,6 +19,14 @@ def ttl_attribute_name(model):
     return None
 
 
+def stream_missing(client, model):
+    """True for a table that should have a stream and has none (created before streams)."""
+    if not getattr(model.Meta, "stream_view_type", None):
+        return False
+    described = client.describe_table(TableName=model.Meta.table_name)["Table"]
+    return not described.get("StreamSpecification", {}).get("StreamEnabled")
+
+
 def tables_create(*, wait=True):
     """Create every missing table with its indexes and TTL. Returns
     ``[(table_name, what_was_done)]``; a second run does nothing and says so."""
@@ -29,6 +37,15 @@ def tables_create(*, wait=True):
         if not model.exists():
             model.create_table(wait=wait)
             done.append("created")
+        if stream_missing(client, model):
+            client.update_table(
+                TableName=name,
+                StreamSpecification={
+                    "StreamEnabled": True,
+                    "StreamViewType": model.Meta.stream_view_type,
+                },
+            )
+            done.append("stream enabled")
         ttl = ttl_attribute_name(model)
         if ttl:
             status = client.describe_time_to_live(TableName=name)["TimeToLiveDescription"]

@@ -5,7 +5,11 @@ moto alone is not trustworthy enough to develop a store against, so this wraps i
 * requests are served one at a time, so transactions and conditional writes are atomic
   with respect to each other (moto's TransactWriteItems is not thread-safe);
 * its data is saved to a folder and restored at start, so it survives restarts;
-* expired TTL items are deleted, as DynamoDB would (eventually) do.
+* expired TTL items are deleted, as DynamoDB would (eventually) do;
+* tables keep their DynamoDB Streams across a restart (restored items are not replayed as
+  new records: the stream starts empty, as after a table restore in AWS);
+* ``POST /__localaws__/truncate`` empties every table and bucket in one call (the test
+  suite's reset between tests), without stream records, and trims the streams.
 
 Run it alone with ``python -m cloudshelf.localaws --port 9566 --data-dir .localaws``.
 """
@@ -39,6 +43,7 @@ log = logging.getLogger("cloudshelf.localaws")
 
 ACCOUNT_ID = "123456789012"
 HEALTH_PATH = "/__localaws__/health"
+TRUNCATE_PATH = "/__localaws__/truncate"
 SNAPSHOT_FILE = "snapshot.json"
 READ_ACTIONS = ("Get", "Query", "Scan", "BatchGet", "Describe", "List", "TransactGet")
 
@@ -55,10 +60,11 @@ def _is_write(environ):
 class SerializedApp:
     """Runs one request at a time and notes whether anything may have changed."""
 
-    def __init__(self, app, lock, on_health):
+    def __init__(self, app, lock, on_health, on_truncate):
         self.app = app
         self.lock = lock
         self.on_health = on_health
+        self.on_truncate = on_truncate
         self.dirty = threading.Event()
 
     def __call__(self, environ, start_response):
@@ -67,6 +73,12 @@ class SerializedApp:
                 start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
                 return [b"stopping"]
             body = json.dumps({"service": "cloudshelf-localaws", "pid": os.getpid()}).encode()
+            start_response("200 OK", [("Content-Type", "application/json")])
+            return [body]
+        if environ.get("PATH_INFO") == TRUNCATE_PATH and environ["REQUEST_METHOD"] == "POST":
+            with self.lock:
+                body = json.dumps(self.on_truncate()).encode()
+                self.dirty.set()
             start_response("200 OK", [("Content-Type", "application/json")])
             return [body]
         with self.lock:
@@ -107,7 +119,7 @@ class LocalAWS:
         self.internal = make_server(
             "127.0.0.1", 0, moto_app, threaded=True, request_handler=MotoRequestHandler
         )
-        self.app = SerializedApp(moto_app, self.lock, self._health)
+        self.app = SerializedApp(moto_app, self.lock, self._health, self.truncate)
         self.public = None
 
     # -- clients on the internal twin -----------------------------------------------
@@ -142,6 +154,10 @@ class LocalAWS:
                     ],
                     "Ttl": table.ttl.get("AttributeName")
                     if table.ttl.get("TimeToLiveStatus") == "ENABLED"
+                    else None,
+                    "Stream": table.stream_specification
+                    if table.stream_specification
+                    and table.stream_specification.get("StreamEnabled")
                     else None,
                     "Items": [item.to_json()["Attributes"] for item in table.all_items()],
                 }
@@ -196,6 +212,14 @@ class LocalAWS:
             for start in range(0, len(items), 25):
                 requests = [{"PutRequest": {"Item": item}} for item in items[start : start + 25]]
                 dynamodb.batch_write_item(RequestItems={table["TableName"]: requests})
+            if table.get("Stream"):  # after the items: they are not new changes
+                dynamodb.update_table(
+                    TableName=table["TableName"],
+                    StreamSpecification={
+                        "StreamEnabled": True,
+                        "StreamViewType": table["Stream"]["StreamViewType"],
+                    },
+                )
         for bucket in data["s3"]:
             s3.create_bucket(Bucket=bucket["Name"])
             for obj in bucket["Objects"]:
@@ -211,6 +235,28 @@ class LocalAWS:
             len(data["s3"]),
             path,
         )
+
+    def truncate(self):
+        """Delete every item and object, keeping tables, indexes, TTL, streams and buckets.
+        Stream records are dropped too, and their sequence numbers keep rising, so a reader's
+        next record is the first one written after this. Call with the lock held."""
+        backend = dynamodb_backends[ACCOUNT_ID][self.region]
+        items = 0
+        for table in backend.tables.values():
+            items += len(table)
+            table.items.clear()
+            shard = table.stream_shard
+            if shard is not None:
+                shard.starting_sequence_number += len(shard.items)
+                shard.items = []
+        s3, objects = self._client("s3"), 0
+        for bucket in s3.list_buckets().get("Buckets", []):
+            for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket["Name"]):
+                keys = [{"Key": o["Key"]} for o in page.get("Contents", [])]
+                if keys:
+                    s3.delete_objects(Bucket=bucket["Name"], Delete={"Objects": keys})
+                    objects += len(keys)
+        return {"items": items, "objects": objects}
 
     # -- TTL --------------------------------------------------------------------------
     def sweep_expired(self, now=None):

@@ -185,6 +185,19 @@ DYNAMODB_TABLE_MODELS = [
     "store.search.models.SearchEntry",
 ]
 
+# --- The event backbone (cloudshelf/streams/) ---------------------------------------------
+# Tables whose changes something derived depends on carry a DynamoDB Stream with both
+# images; each record goes to the projections of STREAM_PROJECTIONS that read its table.
+STREAM_VIEW_TYPE = "NEW_AND_OLD_IMAGES"
+STREAM_TABLE_NAMES = [BOOKS_TABLE_NAME, ORDERS_TABLE_NAME]
+# The projections' own items (their figures, markers, stream positions, dead letters).
+PROJECTIONS_TABLE_NAME = env("PROJECTIONS_TABLE_NAME", "cloudshelf-projections")
+DYNAMODB_TABLE_MODELS += ["cloudshelf.streams.models.ProjectionItem"]
+STREAM_PROJECTIONS = []
+# Locally, a thread in the serving process reads the emulator's streams this often (seconds).
+# None: no poller (production reads streams through Lambda; tests deliver explicitly).
+STREAM_POLL_INTERVAL = None
+
 # --- Accounts ----------------------------------------------------------------------------
 THROTTLES_TABLE_NAME = env("THROTTLES_TABLE_NAME", "cloudshelf-throttles")
 # Failed sign-ins (and password-reset requests) are counted per account and per client

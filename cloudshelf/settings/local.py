@@ -15,6 +15,9 @@ if not DYNAMODB_ENDPOINT_URL and not env_bool("CLOUDSHELF_USE_REAL_AWS"):
         )
     )
 
+# Deliver stream records to the projections within about a second (cloudshelf/streams/).
+STREAM_POLL_INTERVAL = float(env("STREAM_POLL_INTERVAL", "0.5"))
+
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
 # Serve static files straight from the source folders (no collectstatic needed).

@@ -20,6 +20,9 @@ globals().update(
         port=int(env("CLOUDSHELF_LOCALAWS_PORT", "0")) or _free_port(), data_dir=None, seed=False
     )
 )
+# Tests deliver stream records when they choose (cloudshelf.streams.local.deliver_pending);
+# a server a test starts may poll instead (CLOUDSHELF_STREAM_POLL_INTERVAL).
+STREAM_POLL_INTERVAL = float(env("CLOUDSHELF_STREAM_POLL_INTERVAL", "0")) or None
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 

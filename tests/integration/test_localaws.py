@@ -223,3 +223,67 @@ def test_twenty_concurrent_transactions_never_oversell(tables):
     assert results.count(True) == 5
     assert stock == {"N": "0"}
     assert len(orders) == 5
+
+
+def _stream_records(dynamodb, port, table):
+    arn = dynamodb.describe_table(TableName=table)["Table"]["LatestStreamArn"]
+    streams = client("dynamodbstreams", port)
+    shard = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]
+    iterator = streams.get_shard_iterator(
+        StreamArn=arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
+    )["ShardIterator"]
+    return streams.get_records(ShardIterator=iterator)["Records"]
+
+
+def test_a_stream_survives_a_restart_without_replaying_the_restored_items(emulator):
+    first = emulator().start()
+    dynamodb = client("dynamodb", first.port)
+    dynamodb.create_table(
+        TableName="stock",
+        BillingMode="PAY_PER_REQUEST",
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
+    )
+    dynamodb.put_item(TableName="stock", Item={"id": {"S": "old"}})
+    first.stop()
+    second = Emulator(first.data_dir)
+    second.port = first.port
+    second.start()
+    dynamodb = client("dynamodb", second.port)
+    assert _stream_records(dynamodb, second.port, "stock") == []
+    dynamodb.put_item(TableName="stock", Item={"id": {"S": "new"}})
+    records = _stream_records(dynamodb, second.port, "stock")
+    assert [(r["eventName"], r["dynamodb"]["Keys"]["id"]["S"]) for r in records] == [
+        ("INSERT", "new")
+    ]
+    second.stop()
+
+
+def test_truncate_empties_tables_and_buckets_and_trims_the_streams(emulator):
+    import urllib.request
+
+    running = emulator().start()
+    dynamodb, s3 = client("dynamodb", running.port), client("s3", running.port)
+    dynamodb.create_table(
+        TableName="stock",
+        BillingMode="PAY_PER_REQUEST",
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
+    )
+    dynamodb.put_item(TableName="stock", Item={"id": {"S": "a"}})
+    s3.create_bucket(Bucket="covers")
+    s3.put_object(Bucket="covers", Key="a.jpg", Body=b"x")
+    request = urllib.request.Request(
+        localaws.endpoint_for(running.port) + "/__localaws__/truncate", method="POST"
+    )
+    assert urllib.request.urlopen(request, timeout=10).status == 200
+    assert dynamodb.scan(TableName="stock")["Items"] == []
+    assert s3.list_objects_v2(Bucket="covers").get("KeyCount") == 0
+    assert _stream_records(dynamodb, running.port, "stock") == []
+    dynamodb.put_item(TableName="stock", Item={"id": {"S": "b"}})
+    records = _stream_records(dynamodb, running.port, "stock")
+    assert [r["dynamodb"]["Keys"]["id"]["S"] for r in records] == ["b"]
+    assert int(records[0]["dynamodb"]["SequenceNumber"]) > 1100000000017454423009
+    running.stop()

@@ -1,0 +1,38 @@
+"""The Lambda entry for DynamoDB Streams event source mappings (deploy/app.yaml).
+
+It answers with a partial batch response: the records from the first one not done are
+listed in ``batchItemFailures`` (FunctionResponseTypes: ReportBatchItemFailures), so Lambda
+retries from there and never replays what was already delivered."""
+
+import os
+
+import django
+
+_ready = False
+
+
+def _setup():
+    global _ready
+    if not _ready:
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cloudshelf.settings.production")
+        django.setup()
+        _ready = True
+
+
+def handler(event, context=None):
+    _setup()
+    from cloudshelf.streams.dispatcher import records_dispatch
+    from cloudshelf.streams.positions import position_note
+
+    records = event.get("Records", [])
+    outcome = records_dispatch(records)
+    if outcome.last_done is not None:
+        position_note(
+            table_name=outcome.last_done.table_name,
+            last=outcome.last_done,
+            count=outcome.delivered,
+        )
+    failed = []
+    if outcome.failed_from is not None:
+        failed = [{"itemIdentifier": outcome.failed_from}]
+    return {"batchItemFailures": failed}

@@ -1,0 +1,40 @@
+"""The local stream reader's thread: in the serving process (cloudshelf/wsgi.py) when
+``settings.STREAM_POLL_INTERVAL`` is set, i.e. on a laptop and in servers tests start."""
+
+import logging
+import threading
+
+from django.conf import settings
+
+log = logging.getLogger(__name__)
+
+_started = threading.Event()
+_stop = threading.Event()
+
+
+def _run(interval):
+    from cloudshelf.streams.local import deliver_once
+
+    while not _stop.wait(interval):
+        try:
+            deliver_once()
+        except Exception:  # the emulator may be restarting: keep polling
+            log.warning("stream delivery failed; trying again", exc_info=True)
+
+
+def poller_start():
+    """Start the thread once per process; returns True if this call started it."""
+    interval = settings.STREAM_POLL_INTERVAL
+    if not interval or _started.is_set():
+        return False
+    _started.set()
+    _stop.clear()
+    thread = threading.Thread(target=_run, args=(interval,), name="stream-poller", daemon=True)
+    thread.start()
+    log.info("delivering stream records every %.1f s", interval)
+    return True
+
+
+def poller_stop():
+    _stop.set()
+    _started.clear()

@@ -1,0 +1,82 @@
+"""A stream record as a ``Change``: which table, which item, what it was and what it is."""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cached_property
+
+from boto3.dynamodb.types import TypeDeserializer
+
+INSERT, MODIFY, REMOVE = "INSERT", "MODIFY", "REMOVE"
+
+_deserializer = TypeDeserializer()
+
+
+def _plain(image):
+    return {name: _deserializer.deserialize(value) for name, value in (image or {}).items()}
+
+
+def table_name_of(event_source_arn):
+    """``arn:aws:dynamodb:us-east-1:123:table/cloudshelf-books/stream/2025-...`` gives
+    ``cloudshelf-books``."""
+    return event_source_arn.split(":table/", 1)[1].split("/", 1)[0]
+
+
+@dataclass(frozen=True)
+class Change:
+    """One record of a table's stream. ``old`` and ``new`` are the item's images as plain
+    Python values (numbers as Decimal), None where the item did not or does not exist."""
+
+    table_name: str
+    event_name: str
+    sequence_number: str
+    created_at: datetime | None
+    record: dict
+
+    @classmethod
+    def from_record(cls, record, *, table_name=None):
+        """From a record as Lambda delivers it (``eventSourceARN`` names the table) or as
+        GetRecords returns it (then ``table_name`` must be given)."""
+        stream = record["dynamodb"]
+        created = stream.get("ApproximateCreationDateTime")
+        if isinstance(created, int | float):
+            created = datetime.fromtimestamp(created, UTC)
+        elif isinstance(created, str):  # a record kept as JSON (a dead letter)
+            created = datetime.fromisoformat(created).astimezone(UTC)
+        elif isinstance(created, datetime):
+            created = created.astimezone(UTC)
+        return cls(
+            table_name=table_name or table_name_of(record["eventSourceARN"]),
+            event_name=record["eventName"],
+            sequence_number=stream["SequenceNumber"],
+            created_at=created,
+            record=record,
+        )
+
+    @cached_property
+    def keys(self):
+        return _plain(self.record["dynamodb"].get("Keys"))
+
+    @cached_property
+    def old(self):
+        image = self.record["dynamodb"].get("OldImage")
+        return _plain(image) if image else None
+
+    @cached_property
+    def new(self):
+        image = self.record["dynamodb"].get("NewImage")
+        return _plain(image) if image else None
+
+    def old_as(self, model):
+        """The old image as an instance of a PynamoDB ``model``, or None."""
+        image = self.record["dynamodb"].get("OldImage")
+        return model.from_raw_data(image) if image else None
+
+    def new_as(self, model):
+        """The new image as an instance of a PynamoDB ``model``, or None."""
+        image = self.record["dynamodb"].get("NewImage")
+        return model.from_raw_data(image) if image else None
+
+    def changed(self, *names):
+        """True when any of the named attributes differs between the two images."""
+        old, new = self.old or {}, self.new or {}
+        return any(old.get(name) != new.get(name) for name in names)
