@@ -9,8 +9,13 @@ from cfnlint.decode import decode
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = sorted((ROOT / "deploy").glob("*.yaml"))
 APP_TEMPLATE = ROOT / "deploy" / "app.yaml"
+STREAMS_TEMPLATE = ROOT / "deploy" / "streams.yaml"
 ACCOUNT, REGION, PARTITION = "123456789012", "us-east-1", "aws"
+# DynamoDB names a table's stream by the time it was enabled; any fixed label will do here.
+STREAM_LABEL = "2025-01-01T00:00:00.000"
 NO_VALUE = object()
+# Issue 14's contract: the stream consumer's entry point, in the site's package.
+CONSUMER_HANDLER = "cloudshelf.streams.lambda_handler.handler"
 
 
 def load(path):
@@ -42,8 +47,20 @@ class Resolver:
         if name in self.parameters:
             return self.parameters[name]
         resource = self.template["Resources"][name]
-        properties = resource.get("Properties", {})
-        for key in ("TableName", "BucketName", "RoleName", "LogGroupName"):
+        if resource["Type"] == "AWS::SQS::Queue":  # Ref is the queue's URL
+            return f"https://sqs.{REGION}.amazonaws.com/{ACCOUNT}/{self.name(name)}"
+        return self.name(name)
+
+    def name(self, name):
+        properties = self.template["Resources"][name].get("Properties", {})
+        for key in (
+            "TableName",
+            "BucketName",
+            "RoleName",
+            "LogGroupName",
+            "QueueName",
+            "FunctionName",
+        ):
             if key in properties:
                 return self(properties[key])
         raise AssertionError(f"no physical name for {name}")
@@ -52,12 +69,28 @@ class Resolver:
         resource = self.template["Resources"][name]
         kind = resource["Type"]
         if kind == "AWS::DynamoDB::Table":
-            return f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{self.ref(name)}"
+            return f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{self.name(name)}"
         if kind == "AWS::S3::Bucket":
-            return f"arn:aws:s3:::{self.ref(name)}"
+            return f"arn:aws:s3:::{self.name(name)}"
         if kind == "AWS::Logs::LogGroup":
-            return f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:{self.ref(name)}:*"
+            return f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:{self.name(name)}:*"
+        if kind == "AWS::SQS::Queue":
+            return f"arn:aws:sqs:{REGION}:{ACCOUNT}:{self.name(name)}"
+        if kind == "AWS::IAM::Role":
+            return f"arn:aws:iam::{ACCOUNT}:role/{self.name(name)}"
+        if kind == "AWS::Lambda::Function":
+            return f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{self.name(name)}"
         raise AssertionError(f"no Arn for {kind}")
+
+    def attribute(self, name, attribute):
+        if attribute == "Arn":
+            return self.arn(name)
+        if attribute == "StreamArn":
+            resource = self.template["Resources"][name]
+            assert resource["Type"] == "AWS::DynamoDB::Table", name
+            assert "StreamSpecification" in resource["Properties"], f"{name} has no stream"
+            return f"{self.arn(name)}/stream/{STREAM_LABEL}"
+        raise AssertionError(f"no attribute {attribute} of {name}")
 
     def condition(self, name):
         return self.evaluate_condition(self.template["Conditions"][name])
@@ -81,8 +114,9 @@ class Resolver:
                 return self.ref(argument)
             if function == "Fn::GetAtt":
                 name, attribute = argument if isinstance(argument, list) else argument.split(".")
-                assert attribute == "Arn", attribute
-                return self.arn(name)
+                return self.attribute(name, attribute)
+            if function == "Fn::ImportValue":
+                return exported_values(self.parameters["Stage"])[self(argument)]
             if function == "Fn::FindInMap":
                 mapping, key, item = (self(a) for a in argument)
                 return self.template["Mappings"][mapping][key][item]
@@ -94,7 +128,7 @@ class Resolver:
                     start = text.index("${")
                     end = text.index("}", start)
                     name = text[start + 2 : end]
-                    value = self.arn(name[:-4]) if name.endswith(".Arn") else self.ref(name)
+                    value = self.attribute(*name.split(".", 1)) if "." in name else self.ref(name)
                     text = text[:start] + value + text[end + 1 :]
                 return text
             if function == "Fn::If":
@@ -103,6 +137,31 @@ class Resolver:
         if isinstance(value, dict):
             return {k: self(v) for k, v in value.items()}
         return value
+
+
+def exported_values(stage):
+    """{export name: value} of every template's Outputs for a stage (Fn::ImportValue)."""
+    exports = {}
+    for path in TEMPLATES:
+        template = load(path)
+        resolve = Resolver(template, stage=stage)
+        for output in template.get("Outputs", {}).values():
+            if "Export" in output:
+                name = resolve(output["Export"]["Name"])
+                assert name not in exports, f"{name} is exported twice"
+                exports[name] = resolve(output["Value"])
+    return exports
+
+
+def resources_of_type(path, kind, stage="production", parameters=None):
+    """{logical id: resolved properties} of the resources of one type in a template."""
+    template = load(path)
+    resolve = Resolver(template, stage=stage, parameters=parameters)
+    return {
+        name: resolve(resource.get("Properties", {}))
+        for name, resource in template["Resources"].items()
+        if resource["Type"] == kind
+    }
 
 
 def table_properties(stage="production"):

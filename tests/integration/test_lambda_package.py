@@ -19,6 +19,7 @@ import pytest
 from django.conf import settings
 
 from deploy.prebuild import installed_distributions, runtime_closure, site_packages_of
+from tests.deploy_templates import CONSUMER_HANDLER
 from tests.lambda_harness import API_HOST, ROOT, LambdaProcess, SiteView
 
 DEV_SITE_PACKAGES = Path(boto3.__file__).resolve().parents[1]
@@ -135,6 +136,20 @@ def test_package_leaves_out(unzipped, name):
 )
 def test_package_holds(unzipped, name):
     assert (unzipped / name).exists()
+
+
+def test_package_holds_every_project_module(unzipped):
+    """Both functions run this zip: the site through Zappa's handler.py, the stream consumer
+    (deploy/streams.yaml) through CONSUMER_HANDLER, a module of the project itself."""
+    assert CONSUMER_HANDLER.split(".")[0] == "cloudshelf"
+    modules = [
+        path.relative_to(ROOT)
+        for top in ("cloudshelf", "store", "accounts")
+        for path in (ROOT / top).rglob("*.py")
+        if "__pycache__" not in path.parts
+    ]
+    assert modules
+    assert [str(m) for m in modules if not (unzipped / m).exists()] == []
 
 
 def test_project_modules_are_shipped_with_hash_checked_bytecode(unzipped):

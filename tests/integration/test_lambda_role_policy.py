@@ -1,7 +1,10 @@
 """The Lambda role is least privilege but not less: every AWS request the site makes in its
 main flows (the commands a person runs through `zappa manage`, browsing, signing in and
-out, covers, email) is allowed by the role's policy in deploy/app.yaml."""
+out, covers, email), and every request Lambda makes as the role to feed the stream consumer
+(reading the two streams, sending a failed batch to the dead-letter queue), is allowed by
+the role's policy in deploy/app.yaml."""
 
+import json
 import threading
 from contextlib import contextmanager
 from io import StringIO
@@ -14,7 +17,15 @@ from django.core.management import call_command
 
 from store.models import Book
 from tests.conftest import PASSWORD, add_to_cart, place_form, review_checkout
-from tests.deploy_templates import ACCOUNT, APP_TEMPLATE, REGION, Resolver, RolePolicy, load
+from tests.deploy_templates import (
+    ACCOUNT,
+    APP_TEMPLATE,
+    REGION,
+    STREAM_LABEL,
+    Resolver,
+    RolePolicy,
+    load,
+)
 
 _lock = threading.Lock()
 
@@ -36,11 +47,11 @@ def recorded_aws_requests():
         BaseClient._make_api_call = original
 
 
-def ses_client():
+def emulator_client(service):
     import boto3
 
     return boto3.client(
-        "ses",
+        service,
         endpoint_url=settings.DYNAMODB_ENDPOINT_URL,
         region_name=REGION,
         aws_access_key_id="localaws",
@@ -48,9 +59,27 @@ def ses_client():
     )
 
 
+def ses_client():
+    return emulator_client("ses")
+
+
 def table_arn(name, index=None):
     arn = f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{name}"
     return f"{arn}/index/{index}" if index else arn
+
+
+def stream_arn(table):
+    """The table's stream as the role's policy names it (GetAtt StreamArn): the label is the
+    stream's creation time, the emulator's differs from the template resolver's."""
+    return f"{table_arn(table)}/stream/{STREAM_LABEL}"
+
+
+def table_of_stream(arn):
+    return arn.split(":table/", 1)[1].split("/stream/", 1)[0]
+
+
+# GetRecords names only its shard iterator; IAM authorizes it on the iterator's stream.
+SHARD_ITERATORS = {}
 
 
 TRANSACT_ACTIONS = {
@@ -84,6 +113,17 @@ def iam_requests(service, operation, params, bucket):
         }.get(operation, operation)
         key = params.get("Key")
         yield f"s3:{action}", f"arn:aws:s3:::{name}/{key}" if key else f"arn:aws:s3:::{name}"
+    elif service == "dynamodbstreams":
+        if operation == "ListStreams":
+            stream = stream_arn(params["TableName"]) if "TableName" in params else "*"
+        elif operation == "GetRecords":
+            stream = stream_arn(table_of_stream(SHARD_ITERATORS[params["ShardIterator"]]))
+        else:
+            stream = stream_arn(table_of_stream(params["StreamArn"]))
+        yield f"dynamodb:{operation}", stream
+    elif service == "sqs":
+        queue = params["QueueUrl"].rstrip("/").rsplit("/", 1)[1]
+        yield f"sqs:{operation}", f"arn:aws:sqs:{REGION}:{ACCOUNT}:{queue}"
     elif service in ("ses", "sesv2"):
         sender = params.get("FromEmailAddress") or params["Source"]
         domain = sender.rsplit("@", 1)[1].rstrip(">")
@@ -188,3 +228,103 @@ def test_role_allows_sending_email_from_its_identity(as_in_production):
     with recorded_aws_requests() as calls:
         assert mail.send_mail("Your order", "Thanks.", None, ["shopper@example.org"]) == 1
     assert refused(calls, RolePolicy(email_identity="example.com")) == []
+
+
+def streamed_tables():
+    template = load(APP_TEMPLATE)
+    resolve = Resolver(template)
+    return [
+        resolve(resource["Properties"]["TableName"])
+        for resource in template["Resources"].values()
+        if "StreamSpecification" in resource.get("Properties", {})
+    ]
+
+
+def poll_like_an_event_source_mapping(table):
+    """What Lambda's poller asks of DynamoDB Streams, as the function's role, to read a
+    table's stream from TRIM_HORIZON; returns the records."""
+    streams = emulator_client("dynamodbstreams")
+    (stream,) = streams.list_streams(TableName=table)["Streams"]
+    description = streams.describe_stream(StreamArn=stream["StreamArn"])["StreamDescription"]
+    records = []
+    for shard in description["Shards"]:
+        iterator = streams.get_shard_iterator(
+            StreamArn=stream["StreamArn"],
+            ShardId=shard["ShardId"],
+            ShardIteratorType="TRIM_HORIZON",
+        )["ShardIterator"]
+        SHARD_ITERATORS[iterator] = stream["StreamArn"]
+        records += streams.get_records(ShardIterator=iterator, Limit=100)["Records"]
+    return stream["StreamArn"], description["Shards"], records
+
+
+@pytest.fixture
+def streams_on(as_in_production):
+    """The streams deploy/app.yaml turns on, in the emulator (where create_tables has not
+    turned them on already), and the dead-letter queue it creates."""
+    dynamodb = emulator_client("dynamodb")
+    tables = streamed_tables()
+    for table in tables:
+        if "LatestStreamArn" not in dynamodb.describe_table(TableName=table)["Table"]:
+            dynamodb.update_table(
+                TableName=table,
+                StreamSpecification={
+                    "StreamEnabled": True,
+                    "StreamViewType": "NEW_AND_OLD_IMAGES",
+                },
+            )
+    queue = Resolver(load(APP_TEMPLATE)).name("StreamDeadLetterQueue")
+    url = emulator_client("sqs").create_queue(QueueName=queue)["QueueUrl"]
+    return tables, url
+
+
+def test_role_allows_lambda_to_read_both_streams_for_the_consumer(streams_on, make_book):
+    tables, _ = streams_on
+    assert sorted(tables) == ["cloudshelf-books", "cloudshelf-orders"]
+    make_book(title="Dune", stock_quantity=3)
+    with recorded_aws_requests() as calls:
+        read = {table: poll_like_an_event_source_mapping(table) for table in tables}
+    assert read["cloudshelf-books"][2], "the book's INSERT is in the books stream"
+    assert {op for _, op, _ in calls} == {
+        "ListStreams",
+        "DescribeStream",
+        "GetShardIterator",
+        "GetRecords",
+    }
+    assert refused(calls, RolePolicy()) == []
+
+
+def test_role_allows_lambda_to_send_a_failed_batch_to_the_dead_letter_queue(streams_on):
+    tables, url = streams_on
+    stream, shards, _ = poll_like_an_event_source_mapping(tables[0])
+    # What Lambda sends as the function's role when a batch runs out of retries.
+    failure = {
+        "requestContext": {"condition": "RetryAttemptsExhausted", "approximateInvokeCount": 6},
+        "DDBStreamBatchInfo": {
+            "shardId": shards[0]["ShardId"],
+            "startSequenceNumber": "100",
+            "endSequenceNumber": "199",
+            "batchSize": 100,
+            "streamArn": stream,
+        },
+    }
+    with recorded_aws_requests() as calls:
+        emulator_client("sqs").send_message(QueueUrl=url, MessageBody=json.dumps(failure))
+    assert [op for _, op, _ in calls] == ["SendMessage"]
+    assert refused(calls, RolePolicy()) == []
+
+
+def test_role_refuses_reading_a_stream_of_another_table(streams_on):
+    dynamodb = emulator_client("dynamodb")
+    dynamodb.update_table(
+        TableName="cloudshelf-users",
+        StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
+    )
+    with recorded_aws_requests() as calls:
+        poll_like_an_event_source_mapping("cloudshelf-users")
+    assert {action for action, _ in refused(calls, RolePolicy())} == {
+        "dynamodb:ListStreams",
+        "dynamodb:DescribeStream",
+        "dynamodb:GetShardIterator",
+        "dynamodb:GetRecords",
+    }

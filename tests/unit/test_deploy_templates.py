@@ -1,26 +1,55 @@
-"""The CloudFormation templates in deploy/: they pass cfn-lint, and the tables they create
-are the tables the PynamoDB models define, key for key."""
+"""The CloudFormation templates in deploy/: they pass cfn-lint, the tables they create are
+the tables the PynamoDB models define, key for key, and the event backbone is wired as
+issue 14's contract says: streams on books and orders, the projections table, one event
+source mapping per stream (partial batch responses, bisection, retry limits, an SQS
+dead-letter destination) feeding a second function from the site's own package, and a role
+that may do what that consumer does and nothing more."""
 
 import json
 import subprocess
 import sys
 from pathlib import Path
 
+import botocore.session
 import pytest
 from pynamodb.attributes import TTLAttribute
 
 from cloudshelf.tables import table_models
 from tests.deploy_templates import (
+    ACCOUNT,
     APP_TEMPLATE,
+    CONSUMER_HANDLER,
+    REGION,
     ROOT,
+    STREAM_LABEL,
+    STREAMS_TEMPLATE,
     TEMPLATES,
     Resolver,
     RolePolicy,
     load,
+    resources_of_type,
     table_properties,
 )
 
 STAGE = "production"  # zappa_settings.json's production stage uses the models' default names
+ZAPPA = json.loads((ROOT / "zappa_settings.json").read_text())
+STAGES = sorted(ZAPPA)
+STREAMED_TABLES = {"cloudshelf-books", "cloudshelf-orders"}
+# Issue 14's contract for the projections table, whose PynamoDB model the backbone's own
+# code brings (once it is in DYNAMODB_TABLE_MODELS, the model test above checks it too).
+CONTRACT_TABLES = {
+    "cloudshelf-projections": {
+        "KeySchema": [
+            {"AttributeName": "pk", "KeyType": "HASH"},
+            {"AttributeName": "sk", "KeyType": "RANGE"},
+        ],
+        "AttributeDefinitions": {"pk": "S", "sk": "S"},
+        "GlobalSecondaryIndexes": {},
+        "LocalSecondaryIndexes": [],
+        "BillingMode": "PAY_PER_REQUEST",
+        "TimeToLive": "expires_at",
+    }
+}
 
 
 def model_table(model):
@@ -94,7 +123,190 @@ def test_template_creates_the_table_exactly_as_the_model_defines_it(model):
 
 
 def test_templates_create_no_table_that_no_model_uses():
-    assert set(table_properties(STAGE)) == {m.Meta.table_name for m in table_models()}
+    modelled = {m.Meta.table_name for m in table_models()}
+    assert set(table_properties(STAGE)) == modelled | set(CONTRACT_TABLES)
+
+
+@pytest.mark.parametrize("name", sorted(CONTRACT_TABLES))
+def test_template_creates_the_projections_table_of_the_contract(name):
+    properties = table_properties(STAGE)[name]
+    assert template_table(properties) == CONTRACT_TABLES[name]
+    assert "StreamSpecification" not in properties  # its own writes feed nothing
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_books_and_orders_tables_stream_new_and_old_images_and_no_other_table_does(stage):
+    prefix = "cloudshelf-dev" if stage == "dev" else "cloudshelf"
+    streamed = {
+        name: properties["StreamSpecification"]
+        for name, properties in table_properties(stage).items()
+        if "StreamSpecification" in properties
+    }
+    assert streamed == {
+        f"{prefix}-books": {"StreamViewType": "NEW_AND_OLD_IMAGES"},
+        f"{prefix}-orders": {"StreamViewType": "NEW_AND_OLD_IMAGES"},
+    }
+
+
+def stream_arn(table):
+    return f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{table}/stream/{STREAM_LABEL}"
+
+
+def dead_letter_queue(stage=STAGE):
+    ((properties),) = resources_of_type(APP_TEMPLATE, "AWS::SQS::Queue", stage).values()
+    return properties
+
+
+def queue_arn(stage=STAGE):
+    return f"arn:aws:sqs:{REGION}:{ACCOUNT}:{dead_letter_queue(stage)['QueueName']}"
+
+
+def consumer(stage=STAGE, **parameters):
+    ((properties),) = resources_of_type(
+        STREAMS_TEMPLATE, "AWS::Lambda::Function", stage, parameters
+    ).values()
+    return properties
+
+
+def mappings(stage=STAGE):
+    found = resources_of_type(STREAMS_TEMPLATE, "AWS::Lambda::EventSourceMapping", stage)
+    return {m["EventSourceArn"]: m for m in found.values()}
+
+
+def test_dead_letter_queue_keeps_messages_14_days_encrypted():
+    queue = dead_letter_queue()
+    assert queue["MessageRetentionPeriod"] == 14 * 24 * 3600
+    assert queue["SqsManagedSseEnabled"] is True or "KmsMasterKeyId" in queue
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_each_stream_has_exactly_one_event_source_mapping(stage):
+    tables = [name for name in table_properties(stage) if name.endswith(("-books", "-orders"))]
+    assert sorted(mappings(stage)) == sorted(stream_arn(name) for name in tables)
+
+
+@pytest.mark.parametrize("table", sorted(STREAMED_TABLES))
+def test_stream_mapping_reports_partial_batch_failures_and_gives_up_into_the_queue(table):
+    mapping = mappings()[stream_arn(table)]
+    assert mapping["FunctionName"] == consumer()["FunctionName"]
+    assert mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert mapping["BisectBatchOnFunctionError"] is True
+    assert 1 <= mapping["MaximumRetryAttempts"] <= 10  # -1, the default, retries forever
+    assert 60 <= mapping["MaximumRecordAgeInSeconds"] <= 24 * 3600  # a stream keeps 24 h
+    assert mapping["DestinationConfig"] == {"OnFailure": {"Destination": queue_arn()}}
+    assert mapping["StartingPosition"] == "TRIM_HORIZON"
+    assert mapping.get("Enabled", True) is True
+    assert 10 <= mapping["BatchSize"] <= 1000
+    assert mapping["MaximumBatchingWindowInSeconds"] == 1
+    assert mapping.get("ParallelizationFactor", 1) == 1  # one item's records stay in order
+
+
+def test_consumer_runs_the_backbone_handler_from_the_sites_own_package():
+    for stage, config in ZAPPA.items():
+        function = consumer(stage, CodeKey="cloudshelf-package.zip")
+        assert function["Handler"] == CONSUMER_HANDLER
+        assert function["Runtime"] == config["runtime"]
+        assert function["Architectures"] == [config["architecture"]]
+        assert function["Code"] == {
+            "S3Bucket": config["s3_bucket"],
+            "S3Key": "cloudshelf-package.zip",
+        }
+        assert function["FunctionName"] == f"{config['project_name']}-{stage}-streams"
+
+
+def test_consumer_has_a_sensible_timeout_and_memory():
+    function = consumer()
+    assert 30 <= function["Timeout"] <= 300  # seconds for a batch of 100, far from Lambda's 900
+    assert function["MemorySize"] >= ZAPPA[STAGE]["memory_size"]  # CPU comes with memory
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_consumer_sees_the_environment_of_its_zappa_stage(stage):
+    assert consumer(stage)["Environment"]["Variables"] == ZAPPA[stage]["environment_variables"]
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_consumer_runs_as_the_site_role_and_may_write_its_own_log_group(stage):
+    function = consumer(stage)
+    role = Resolver(load(APP_TEMPLATE), stage=stage).arn("LambdaRole")
+    assert function["Role"] == role
+    group = f"/aws/lambda/{function['FunctionName']}"
+    log_groups = resources_of_type(APP_TEMPLATE, "AWS::Logs::LogGroup", stage).values()
+    assert group in {g["LogGroupName"] for g in log_groups}
+    arn = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:{group}:*"
+    assert RolePolicy(stage=stage).allows("logs:PutLogEvents", arn)
+
+
+def iam_actions(service):
+    """Every IAM action of a service the role might be granted by mistake."""
+    names = set()
+    session = botocore.session.get_session()
+    for api in {"dynamodb": ["dynamodb", "dynamodbstreams"], "sqs": ["sqs"]}[service]:
+        names |= set(session.get_service_model(api).operation_names)
+    if service == "dynamodb":  # actions with no API of their own name
+        names |= {"ConditionCheckItem", "PartiQLSelect", "PartiQLInsert", "PartiQLUpdate"}
+        names |= {"PartiQLDelete"}
+    return sorted(f"{service}:{name}" for name in names)
+
+
+def allowed(policy, service, resource):
+    return {a.split(":", 1)[1] for a in iam_actions(service) if policy.allows(a, resource)}
+
+
+STREAM_READS = {"DescribeStream", "GetRecords", "GetShardIterator", "ListStreams"}
+
+
+@pytest.mark.parametrize("table", sorted(STREAMED_TABLES))
+def test_lambda_role_reads_each_stream_as_its_mapping_does_and_nothing_more(table):
+    assert allowed(RolePolicy(), "dynamodb", stream_arn(table)) == STREAM_READS
+
+
+def test_lambda_role_reads_no_other_stream():
+    policy = RolePolicy()
+    other = [name for name in table_properties() if name not in STREAMED_TABLES]
+    for name in other:
+        assert allowed(policy, "dynamodb", stream_arn(name)) == set(), name
+    for table in STREAMED_TABLES:  # a later stream of the table: a new label, a new grant
+        assert not policy.allows("dynamodb:GetRecords", stream_arn(table).replace("2025", "2026"))
+    for action in STREAM_READS:
+        assert not policy.allows(f"dynamodb:{action}", "*")
+        for table in STREAMED_TABLES:  # the stream actions are not granted on the table
+            assert not policy.allows(
+                f"dynamodb:{action}", f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{table}"
+            )
+
+
+def test_lambda_role_may_only_send_to_the_dead_letter_queue():
+    policy = RolePolicy()
+    assert allowed(policy, "sqs", queue_arn()) == {"SendMessage"}
+    assert not policy.allows("sqs:SendMessage", f"arn:aws:sqs:{REGION}:{ACCOUNT}:another-queue")
+
+
+def test_lambda_role_reads_and_writes_the_projections_table_and_no_more():
+    table = f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/cloudshelf-projections"
+    assert allowed(RolePolicy(), "dynamodb", table) == {
+        "GetItem",
+        "BatchGetItem",
+        "Query",
+        "PutItem",
+        "UpdateItem",
+        "DeleteItem",
+        "BatchWriteItem",
+        "ConditionCheckItem",
+        "DescribeTable",  # the create_tables check, as for every table
+        "DescribeTimeToLive",
+    }
+    assert allowed(RolePolicy(), "dynamodb", f"{table}/index/AnyIndex") == set()
+
+
+def test_lambda_role_grants_nothing_on_every_resource_and_no_action_wildcard():
+    for statement in RolePolicy().statements:
+        actions = statement["Action"]
+        resources = statement["Resource"]
+        for action in [actions] if isinstance(actions, str) else actions:
+            assert "*" not in action, statement["Sid"]
+        for resource in [resources] if isinstance(resources, str) else resources:
+            assert resource != "*" and not resource.endswith(":*:*"), statement["Sid"]
 
 
 def test_zappa_stage_names_the_tables_the_template_creates():

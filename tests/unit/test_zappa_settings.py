@@ -6,7 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.deploy_templates import APP_TEMPLATE, ROOT, Resolver, RolePolicy, load
+from tests.deploy_templates import (
+    APP_TEMPLATE,
+    CONSUMER_HANDLER,
+    ROOT,
+    Resolver,
+    RolePolicy,
+    load,
+)
 from tests.lambda_harness import zappa_settings_module
 
 SETTINGS = json.loads((ROOT / "zappa_settings.json").read_text())
@@ -145,3 +152,27 @@ def test_no_exclude_pattern_drops_a_file_the_site_needs(stage):
         {name for name in shipped_names() if any(fnmatch(name, pattern) for pattern in patterns)}
     )
     assert dropped == []
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_stage_leaves_the_streams_to_the_consumer_function(stage):
+    """deploy/streams.yaml's mappings feed the streams to a second function. A Zappa event
+    source would add a mapping with none of their settings (Zappa 0.63 passes only the
+    batch size: no starting position, partial batch responses, bisection, retry limit or
+    OnFailure destination), and every record would be handled twice."""
+    assert "events" not in SETTINGS[stage]
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_stage_ships_the_stream_consumer_handler(stage):
+    module_path = CONSUMER_HANDLER.rsplit(".", 1)[0].split(".")
+    parts = [*module_path[:-1], module_path[-1] + ".py"]
+    patterns = SETTINGS[stage]["exclude"]
+    assert not [p for p in parts if any(fnmatch(p, pattern) for pattern in patterns)]
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_stage_names_the_projections_table(stage):
+    prefix = "cloudshelf-dev" if stage == "dev" else "cloudshelf"
+    environment = SETTINGS[stage]["environment_variables"]
+    assert environment["PROJECTIONS_TABLE_NAME"] == f"{prefix}-projections"
