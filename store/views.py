@@ -6,7 +6,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from store import selectors
+from store.catalog import selectors
 from store.pagination import InvalidPageToken
 
 

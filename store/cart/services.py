@@ -14,6 +14,7 @@ from pynamodb.exceptions import PutError, TransactWriteError
 
 from cloudshelf.dynamo import transaction, utcnow
 from cloudshelf.errors import ApplicationError
+from store.cart.models import Cart, CartLine
 from store.cart.pricing import to_cents
 from store.cart.selectors import (
     CART_ID,
@@ -23,8 +24,7 @@ from store.cart.selectors import (
     cart_is_expired,
     copies_left,
 )
-from store.models import Cart, CartLine
-from store.selectors import book_get
+from store.catalog.selectors import book_get
 
 log = logging.getLogger(__name__)
 

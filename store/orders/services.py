@@ -1,6 +1,11 @@
 """Placing, cancelling and advancing orders. Each is one DynamoDB transaction whose
 conditions make it safe under races: no overselling, no double order, no double refund
-of stock."""
+of stock.
+
+Staff changes go through the same services, with an audit entry for the order and, for a
+cancellation, one for each book put back in stock (``order_status_set``). The order
+services run their own transaction (a cancellation restores the stock in it), so the audit
+entries are written right after it succeeds, in one BatchWriteItem."""
 
 import logging
 import random
@@ -12,11 +17,13 @@ from pynamodb.exceptions import TransactWriteError, UpdateError
 
 from cloudshelf.dynamo import transaction, utcnow
 from cloudshelf.errors import ApplicationError
+from store.audit.models import AuditEntry, book_subject, order_subject
 from store.cart.pricing import order_pricing
 from store.cart.selectors import books_get, cart_get, line_key, line_problem
 from store.cart.services import ORDER_MAX_LINES, is_conditional_failure
-from store.models import Address, Book, Order, OrderLine
+from store.catalog.models import Book
 from store.orders.emails import order_confirmation_send
+from store.orders.models import Address, Order, OrderLine
 from store.orders.selectors import checkout_order_id, order_get
 from store.templatetags.store_tags import money
 
@@ -282,4 +289,45 @@ def order_status_change(*, user_id: str, order_id: str, status: str) -> Order:
         raise OrderStatusConflict(
             "The order's status changed meanwhile. Please look at it again."
         ) from error
+    return order
+
+
+# Each allowed move has exactly one status it comes from.
+PREVIOUS = {new: old for old, moves in NEXT_STATUSES.items() for new in moves}
+
+
+def next_statuses(order):
+    """The statuses staff may move ``order`` to now."""
+    return NEXT_STATUSES.get(order.status, ())
+
+
+def order_status_set(*, user_id, order_id, status, actor):
+    """Move an order on (raises the order services' OrderStatusConflict, OrderNotFound)."""
+    order = order_status_change(user_id=user_id, order_id=order_id, status=status)
+    now = utcnow()
+    entries = [
+        AuditEntry.new(
+            subject=order_subject(user_id, order_id),
+            action="order.status",
+            actor=actor,
+            at=now,
+            changes={"status": [PREVIOUS.get(status), status]},
+        )
+    ]
+    if status == CANCELLED:
+        entries += [
+            AuditEntry.new(
+                subject=book_subject(line.category, line.book_id),
+                action="order.cancel.restock",
+                actor=actor,
+                at=now,
+                delta=line.quantity,
+                reason=f"order {order_id} cancelled",
+            )
+            for line in order.items
+            if line.category
+        ]
+    with AuditEntry.batch_write() as batch:
+        for entry in entries:
+            batch.save(entry)
     return order

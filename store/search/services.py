@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from pynamodb.exceptions import DeleteError, PutError
 
-from store.models import RESERVED_CATEGORY_PREFIX, Book
+from store.catalog.models import RESERVED_CATEGORY_PREFIX, Book
 from store.search.models import (
     EXACT_PREFIX,
     MANIFEST_PREFIX,

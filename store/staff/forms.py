@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django import forms
 
-from store.staff import validators
+from store.catalog import validators
 
 MAX_STOCK = 1_000_000
 

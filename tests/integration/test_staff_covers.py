@@ -8,8 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from store.models import Book
-from store.staff.models import AuditEntry, book_subject
+from store.audit.models import AuditEntry, book_subject
+from store.catalog.models import Book
 
 
 def image_bytes(fmt="PNG", size=(300, 450), mode="RGB"):

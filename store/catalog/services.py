@@ -7,13 +7,12 @@ from pynamodb.exceptions import PynamoDBException, TransactWriteError
 
 from cloudshelf.dynamo import transaction, utcnow
 from cloudshelf.errors import ApplicationError
-from store.covers import cover_key, cover_store
-from store.models import Book, CatalogSummary
+from store.audit.models import AuditEntry, book_subject
+from store.catalog import summary
+from store.catalog.covers import cover_image_prepare, cover_key, cover_store
+from store.catalog.models import Book, CatalogSummary
+from store.catalog.stock import stock_watch_note
 from store.search.services import SearchIndexConflict, search_index_book, search_unindex_book
-from store.staff import summary
-from store.staff.images import cover_image_prepare
-from store.staff.models import AuditEntry, book_subject
-from store.staff.watch import stock_watch_note
 
 log = logging.getLogger(__name__)
 
