@@ -10,13 +10,16 @@ below zero.
 The low-stock watch list: which books were last seen at or under LOW_STOCK_THRESHOLD, kept
 in one item beside the books (StockWatch) so that the dashboard needs no Scan."""
 
-import random
-import time
-
 from django.conf import settings
 from pynamodb.exceptions import TransactWriteError, UpdateError
 
 from cloudshelf.dynamo import transaction, utcnow
+from cloudshelf.dynamo_errors import (
+    failed_actions,
+    is_conditional_failure,
+    is_conflict,
+    retry_pause,
+)
 from cloudshelf.errors import ApplicationError
 from store.audit.models import AuditEntry, book_subject
 from store.catalog.models import RESERVED_CATEGORY_PREFIX, Book, StockWatch
@@ -64,13 +67,13 @@ def book_stock_adjust(*, category, book_id, delta, reason, actor):
                     actions=[Book.stock_quantity.add(delta), Book.updated_at.set(now)],
                     condition=(Book.stock_quantity == before)
                     & (Book.stock_quantity >= max(-delta, 0)),
+                    name="book",
                 )
-                tx.save(entry)
+                tx.save(entry, name="audit")
         except TransactWriteError as error:
-            codes = {r.code for r in (error.cancellation_reasons or []) if r}
-            if not codes & {"ConditionalCheckFailed", "TransactionConflict"}:
+            if not (failed_actions(error) or is_conflict(error)):
                 raise
-            time.sleep(random.uniform(0, 0.01 * (attempt + 1)))
+            retry_pause(attempt)
             continue
         # Stock is not in the search index: nothing to tell it (store/search/services.py).
         stock_watch_note({(category, book_id): before + delta})
@@ -109,7 +112,9 @@ def stock_watch_note(levels):
         ]
         try:
             StockWatch().update(actions=chunk, condition=StockWatch.books.exists())
-        except UpdateError:
+        except UpdateError as error:
+            if not is_conditional_failure(error):
+                raise
             # No watch list yet: a recount makes it, and sees these books as they are.
             stock_watch_recount()
             return

@@ -6,13 +6,13 @@ transaction as the book itself (``count_actions``). A featured book that is edit
 replaced in place; one that leaves the store (hidden, moved) triggers a rebuild, which is
 rare: eight books are featured."""
 
-import contextlib
 import logging
 from collections import Counter
 
 from pynamodb.exceptions import UpdateError
 
 from cloudshelf.dynamo import utcnow
+from cloudshelf.dynamo_errors import is_conditional_failure
 from store.catalog.models import RESERVED_CATEGORY_PREFIX, Book, CatalogSummary, FeaturedBook
 from store.catalog.selectors import catalog_summary_get
 
@@ -88,12 +88,15 @@ def zero_counts_prune(deltas):
     """A category whose last visible book went leaves the home page's list."""
     for category, delta in deltas.items():
         if delta < 0:
-            # Still having books (the condition failing) is the usual case.
-            with contextlib.suppress(UpdateError):
+            try:
                 CatalogSummary().update(
                     actions=[CatalogSummary.categories[category].remove()],
                     condition=CatalogSummary.categories[category] <= 0,
                 )
+            except UpdateError as error:
+                # Still having books (the condition failing) is the usual case.
+                if not is_conditional_failure(error):
+                    raise
 
 
 def featured_refresh(summary, book, *, old_key=None, removed=False):
@@ -119,7 +122,9 @@ def featured_refresh(summary, book, *, old_key=None, removed=False):
                 actions=[CatalogSummary.featured[index].set(fresh)],
                 condition=CatalogSummary.featured[index].book_id == book.book_id,
             )
-        except UpdateError:
+        except UpdateError as error:
+            if not is_conditional_failure(error):
+                raise
             log.info("featured list changed under us; rebuilding the summary")
             catalog_summary_rebuild()
         return
