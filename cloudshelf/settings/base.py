@@ -46,6 +46,7 @@ MIDDLEWARE = [
     "store.cart.middleware.CartCookieMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "cloudshelf.middleware.DynamoUnavailableMiddleware",
+    "cloudshelf.middleware.ApplicationErrorMiddleware",
 ]
 
 ROOT_URLCONF = "cloudshelf.urls"

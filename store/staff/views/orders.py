@@ -12,7 +12,6 @@ from cloudshelf.dynamo import utcnow
 from store.audit.selectors import order_audit_list
 from store.orders import selectors
 from store.orders.services import OrderError, next_statuses, order_status_set
-from store.pagination import InvalidPageToken
 from store.staff.forms import CustomerSearchForm, OrderDayForm, OrderStatusForm
 
 GET = ["GET", "HEAD"]
@@ -26,12 +25,9 @@ def order_list(request):
     if request.GET and not form.is_valid():
         return render(request, "store/staff/order_list.html", {"form": form}, status=400)
     day = (form.cleaned_data.get("date") if request.GET else None) or utcnow().date()
-    try:
-        orders, next_token = selectors.order_list_for_day(
-            day=day, page_token=request.GET.get("page"), page_size=settings.STAFF_PAGE_SIZE
-        )
-    except InvalidPageToken as error:
-        return render(request, "400.html", {"message": str(error)}, status=400)
+    orders, next_token = selectors.order_list_for_day(
+        day=day, page_token=request.GET.get("page"), page_size=settings.STAFF_PAGE_SIZE
+    )
     return render(
         request,
         "store/staff/order_list.html",
