@@ -101,3 +101,28 @@ def test_image_with_too_many_pixels_is_refused(staff_client, make_book, settings
     assert response.status_code == 400
     assert "501×20 pixels" in response.content.decode()
     assert stored_keys() == before
+
+
+def test_cover_for_a_book_moved_meanwhile_is_refused_with_a_message(
+    staff_client, make_book, monkeypatch
+):
+    """Another staff member moves the book to another category between this page's read
+    and the upload: the upload says so, instead of a 500."""
+    from store.catalog import services
+
+    book = make_book(category="Technology")
+    prepare = services.cover_image_prepare
+
+    def move_first(upload):
+        stored = Book.get(book.category, book.book_id)
+        stored.delete()
+        Book(**{**stored.attribute_values, "category": "Science"}).save()
+        return prepare(upload)
+
+    monkeypatch.setattr(services, "cover_image_prepare", move_first)
+    response = upload(staff_client, book, "cover.png", image_bytes())
+    assert response.status_code == 302
+    assert response["Location"] == reverse("staff:book-list")
+    page = staff_client.get(response["Location"])
+    assert "moved to another category or deleted" in page.content.decode()
+    assert Book.get("Science", book.book_id).image_key is None

@@ -14,7 +14,6 @@ from store.audit.selectors import book_audit_list
 from store.catalog import bulk, selectors, services, stock
 from store.catalog.bookfiles import BookFileError, rows_read
 from store.catalog.covers import InvalidCover
-from store.pagination import InvalidPageToken
 from store.staff.forms import (
     BookFilterForm,
     BookForm,
@@ -62,16 +61,13 @@ def book_list(request):
         )
     filters = form.cleaned_data if request.GET else {}
     category = filters.get("category", categories[0] if categories else "")
-    try:
-        books, next_token = selectors.book_list_page(
-            category=category,
-            text=filters.get("q", ""),
-            low_only=filters.get("low", False),
-            page_token=request.GET.get("page"),
-            page_size=settings.STAFF_PAGE_SIZE,
-        )
-    except InvalidPageToken as error:
-        return render(request, "400.html", {"message": str(error)}, status=400)
+    books, next_token = selectors.book_list_page(
+        category=category,
+        text=filters.get("q", ""),
+        low_only=filters.get("low", False),
+        page_token=request.GET.get("page"),
+        page_size=settings.STAFF_PAGE_SIZE,
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -147,6 +143,9 @@ def book_cover(request, category, book_id):
             )
         except InvalidCover as error:
             form.add_error("cover", error.message)
+        except services.BookMoved as error:
+            messages.error(request, error.message)
+            return redirect("staff:book-list")
         else:
             messages.success(request, "The new cover is in place.")
             return redirect("staff:book-detail", category, book_id)
