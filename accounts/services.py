@@ -23,6 +23,7 @@ from accounts.throttles import (
 )
 from accounts.tokens import reset_token_is_valid, reset_token_make
 from cloudshelf.dynamo import transaction, utcnow
+from cloudshelf.dynamo_errors import failed_actions, is_conditional_failure, is_conflict
 from cloudshelf.errors import ApplicationError
 
 log = logging.getLogger(__name__)
@@ -48,14 +49,6 @@ class ResetLinkInvalid(ApplicationError):
         "This password-reset link is not valid: it has expired or has already been "
         "used. You can ask for a new one."
     )
-
-
-def _cancellation_codes(error):
-    return [reason.code if reason else None for reason in (error.cancellation_reasons or [])]
-
-
-def _is_conditional_failure(error):
-    return getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException"
 
 
 def _duration_text(seconds):
@@ -97,16 +90,15 @@ def user_create(*, email, password, first_name="", last_name="", is_staff=False)
     for attempt in range(1, TRANSACTION_ATTEMPTS + 1):
         try:
             with transaction() as tx:
-                tx.save(claim, condition=EmailClaim.user_id.does_not_exist())
-                tx.save(user, condition=User.user_id.does_not_exist())
+                tx.save(claim, condition=EmailClaim.user_id.does_not_exist(), name="claim")
+                tx.save(user, condition=User.user_id.does_not_exist(), name="user")
             return user
         except TransactWriteError as error:
-            codes = _cancellation_codes(error)
-            if "ConditionalCheckFailed" in codes:
+            if failed_actions(error):
                 raise EmailTaken() from error
             # DynamoDB cancels a transaction that races another on the same item (the
             # other registration of this email): try again, and the claim decides.
-            if "TransactionConflict" not in codes or attempt == TRANSACTION_ATTEMPTS:
+            if not is_conflict(error) or attempt == TRANSACTION_ATTEMPTS:
                 raise
     raise AssertionError("unreachable")
 
@@ -168,7 +160,7 @@ def user_password_set(*, user, password):
             condition=User.password == user.password,
         )
     except UpdateError as error:
-        if _is_conditional_failure(error):
+        if is_conditional_failure(error):
             raise AccountChanged() from error
         raise
     return user
@@ -201,7 +193,7 @@ def user_profile_update(
         try:
             user.update(actions=actions, condition=User.user_id.exists())
         except UpdateError as error:
-            if _is_conditional_failure(error):
+            if is_conditional_failure(error):
                 raise AccountChanged() from error
             raise
         return user
@@ -213,21 +205,24 @@ def user_profile_update(
                 EmailClaim(EMAIL_SENTINEL_PREFIX + old_email),
                 condition=(EmailClaim.owner_id == user.user_id)
                 | EmailClaim.owner_id.does_not_exist(),
+                name="old_claim",
             )
             tx.save(
                 EmailClaim(EMAIL_SENTINEL_PREFIX + new_email, owner_id=user.user_id),
                 condition=EmailClaim.user_id.does_not_exist(),
+                name="new_claim",
             )
             tx.update(
                 user,
                 actions=[*actions, User.email.set(new_email)],
                 condition=User.email == old_email,
+                name="user",
             )
     except TransactWriteError as error:
-        codes = _cancellation_codes(error)
-        if len(codes) > 1 and codes[1] == "ConditionalCheckFailed":
+        failed = failed_actions(error)
+        if "new_claim" in failed:
             raise EmailTaken() from error
-        if "ConditionalCheckFailed" in codes or "TransactionConflict" in codes:
+        if failed or is_conflict(error):
             raise AccountChanged() from error
         raise
     for name, value in {**changes, "email": new_email}.items():

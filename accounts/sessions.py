@@ -9,6 +9,7 @@ from django.utils.crypto import get_random_string
 from pynamodb.exceptions import PutError
 
 from accounts.models import Session
+from cloudshelf.dynamo_errors import is_conditional_failure
 
 SESSION_KEY_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789"
 
@@ -62,7 +63,7 @@ class SessionStore(SessionBase):
         try:
             item.save(condition=condition)
         except PutError as error:
-            if error.cause_response_code != "ConditionalCheckFailedException":
+            if not is_conditional_failure(error):
                 raise
             # Creating: the key is taken. Updating: the session was deleted (signed out).
             raise CreateError if must_create else UpdateError from error

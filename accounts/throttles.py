@@ -16,6 +16,7 @@ from django.utils.crypto import salted_hmac
 from pynamodb.exceptions import UpdateError
 
 from accounts.models import Throttle
+from cloudshelf.dynamo_errors import is_conditional_failure
 from cloudshelf.errors import ApplicationError
 
 ACCOUNT = "account"
@@ -125,7 +126,7 @@ def throttle_take(*, scope, subjects):
                 condition=Throttle.hits.does_not_exist() | (Throttle.hits < limits[kind]),
             )
         except UpdateError as error:
-            if error.cause_response_code != "ConditionalCheckFailedException":
+            if not is_conditional_failure(error):
                 raise
             raise Throttled(retry_after=max(1, window.ends_at - clock())) from error
 
@@ -139,7 +140,7 @@ def throttle_release(*, scope, kind, subject):
             actions=[Throttle.hits.add(-1)], condition=Throttle.hits > 0
         )
     except UpdateError as error:
-        if error.cause_response_code != "ConditionalCheckFailedException":
+        if not is_conditional_failure(error):
             raise
 
 

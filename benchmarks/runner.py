@@ -68,7 +68,7 @@ def setup_django(port):
 
 def seed_catalog():
     from cloudshelf.tables import covers_bucket_ensure, tables_create
-    from store.services import catalog_seed
+    from store.catalog.seed import catalog_seed
 
     tables_create()
     covers_bucket_ensure()

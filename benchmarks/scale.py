@@ -94,7 +94,7 @@ def run(ctx, emulator, log, sizes=SIZES):
 
     from cloudshelf.dynamo import connection
     from cloudshelf.tables import tables_create
-    from store.models import Book
+    from store.catalog.models import Book
     from store.sample_catalog import SEED_BOOKS, SEED_TIMESTAMP
 
     emulator.reset()

@@ -190,7 +190,7 @@ def start_emulator(port):
 
 def generated_books(start, stop):
     from cloudshelf.dynamo import utcnow
-    from store.models import Book
+    from store.catalog.models import Book
 
     now = utcnow()
     for number in range(start, stop):
@@ -218,7 +218,7 @@ def load(books):
     threads, so that one prepares requests while the emulator answers the other's)."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from store.models import Book
+    from store.catalog.models import Book
     from store.search.services import search_index_books
 
     books = list(books)
@@ -340,7 +340,7 @@ def main():
 
         django.setup()
         from cloudshelf.tables import tables_create
-        from store.models import Book
+        from store.catalog.models import Book
         from store.sample_catalog import SEED_BOOKS, SEED_TIMESTAMP
         from store.search.text import parse_query
 

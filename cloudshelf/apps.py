@@ -29,6 +29,6 @@ def start_local_aws(config):
         log_path=log_path,
     )
     if config.get("seed"):
-        from store.services import catalog_bootstrap
+        from store.catalog.seed import catalog_bootstrap
 
         catalog_bootstrap()

@@ -8,7 +8,14 @@ from decimal import Decimal
 from django.conf import settings
 from pynamodb.attributes import Attribute, NumberAttribute
 from pynamodb.connection import Connection
-from pynamodb.constants import NUMBER, PAY_PER_REQUEST_BILLING_MODE, STRING
+from pynamodb.constants import (
+    NUMBER,
+    PAY_PER_REQUEST_BILLING_MODE,
+    STRING,
+    TRANSACT_ITEMS,
+    TRANSACT_WRITE_ITEMS,
+)
+from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 ISO_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
@@ -65,13 +72,68 @@ def connection():
     key = repr(sorted(options.items()))
     cached = getattr(_local, "connection", None)
     if cached is None or cached[0] != key:
-        cached = _local.connection = (key, Connection(**options))
+        cached = _local.connection = (key, _Connection(**options))
     return cached[1]
 
 
+class _Connection(Connection):
+    """Keeps the items of the last TransactWriteItems it sent, as sent, so that a
+    transaction can tell which of its actions each cancellation reason is about."""
+
+    def dispatch(self, operation_name, operation_kwargs):
+        if operation_name == TRANSACT_WRITE_ITEMS:
+            _local.sent_items = operation_kwargs.get(TRANSACT_ITEMS, [])
+        return super().dispatch(operation_name, operation_kwargs)
+
+
+class Transaction(TransactWrite):
+    """A TransactWrite whose actions may be named (``tx.save(order, name="order")``).
+    When DynamoDB cancels it, the error's ``cancelled_actions`` maps each action's name to
+    its reason code, read from the items as they were sent (never from their position);
+    see cloudshelf/dynamo_errors.py. An unnamed action is called ``<kind>#<n>``."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._names = {}  # id(operation kwargs) -> name
+
+    def _name(self, items, name):
+        self._names[id(items[-1])] = name or f"action#{len(self._names)}"
+
+    def condition_check(self, model_cls, hash_key, range_key=None, condition=None, *, name=None):
+        super().condition_check(model_cls, hash_key, range_key=range_key, condition=condition)
+        self._name(self._condition_check_items, name)
+
+    def delete(self, model, condition=None, *, name=None, **kwargs):
+        super().delete(model, condition=condition, **kwargs)
+        self._name(self._delete_items, name)
+
+    def save(self, model, condition=None, return_values=None, *, name=None):
+        super().save(model, condition=condition, return_values=return_values)
+        self._name(self._put_items, name)
+
+    def update(self, model, actions, condition=None, return_values=None, *, name=None, **kwargs):
+        super().update(model, actions, condition=condition, return_values=return_values, **kwargs)
+        self._name(self._update_items, name)
+
+    def _commit(self):
+        _local.sent_items = None
+        try:
+            return super()._commit()
+        except TransactWriteError as error:
+            sent = getattr(_local, "sent_items", None) or []
+            # Each sent item is {kind: the operation's kwargs}, the very dict we named.
+            names = [self._names.get(id(payload)) for item in sent for payload in item.values()]
+            error.cancelled_actions = {
+                name: reason.code
+                for name, reason in zip(names, error.cancellation_reasons or [], strict=False)
+                if name and reason
+            }
+            raise
+
+
 def transaction():
-    """A TransactWrite on our endpoint (PynamoDB's own connection ignores Meta.host)."""
-    return TransactWrite(connection=connection())
+    """A Transaction on our endpoint (PynamoDB's own connection ignores Meta.host)."""
+    return Transaction(connection=connection())
 
 
 class DecimalAttribute(Attribute[Decimal]):

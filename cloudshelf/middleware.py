@@ -1,4 +1,6 @@
-"""A fault in DynamoDB or S3 (down, throttled, slow) becomes a friendly 503 page."""
+"""Exceptions that reach Django become pages in the site's look: a fault in DynamoDB or S3
+(down, throttled, slow) the friendly 503 page, an application error (cloudshelf.errors)
+its message with its 4xx status."""
 
 import logging
 
@@ -11,7 +13,10 @@ from botocore.exceptions import (
     ReadTimeoutError,
 )
 from django.http import HttpResponse
+from django.shortcuts import render
 from django.template.loader import render_to_string
+
+from cloudshelf.errors import ApplicationError
 
 log = logging.getLogger(__name__)
 
@@ -88,3 +93,23 @@ class DynamoUnavailableMiddleware:
             return None
         log.warning("dependency unavailable on %s %s: %r", request.method, request.path, exception)
         return unavailable_response(request)
+
+
+class ApplicationErrorMiddleware:
+    """The one place where an application error that a view did not handle becomes an
+    HTML page (the JSON API maps its errors itself, in store/api/responses.py)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, ApplicationError):
+            return None
+        status = exception.status_code
+        context = {"message": exception.message}
+        if status != 400:
+            context["heading"] = "That could not be done"
+        return render(request, "400.html", context, status=status)

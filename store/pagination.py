@@ -2,11 +2,14 @@
 
 from django.core import signing
 
+from cloudshelf.errors import ApplicationError
+
 SALT = "cloudshelf.page-token"
 
 
-class InvalidPageToken(ValueError):
-    pass
+class InvalidPageToken(ApplicationError, ValueError):
+    message = "This page link is not valid."
+    status_code = 400
 
 
 def encode_page_token(last_evaluated_key, *, scope):

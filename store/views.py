@@ -6,8 +6,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from store import selectors
-from store.pagination import InvalidPageToken
+from store.catalog import selectors
 
 
 @require_safe
@@ -20,14 +19,11 @@ def home(request):
 def category_detail(request, category):
     if not selectors.category_is_valid(category):
         raise Http404("No such category.")
-    try:
-        books, next_token = selectors.category_books_page(
-            category=category,
-            page_token=request.GET.get("page"),
-            page_size=settings.CATALOG_PAGE_SIZE,
-        )
-    except InvalidPageToken as error:
-        return render(request, "400.html", {"message": str(error)}, status=400)
+    books, next_token = selectors.category_books_page(
+        category=category,
+        page_token=request.GET.get("page"),
+        page_size=settings.CATALOG_PAGE_SIZE,
+    )
     if not books and not request.GET.get("page"):
         raise Http404("No such category.")
     return render(

@@ -31,7 +31,7 @@ def make_book(tables):
     from decimal import Decimal
 
     from cloudshelf.dynamo import utcnow
-    from store.models import Book
+    from store.catalog.models import Book
 
     counter = iter(range(1, 100000))
 
@@ -60,7 +60,7 @@ def make_book(tables):
 @pytest.fixture
 def seed_books(tables):
     """The seed document's three books, exactly as it gives them."""
-    from store.models import Book
+    from store.catalog.models import Book
     from store.sample_catalog import SEED_BOOKS, SEED_TIMESTAMP
 
     books = [Book(**b, created_at=SEED_TIMESTAMP, updated_at=SEED_TIMESTAMP) for b in SEED_BOOKS]
@@ -142,7 +142,7 @@ def add_to_cart(client, book, quantity=1, follow=False, **fields):
 
 def cart_of(owner):
     """The stored cart item of ``owner`` (a user id or an anonymous cart id), or None."""
-    from store.models import Cart
+    from store.cart.models import Cart
 
     try:
         return Cart.get(owner, "active", consistent_read=True)
@@ -199,7 +199,7 @@ def make_order_record(tables):
     from decimal import Decimal
 
     from cloudshelf.dynamo import utcnow
-    from store.models import Address, Order, OrderLine
+    from store.orders.models import Address, Order, OrderLine
 
     counter = iter(range(1, 100000))
 

@@ -46,6 +46,7 @@ MIDDLEWARE = [
     "store.cart.middleware.CartCookieMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "cloudshelf.middleware.DynamoUnavailableMiddleware",
+    "cloudshelf.middleware.ApplicationErrorMiddleware",
 ]
 
 ROOT_URLCONF = "cloudshelf.urls"
@@ -176,10 +177,10 @@ LOGGING = {
 
 # Each DynamoDB table, named by the one PynamoDB model that creates it.
 DYNAMODB_TABLE_MODELS = [
-    "store.models.Book",
-    "store.models.Cart",
+    "store.catalog.models.Book",
+    "store.cart.models.Cart",
     "accounts.models.User",
-    "store.models.Order",
+    "store.orders.models.Order",
     "accounts.models.Session",
     "accounts.models.Throttle",
     "store.search.models.SearchEntry",
@@ -258,7 +259,7 @@ API_CACHE_SECONDS = int(env("API_CACHE_SECONDS", "60"))
 # --- Staff pages (store/staff) -----------------------------------------------------------
 # Every staff change is kept in its own table (hash "subject", range time + id).
 AUDIT_TABLE_NAME = env("AUDIT_TABLE_NAME", "cloudshelf-audit")
-DYNAMODB_TABLE_MODELS += ["store.staff.models.AuditEntry"]
+DYNAMODB_TABLE_MODELS += ["store.audit.models.AuditEntry"]
 # Cover uploads: at most 4 MB (a Lambda request carries 6 MB, base64 adds a third) and
 # 4,000 pixels a side.
 COVER_MAX_BYTES = int(env("COVER_MAX_BYTES", str(4 * 1024 * 1024)))

@@ -57,7 +57,7 @@ def _answer(view, request, args, kwargs):
         return error_response(400, "invalid_page_token", str(error), {"page_token": str(error)})
     except ApplicationError as error:
         fields = error.details.get("fields") if isinstance(error.details, dict) else None
-        return error_response(409, _code_of(error), error.message, fields)
+        return error_response(error.status_code, _code_of(error), error.message, fields)
     except Exception as error:
         if is_dependency_fault(error):
             log.warning("dependency unavailable on %s %s: %r", request.method, request.path, error)

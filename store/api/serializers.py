@@ -2,19 +2,18 @@
 two decimals (``"42.99"``), never a float; timestamps are ISO 8601 in UTC; URLs are
 relative to the site."""
 
-from decimal import ROUND_HALF_UP, Decimal
-
 from django.conf import settings
 from django.urls import reverse
 
 from cloudshelf.dynamo import ISO_FORMAT
+from store.money import to_cents
 from store.templatetags.store_tags import cover_url
 
 CURRENCY = "USD"
 
 
 def money(amount):
-    return str(Decimal(amount).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+    return str(to_cents(amount))
 
 
 def stock_status(stock_quantity):

@@ -5,10 +5,10 @@ from django.conf import settings
 from django.http import Http404, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from store import selectors
 from store.api import params, serializers
 from store.api.openapi import openapi_description
 from store.api.responses import api_view, error_response
+from store.catalog import selectors
 from store.search.selectors import book_search
 from store.search.text import MAX_QUERY_LENGTH
 

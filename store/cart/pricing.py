@@ -1,16 +1,11 @@
 """The one pricing rule shared by the cart page, the checkout review and the order."""
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.conf import settings
 
-CENT = Decimal("0.01")
-
-
-def to_cents(amount):
-    """``amount`` rounded half-up to the cent."""
-    return Decimal(amount).quantize(CENT, rounding=ROUND_HALF_UP)
+from store.money import to_cents
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,9 @@ from decimal import Decimal
 from django.conf import settings
 
 from cloudshelf.dynamo import utcnow
+from store.cart.models import Cart
 from store.cart.pricing import Pricing, order_pricing
-from store.models import Book, Cart
+from store.catalog.models import Book
 
 CART_ID = "active"
 

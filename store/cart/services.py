@@ -3,9 +3,7 @@ condition that its version is unchanged (PynamoDB's VersionAttribute); when anot
 changed it in between, the change is applied again to the new state. No update is lost."""
 
 import logging
-import random
 import secrets
-import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -13,8 +11,14 @@ from django.conf import settings
 from pynamodb.exceptions import PutError, TransactWriteError
 
 from cloudshelf.dynamo import transaction, utcnow
+from cloudshelf.dynamo_errors import (
+    failed_actions,
+    is_conditional_failure,
+    is_conflict,
+    retry_pause,
+)
 from cloudshelf.errors import ApplicationError
-from store.cart.pricing import to_cents
+from store.cart.models import Cart, CartLine
 from store.cart.selectors import (
     CART_ID,
     books_get,
@@ -23,8 +27,8 @@ from store.cart.selectors import (
     cart_is_expired,
     copies_left,
 )
-from store.models import Cart, CartLine
-from store.selectors import book_get
+from store.catalog.selectors import book_get
+from store.money import to_cents
 
 log = logging.getLogger(__name__)
 
@@ -63,10 +67,6 @@ class CartLineNotFound(CartError):
 
 class CartBusy(CartError):
     message = "Your cart is being changed elsewhere right now. Please try again."
-
-
-def is_conditional_failure(error):
-    return getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException"
 
 
 def _fresh_cart(owner, *, version=None):
@@ -108,10 +108,6 @@ def _find_line(cart, category, book_id):
     return None
 
 
-def _pause(attempt):
-    time.sleep(random.uniform(0, 0.01 * (attempt + 1)))
-
-
 def _cart_change(owner, change):
     """Apply ``change(cart)`` and save with the version condition, retrying on conflict."""
     for attempt in range(WRITE_ATTEMPTS):
@@ -124,7 +120,7 @@ def _cart_change(owner, change):
         except PutError as error:
             if not is_conditional_failure(error):
                 raise
-            _pause(attempt)
+            retry_pause(attempt)
     raise CartBusy()
 
 
@@ -270,16 +266,11 @@ def cart_merge(*, anonymous_owner: str | None, user_id: str) -> CartMerge:
         earlier = result
         try:
             with transaction() as tx:
-                tx.save(cart)
-                tx.delete(anonymous)
+                tx.save(cart, name="cart")
+                tx.delete(anonymous, name="anonymous_cart")
             return result
         except TransactWriteError as error:
-            codes = [
-                reason.code if reason else None for reason in (error.cancellation_reasons or [])
-            ]
-            if not any(
-                code in ("ConditionalCheckFailed", "TransactionConflict") for code in codes
-            ):
+            if not (failed_actions(error) or is_conflict(error)):
                 raise
-            _pause(attempt)
+            retry_pause(attempt)
     raise CartBusy()

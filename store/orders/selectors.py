@@ -4,9 +4,10 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
+from accounts.selectors import user_get_by_email
 from store.cart.selectors import CartView, cart_detail_get, line_key
 from store.cart.services import ORDER_MAX_LINES
-from store.models import Order
+from store.orders.models import Order
 from store.orders.quotes import CheckoutQuote
 from store.pagination import decode_page_token, encode_page_token
 
@@ -76,3 +77,27 @@ def checkout_review_get(*, user_id):
         prices={line_key(line.category, line.book_id): line.price for line in cart.lines},
     )
     return CheckoutReview(cart=cart, quote=quote)
+
+
+def order_list_for_day(*, day, page_token=None, page_size=50):
+    """One page of a day's orders through OrderDateIndex, newest first (one Query)."""
+    scope = f"staff-orders:{day.isoformat()}"
+    start_key = decode_page_token(page_token, scope=scope)
+    results = Order.order_date_index.query(
+        day.isoformat(),
+        scan_index_forward=False,
+        limit=page_size,
+        page_size=page_size,
+        last_evaluated_key=start_key,
+    )
+    orders = list(results)
+    return orders, encode_page_token(results.last_evaluated_key, scope=scope)
+
+
+def customer_orders_get(*, email, limit=50):
+    """``(user, orders)`` for an email (EmailIndex, then one Query of their orders, newest
+    first), or ``(None, [])``."""
+    user = user_get_by_email(email=email)
+    if user is None:
+        return None, []
+    return user, list(Order.query(user.user_id, scan_index_forward=False, limit=limit))

@@ -1,22 +1,33 @@
 """Placing, cancelling and advancing orders. Each is one DynamoDB transaction whose
 conditions make it safe under races: no overselling, no double order, no double refund
-of stock."""
+of stock.
+
+Staff changes go through the same services, with an audit entry for the order and, for a
+cancellation, one for each book put back in stock (``order_status_set``). The order
+services run their own transaction (a cancellation restores the stock in it), so the audit
+entries are written right after it succeeds, in one BatchWriteItem."""
 
 import logging
-import random
 import secrets
-import time
 from dataclasses import dataclass
 
 from pynamodb.exceptions import TransactWriteError, UpdateError
 
 from cloudshelf.dynamo import transaction, utcnow
+from cloudshelf.dynamo_errors import (
+    failed_actions,
+    is_conditional_failure,
+    is_conflict,
+    retry_pause,
+)
 from cloudshelf.errors import ApplicationError
+from store.audit.models import AuditEntry, book_subject, order_subject
 from store.cart.pricing import order_pricing
 from store.cart.selectors import books_get, cart_get, line_key, line_problem
-from store.cart.services import ORDER_MAX_LINES, is_conditional_failure
-from store.models import Address, Book, Order, OrderLine
+from store.cart.services import ORDER_MAX_LINES
+from store.catalog.models import Book
 from store.orders.emails import order_confirmation_send
+from store.orders.models import Address, Order, OrderLine
 from store.orders.selectors import checkout_order_id, order_get
 from store.templatetags.store_tags import money
 
@@ -69,12 +80,8 @@ class PlacedOrder:
     created: bool  # False: the order already existed (a double submit); nothing was done
 
 
-def _reasons(error):
-    return [reason.code if reason else None for reason in (error.cancellation_reasons or [])]
-
-
 def _pause(attempt):
-    time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))
+    retry_pause(attempt, low=0.01, high=0.05)
 
 
 def _still_sellable(line):
@@ -160,18 +167,19 @@ def order_place(*, user, shipping_address: dict, quote) -> PlacedOrder:
     for attempt in range(TRANSACTION_ATTEMPTS):
         try:
             with transaction() as tx:
-                tx.delete(cart)  # index 0: on the condition that its version is unchanged
-                tx.save(order, condition=Order.order_id.does_not_exist())  # index 1
-                for line in lines:  # index 2 on
+                tx.delete(cart, name="cart")  # on the condition that its version is unchanged
+                tx.save(order, condition=Order.order_id.does_not_exist(), name="order")
+                for index, line in enumerate(lines):
                     tx.update(
                         Book(line.category, line.book_id),
                         actions=[Book.stock_quantity.add(-line.quantity)],
                         condition=_still_sellable(line),
+                        name=f"line:{index}",
                     )
             break
         except TransactWriteError as error:
-            reasons = _reasons(error)
-            if len(reasons) > 1 and reasons[1] == "ConditionalCheckFailed":
+            failed = failed_actions(error)
+            if "order" in failed:
                 existing = order_get(user_id=user_id, order_id=order_id, consistent_read=True)
                 if existing is not None and existing.placement_token == order.placement_token:
                     # Our own write, committed before a timeout that botocore retried.
@@ -179,7 +187,7 @@ def order_place(*, user, shipping_address: dict, quote) -> PlacedOrder:
                     break
                 if existing is not None:
                     return PlacedOrder(order=existing, created=False)
-            if any(code == "ConditionalCheckFailed" for code in reasons[2:]):
+            if any(name.startswith("line:") for name in failed):
                 # A book sold out or changed price since it was read: say which and why.
                 fresh = books_get(keys=keys, consistent_read=True)
                 raise OrderNotPlaced(
@@ -191,9 +199,9 @@ def order_place(*, user, shipping_address: dict, quote) -> PlacedOrder:
                         )
                     ]
                 ) from error
-            if reasons and reasons[0] == "ConditionalCheckFailed":
+            if "cart" in failed:
                 raise CartChanged() from error
-            if "TransactionConflict" in reasons and attempt + 1 < TRANSACTION_ATTEMPTS:
+            if is_conflict(error) and attempt + 1 < TRANSACTION_ATTEMPTS:
                 _pause(attempt)
                 continue
             raise
@@ -228,22 +236,24 @@ def order_cancel(*, user_id: str, order_id: str) -> Order:
                     order,
                     actions=[Order.status.set(CANCELLED), Order.updated_at.set(now)],
                     condition=Order.status == CONFIRMED,
+                    name="order",
                 )
-                for line in restock:
+                for index, line in enumerate(restock):
                     tx.update(
                         Book(line.category, line.book_id),
                         actions=[Book.stock_quantity.add(line.quantity)],
                         condition=Book.book_id.exists(),
+                        name=f"restock:{index}",
                     )
         except TransactWriteError as error:
-            reasons = _reasons(error)
-            if reasons and reasons[0] == "ConditionalCheckFailed":
+            failed = failed_actions(error)
+            if "order" in failed:
                 current = order_get(user_id=user_id, order_id=order_id, consistent_read=True)
                 status = current.status if current else "gone"
                 raise OrderStatusConflict(
                     f"This order is {status}; only a confirmed order can be cancelled."
                 ) from error
-            gone = {i for i, code in enumerate(reasons[1:]) if code == "ConditionalCheckFailed"}
+            gone = {int(name.split(":")[1]) for name in failed if name.startswith("restock:")}
             if gone:
                 log.warning(
                     "order %s: books %s no longer exist; not restocked",
@@ -252,7 +262,7 @@ def order_cancel(*, user_id: str, order_id: str) -> Order:
                 )
                 restock = [line for i, line in enumerate(restock) if i not in gone]
                 continue
-            if "TransactionConflict" in reasons and attempt < TRANSACTION_ATTEMPTS:
+            if is_conflict(error) and attempt < TRANSACTION_ATTEMPTS:
                 _pause(attempt)
                 continue
             raise
@@ -282,4 +292,45 @@ def order_status_change(*, user_id: str, order_id: str, status: str) -> Order:
         raise OrderStatusConflict(
             "The order's status changed meanwhile. Please look at it again."
         ) from error
+    return order
+
+
+# Each allowed move has exactly one status it comes from.
+PREVIOUS = {new: old for old, moves in NEXT_STATUSES.items() for new in moves}
+
+
+def next_statuses(order):
+    """The statuses staff may move ``order`` to now."""
+    return NEXT_STATUSES.get(order.status, ())
+
+
+def order_status_set(*, user_id, order_id, status, actor):
+    """Move an order on (raises the order services' OrderStatusConflict, OrderNotFound)."""
+    order = order_status_change(user_id=user_id, order_id=order_id, status=status)
+    now = utcnow()
+    entries = [
+        AuditEntry.new(
+            subject=order_subject(user_id, order_id),
+            action="order.status",
+            actor=actor,
+            at=now,
+            changes={"status": [PREVIOUS.get(status), status]},
+        )
+    ]
+    if status == CANCELLED:
+        entries += [
+            AuditEntry.new(
+                subject=book_subject(line.category, line.book_id),
+                action="order.cancel.restock",
+                actor=actor,
+                at=now,
+                delta=line.quantity,
+                reason=f"order {order_id} cancelled",
+            )
+            for line in order.items
+            if line.category
+        ]
+    with AuditEntry.batch_write() as batch:
+        for entry in entries:
+            batch.save(entry)
     return order

@@ -11,7 +11,6 @@ from store.cart.selectors import cart_get
 from store.orders import selectors, services
 from store.orders.forms import PlaceOrderForm, ShippingAddressForm
 from store.orders.quotes import quote_sign
-from store.pagination import InvalidPageToken
 
 
 def _address_page(request, form, status=200):
@@ -96,14 +95,11 @@ def order_confirmation(request, order_id):
 @login_required
 @require_safe
 def order_list(request):
-    try:
-        orders, next_token = selectors.order_history_page(
-            user_id=request.user.user_id,
-            page_token=request.GET.get("page"),
-            page_size=settings.ORDERS_PAGE_SIZE,
-        )
-    except InvalidPageToken as error:
-        return render(request, "400.html", {"message": str(error)}, status=400)
+    orders, next_token = selectors.order_history_page(
+        user_id=request.user.user_id,
+        page_token=request.GET.get("page"),
+        page_size=settings.ORDERS_PAGE_SIZE,
+    )
     return render(
         request,
         "store/orders/list.html",

@@ -8,7 +8,7 @@ the catalog: a partition is read from where the previous page stopped, never who
 
 from dataclasses import dataclass, field
 
-from store.models import Book
+from store.catalog.models import Book
 from store.pagination import decode_page_token, encode_page_token
 from store.search.models import EXACT_PREFIX, SearchEntry
 from store.search.text import MAX_QUERY_LENGTH, parse_query

@@ -27,7 +27,8 @@ from dataclasses import dataclass
 
 from pynamodb.exceptions import DeleteError, PutError
 
-from store.models import RESERVED_CATEGORY_PREFIX, Book
+from cloudshelf.dynamo_errors import is_conditional_failure
+from store.catalog.models import RESERVED_CATEGORY_PREFIX, Book
 from store.search.models import (
     EXACT_PREFIX,
     MANIFEST_PREFIX,
@@ -155,10 +156,6 @@ def _new_manifest(book):
     )
 
 
-def _is_conflict(error):
-    return error.cause_response_code == "ConditionalCheckFailedException"
-
-
 def _apply(plan):
     """Bring one book's entries to the plan: the manifest first lists old and new entries
     (so a failure leaves nothing unlisted), then the entries are written and the stale ones
@@ -192,7 +189,7 @@ def search_index_book(*, book):
             _apply(plan)
             return True
         except (PutError, DeleteError) as error:
-            if not _is_conflict(error):
+            if not is_conditional_failure(error):
                 raise
     raise SearchIndexConflict(f"index of {book.category}/{book.book_id} kept changing")
 
@@ -208,7 +205,7 @@ def search_unindex_book(*, book):
             _apply(_Plan(book, manifest, [], None))
             return True
         except (PutError, DeleteError) as error:
-            if not _is_conflict(error):
+            if not is_conditional_failure(error):
                 raise
     raise SearchIndexConflict(f"index of {book.category}/{book.book_id} kept changing")
 

@@ -4,7 +4,8 @@ from decimal import Decimal
 
 from django import forms
 
-from store.staff import validators
+from store.catalog import validators
+from store.money import to_cents
 
 MAX_STOCK = 1_000_000
 
@@ -61,7 +62,7 @@ class BookForm(forms.Form):
         return validators.isbn_normalize(self.cleaned_data["isbn"])
 
     def clean_price(self):
-        return self.cleaned_data["price"].quantize(Decimal("0.01"))
+        return to_cents(self.cleaned_data["price"])
 
     def clean_image_url(self):
         return self.cleaned_data["image_url"] or None

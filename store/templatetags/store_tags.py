@@ -1,9 +1,9 @@
-from decimal import ROUND_HALF_UP, Decimal
-
 from django import template
 from django.conf import settings
 from django.templatetags.static import static
 from django.urls import reverse
+
+from store.money import to_cents
 
 register = template.Library()
 
@@ -21,8 +21,7 @@ def cover_url(item):
 def money(value):
     if value is None:
         return ""
-    amount = Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    return f"${amount:,}"
+    return f"${to_cents(value):,}"
 
 
 @register.simple_tag

@@ -2,7 +2,7 @@
 
 import pytest
 
-from store import services
+from store.catalog import summary
 from store.search.services import search_index_rebuild
 from tests.browser.conftest import DESKTOP, PHONE, assert_fits_width, audit_accessibility
 
@@ -10,7 +10,7 @@ from tests.browser.conftest import DESKTOP, PHONE, assert_fits_width, audit_acce
 @pytest.fixture
 def catalog(seed_books, make_book):
     make_book(category="Technology", title="Refactoring in Practice", stock_quantity=3)
-    services.catalog_summary_rebuild()
+    summary.catalog_summary_rebuild()
     search_index_rebuild()
 
 

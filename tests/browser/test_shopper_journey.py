@@ -3,8 +3,9 @@ and the order in the history; the anonymous cart merged at sign-in; the last cop
 
 import pytest
 
-from store import services
-from store.models import Book, Order
+from store.catalog import seed, summary
+from store.catalog.models import Book
+from store.orders.models import Order
 from tests.browser.conftest import PHONE, assert_fits_width, audit_accessibility
 from tests.conftest import PASSWORD
 
@@ -20,8 +21,8 @@ ADDRESS = {
 
 @pytest.fixture
 def catalog(seed_books, make_book):
-    services.catalog_summary_rebuild()
-    search_index = getattr(services, "catalog_search_reindex", None)
+    summary.catalog_summary_rebuild()
+    search_index = getattr(seed, "catalog_search_reindex", None)
     if search_index:
         search_index()
     return seed_books

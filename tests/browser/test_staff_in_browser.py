@@ -3,14 +3,14 @@ tricks (the chart is inline SVG, every action a plain form)."""
 
 import pytest
 
-from store import services
+from store.catalog import summary
 from tests.browser.conftest import DESKTOP, PHONE, assert_fits_width, audit_accessibility
 from tests.conftest import PASSWORD
 
 
 @pytest.fixture
 def staff_page(open_page, live_url, make_user, seed_books, make_order_record):
-    services.catalog_summary_rebuild()
+    summary.catalog_summary_rebuild()
     make_order_record()
     staff = make_user(is_staff=True, email="staff@example.com")
 

@@ -5,8 +5,9 @@ import io
 
 from PIL import Image
 
-from store import services
-from store.models import Book, Order
+from store.catalog import summary
+from store.catalog.models import Book
+from store.orders.models import Order
 from tests.browser.conftest import audit_accessibility
 from tests.browser.test_shopper_journey import add_to_cart, check_out, fill, sign_in
 
@@ -20,7 +21,7 @@ def png_bytes():
 def test_staff_adjusts_stock_uploads_a_cover_and_ships_an_order(
     open_page, live_url, seed_books, make_user
 ):
-    services.catalog_summary_rebuild()
+    summary.catalog_summary_rebuild()
     shopper_user, staff_user = (
         make_user(first_name="Sam"),
         make_user(is_staff=True, first_name="Stella"),

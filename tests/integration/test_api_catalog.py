@@ -3,14 +3,14 @@
 import pytest
 from django.conf import settings
 
-from store import services
-from store.models import Book
+from store.catalog import summary
+from store.catalog.models import Book
 from tests.conftest import sign_in
 
 
 @pytest.fixture
 def catalog(indexed_seed_books):
-    services.catalog_summary_rebuild()
+    summary.catalog_summary_rebuild()
     return indexed_seed_books
 
 
@@ -268,7 +268,7 @@ def test_dynamodb_down_is_a_json_503(client, catalog, monkeypatch):
 
 
 def test_a_bug_is_a_json_500_without_a_traceback(client, catalog, monkeypatch):
-    from store import selectors
+    from store.catalog import selectors
 
     def broken(**kwargs):
         raise RuntimeError("a bug")

@@ -9,8 +9,8 @@ from openapi_schema_validator import OAS31Validator
 from openapi_spec_validator import validate as validate_spec
 from schemathesis.checks import positive_data_acceptance
 
-from store import services
 from store.api.openapi import openapi_description
+from store.catalog import summary
 
 SPEC = openapi_description()
 
@@ -21,7 +21,7 @@ def catalog(indexed_seed_books, make_indexed_book):
     make_indexed_book(title="Secret Garden", hidden=True)
     for n in range(5):
         make_indexed_book(category="Poetry", title=f"Poem {n}")
-    services.catalog_summary_rebuild()
+    summary.catalog_summary_rebuild()
     return indexed_seed_books
 
 

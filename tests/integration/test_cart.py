@@ -13,7 +13,8 @@ from django.test import Client, RequestFactory
 from cloudshelf.dynamo import utcnow
 from store.cart import services
 from store.cart.cookies import ANONYMOUS_ID, anonymous_cart_id
-from store.models import Book, Cart, CartLine
+from store.cart.models import Cart, CartLine
+from store.catalog.models import Book
 from tests.conftest import SAME_ORIGIN, add_to_cart, cart_of, sign_in
 
 

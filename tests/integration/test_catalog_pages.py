@@ -5,13 +5,13 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from store import selectors, services
-from store.models import Book
+from store.catalog import selectors, summary
+from store.catalog.models import Book
 
 
 @pytest.fixture
 def catalog(seed_books):
-    services.catalog_summary_rebuild()
+    summary.catalog_summary_rebuild()
     return seed_books
 
 
@@ -133,7 +133,7 @@ def test_exact_title_lookup_finds_nothing_for_an_unknown_title(catalog):
 
 
 def test_cover_is_served_from_storage(client, tables):
-    from store.covers import cover_key, cover_store, generated_cover
+    from store.catalog.covers import cover_key, cover_store, generated_cover
 
     content = generated_cover("Dune", "Frank Herbert")
     key = cover_store(cover_key("sci-999", content), content)

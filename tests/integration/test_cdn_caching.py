@@ -5,7 +5,7 @@ response that sets a cookie)."""
 import pytest
 from django.conf import settings
 
-from store import services
+from store.catalog import summary
 from tests.conftest import sign_in
 
 PUBLIC = "public, max-age=60, s-maxage=300"
@@ -20,7 +20,7 @@ CATALOG_PAGES = [
 
 @pytest.fixture
 def catalog(seed_books):
-    services.catalog_summary_rebuild()
+    summary.catalog_summary_rebuild()
     return seed_books
 
 

@@ -13,8 +13,10 @@ from django.test import Client
 from accounts.models import User, UserAddress
 from cloudshelf.dynamo import utcnow
 from store.cart import services as cart_services
-from store.models import Address, Book, Cart, CartLine, Order, OrderLine
+from store.cart.models import Cart, CartLine
+from store.catalog.models import Book
 from store.orders import selectors, services
+from store.orders.models import Address, Order, OrderLine
 from tests.conftest import ADDRESS, cart_of, place_form, review_checkout, sign_in
 
 

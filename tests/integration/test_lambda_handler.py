@@ -15,8 +15,8 @@ import boto3
 import pytest
 from django.conf import settings
 
-from store import services
-from store.covers import cover_key, generated_cover
+from store.catalog import summary
+from store.catalog.covers import cover_key, generated_cover
 from tests.conftest import PASSWORD
 from tests.lambda_harness import API_HOST, ROOT, LambdaProcess, SiteView, zappa_settings_module
 
@@ -116,7 +116,7 @@ def book_with_cover(make_book, covers_bucket):
         author="Robert C. Martin",
         image_key=key,
     )
-    services.catalog_summary_rebuild()
+    summary.catalog_summary_rebuild()
     book.cover_content = content
     return book
 
@@ -286,7 +286,7 @@ def test_zappa_manage_create_tables_checks_the_tables_inside_the_function(lambda
 def test_zappa_manage_seed_catalog_loads_the_catalog_inside_the_function(
     lambda_worker, covers_bucket
 ):
-    from store.models import Book
+    from store.catalog.models import Book
 
     lambda_worker.invoke({"manage": "seed_catalog"})
     assert [b.title for b in Book.query("Technology") if b.book_id == "tech-001"] == ["Clean Code"]

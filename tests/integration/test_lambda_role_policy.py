@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
 
-from store.models import Book
+from store.catalog.models import Book
 from tests.conftest import PASSWORD, add_to_cart, place_form, review_checkout
 from tests.deploy_templates import (
     ACCOUNT,

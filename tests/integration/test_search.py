@@ -3,7 +3,7 @@
 import pytest
 from django.core.management import call_command
 
-from store.models import Book
+from store.catalog.models import Book
 from store.search.models import SearchEntry, SearchManifest
 from store.search.selectors import book_search
 from store.search.services import (
@@ -302,7 +302,7 @@ def test_an_interrupted_index_write_is_repaired_by_the_next_call(make_indexed_bo
 
 
 def test_seeding_indexes_the_sample_catalog(client, tables):
-    from store.services import catalog_seed
+    from store.catalog.seed import catalog_seed
 
     catalog_seed()
     assert found(client, "fitzger") == ["The Great Gatsby"]
@@ -350,7 +350,8 @@ def test_reindex_dry_run_writes_nothing(make_book, capsys):
 
 
 def test_first_start_of_a_store_saved_before_search_indexes_its_books(client, seed_books):
-    from store.services import catalog_bootstrap, catalog_summary_rebuild
+    from store.catalog.seed import catalog_bootstrap
+    from store.catalog.summary import catalog_summary_rebuild
 
     catalog_summary_rebuild()
     SearchEntry.delete_table()

@@ -5,10 +5,10 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from store import services as store_services
-from store.models import Book, CatalogSummary
-from store.staff import selectors
-from store.staff.models import AuditEntry, book_subject
+from store.audit import selectors as audit_selectors
+from store.audit.models import AuditEntry, book_subject
+from store.catalog import summary
+from store.catalog.models import Book, CatalogSummary
 
 NEW_BOOK = {
     "category": "Poetry",
@@ -25,7 +25,7 @@ NEW_BOOK = {
 
 @pytest.fixture
 def catalog(seed_books):
-    store_services.catalog_summary_rebuild()
+    summary.catalog_summary_rebuild()
     return seed_books
 
 
@@ -241,7 +241,7 @@ def test_moved_book_keeps_its_history(staff_client, catalog):
             "image_url": book.image_url,
         },
     )
-    trail = selectors.audit_trail(category="Classics", book_id="fic-001")
+    trail = audit_selectors.book_audit_list(category="Classics", book_id="fic-001")
     assert [e.action for e in trail] == ["book.move", "stock.adjust"]
 
 
@@ -293,7 +293,7 @@ def test_hiding_twice_counts_once(staff_client, catalog):
 def test_hide_and_unhide_are_audited(staff_client, catalog):
     staff_client.post(detail_url("Technology", "tech-001", "visibility/"), {"hidden": "1"})
     staff_client.post(detail_url("Technology", "tech-001", "visibility/"), {"hidden": "0"})
-    trail = selectors.audit_trail(category="Technology", book_id="tech-001")
+    trail = audit_selectors.book_audit_list(category="Technology", book_id="tech-001")
     assert [e.action for e in trail] == ["book.unhide", "book.hide"]
 
 

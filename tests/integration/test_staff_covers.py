@@ -8,8 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from store.models import Book
-from store.staff.models import AuditEntry, book_subject
+from store.audit.models import AuditEntry, book_subject
+from store.catalog.models import Book
 
 
 def image_bytes(fmt="PNG", size=(300, 450), mode="RGB"):
@@ -101,3 +101,28 @@ def test_image_with_too_many_pixels_is_refused(staff_client, make_book, settings
     assert response.status_code == 400
     assert "501×20 pixels" in response.content.decode()
     assert stored_keys() == before
+
+
+def test_cover_for_a_book_moved_meanwhile_is_refused_with_a_message(
+    staff_client, make_book, monkeypatch
+):
+    """Another staff member moves the book to another category between this page's read
+    and the upload: the upload says so, instead of a 500."""
+    from store.catalog import services
+
+    book = make_book(category="Technology")
+    prepare = services.cover_image_prepare
+
+    def move_first(upload):
+        stored = Book.get(book.category, book.book_id)
+        stored.delete()
+        Book(**{**stored.attribute_values, "category": "Science"}).save()
+        return prepare(upload)
+
+    monkeypatch.setattr(services, "cover_image_prepare", move_first)
+    response = upload(staff_client, book, "cover.png", image_bytes())
+    assert response.status_code == 302
+    assert response["Location"] == reverse("staff:book-list")
+    page = staff_client.get(response["Location"])
+    assert "moved to another category or deleted" in page.content.decode()
+    assert Book.get("Science", book.book_id).image_key is None

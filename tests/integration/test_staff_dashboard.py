@@ -7,8 +7,9 @@ import pytest
 from django.urls import reverse
 
 from cloudshelf.dynamo import utcnow
-from store.models import Book, OrderLine
-from store.staff import reports
+from store.catalog.models import Book
+from store.orders import reports
+from store.orders.models import OrderLine
 
 
 @pytest.fixture

@@ -8,9 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from store import services as store_services
-from store.models import Book, CatalogSummary
-from store.staff.models import IMPORT_SUBJECT, AuditEntry, book_subject
+from store.audit.models import IMPORT_SUBJECT, AuditEntry, book_subject
+from store.catalog import summary
+from store.catalog.models import Book, CatalogSummary
 
 HEADER = "category,book_id,title,author,isbn,price,stock_quantity,description\n"
 GOOD_ROWS = [
@@ -98,7 +98,7 @@ def test_import_run_is_audited(tmp_path, tables):
 
 
 def test_import_keeps_catalog_counts_right(tmp_path, seed_books):
-    store_services.catalog_summary_rebuild()
+    summary.catalog_summary_rebuild()
     run_import(write(tmp_path, "books.csv", HEADER + "".join(GOOD_ROWS)))
     counts = CatalogSummary.get(*CatalogSummary.KEY).categories.as_dict()
     assert counts == {"Business": 1, "Fiction": 1, "Poetry": 2, "Science": 1, "Technology": 1}

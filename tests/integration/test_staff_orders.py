@@ -6,8 +6,9 @@ import pytest
 from django.urls import reverse
 
 from cloudshelf.dynamo import utcnow
-from store.models import Book, Order, OrderLine
-from store.staff.models import AuditEntry, book_subject, order_subject
+from store.audit.models import AuditEntry, book_subject, order_subject
+from store.catalog.models import Book
+from store.orders.models import Order, OrderLine
 
 
 def test_orders_of_today_are_listed_by_default(staff_client, make_order_record):

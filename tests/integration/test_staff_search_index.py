@@ -5,7 +5,7 @@ import io
 from django.core.management import call_command
 from django.urls import reverse
 
-from store.models import Book
+from store.catalog.models import Book
 
 NEW_BOOK = {
     "category": "Poetry",

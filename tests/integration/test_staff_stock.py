@@ -6,9 +6,9 @@ from types import SimpleNamespace
 import pytest
 from django.urls import reverse
 
-from store.models import Book
-from store.staff import selectors, stock
-from store.staff.models import AuditEntry, StockWatch, book_subject
+from store.audit.models import AuditEntry, book_subject
+from store.catalog import selectors, stock
+from store.catalog.models import Book, StockWatch
 
 STAFF = SimpleNamespace(user_id="user-staff", email="staff@example.com")
 
@@ -134,7 +134,7 @@ def test_book_that_runs_low_is_on_the_watch_list(make_book):
     stock.book_stock_adjust(
         category=book.category, book_id=book.book_id, delta=-8, reason="sale", actor=STAFF
     )
-    books = selectors.low_stock_books(watch=selectors.stock_watch_get())
+    books = selectors.book_low_stock_list(watch=selectors.stock_watch_get())
     assert [(b.book_id, b.stock_quantity) for b in books] == [(book.book_id, 2)]
 
 
@@ -153,5 +153,5 @@ def test_recount_finds_books_that_ran_low_elsewhere(staff_client, make_book):
     make_book(stock_quantity=1, book_id="sold-elsewhere")
     make_book(stock_quantity=40, book_id="plenty")
     staff_client.post(reverse("staff:low-stock-recount"))
-    books = selectors.low_stock_books(watch=selectors.stock_watch_get())
+    books = selectors.book_low_stock_list(watch=selectors.stock_watch_get())
     assert [b.book_id for b in books] == ["sold-elsewhere"]

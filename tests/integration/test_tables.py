@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from cloudshelf.dynamo import connection
-from store.models import Book
+from store.catalog.models import Book
 
 SEED = next((Path(__file__).resolve().parents[3] / "shared" / "seed").glob("*.txt"), None)
 

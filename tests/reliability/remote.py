@@ -15,9 +15,9 @@ def prepare(books=6, stock=60, users=10):
     from accounts.services import user_create
     from cloudshelf.dynamo import utcnow
     from cloudshelf.tables import covers_bucket_ensure, tables_create
-    from store.covers import cover_key, cover_store, generated_cover
-    from store.models import Book
-    from store.services import catalog_summary_rebuild
+    from store.catalog.covers import cover_key, cover_store, generated_cover
+    from store.catalog.models import Book
+    from store.catalog.summary import catalog_summary_rebuild
 
     tables_create()
     covers_bucket_ensure()

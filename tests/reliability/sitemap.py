@@ -155,7 +155,7 @@ def collect_values(world):
     """Real values of every kind of id, read from the tables and the bucket."""
     from django.core.files.storage import default_storage
 
-    from store.models import Book
+    from store.catalog.models import Book
 
     values = world.values
     for book in Book.scan():
@@ -194,7 +194,7 @@ def _collect_extra_values(values):
         )
         values["token"] = [reset_token_make(user=bystander)]
     try:
-        from store.models import Order
+        from store.orders.models import Order
     except ImportError:
         return
     for order in Order.scan():
@@ -203,7 +203,7 @@ def _collect_extra_values(values):
 
 def build_world(make_user, sign_in, enrich=(), crawl_site=True):
     """A fresh store, signed-in clients for each role, its real ids and forms."""
-    from store.services import catalog_summary_rebuild
+    from store.catalog.summary import catalog_summary_rebuild
 
     users = {
         "shopper": make_user(first_name="Shopper"),

@@ -37,8 +37,8 @@ pytestmark = pytest.mark.skipif(not _cart_exists(), reason="cart and checkout no
 
 def _books(specs):
     """Save books: specs of (category, book_id, stock); returns {key: stock}."""
-    from store.models import Book
-    from store.services import catalog_summary_rebuild
+    from store.catalog.models import Book
+    from store.catalog.summary import catalog_summary_rebuild
 
     with Book.batch_write() as batch:
         for category, book_id, stock in specs:
@@ -72,7 +72,7 @@ def _users(count, prefix):
 def _stock_now():
     return {
         (item["category"]["S"], item["book_id"]["S"]): int(item["stock_quantity"]["N"])
-        for item in scan(_table("store.models.Book"))
+        for item in scan(_table("store.catalog.models.Book"))
         if not item["category"]["S"].startswith("~")
     }
 
@@ -94,7 +94,7 @@ def _lines(item):
 def _orders():
     """user_id -> {order_id: (status, Counter of lines)} from the orders table."""
     found = {}
-    for item in scan(_table("store.models.Order")):
+    for item in scan(_table("store.orders.models.Order")):
         found.setdefault(item["user_id"]["S"], {})[item["order_id"]["S"]] = (
             item.get("status", {}).get("S", ""),
             _lines(item),
@@ -104,7 +104,7 @@ def _orders():
 
 def _carts():
     carts = {}
-    for item in scan(_table("store.models.Cart")):
+    for item in scan(_table("store.cart.models.Cart")):
         carts.setdefault(item["user_id"]["S"], Counter()).update(_lines(item))
     return carts
 

@@ -18,8 +18,8 @@ def store_reset():
 
 
 def books_make():
-    from store.covers import cover_key, cover_store, generated_cover
-    from store.models import Book
+    from store.catalog.covers import cover_key, cover_store, generated_cover
+    from store.catalog.models import Book
     from store.sample_catalog import SEED_BOOKS, SEED_TIMESTAMP
 
     books = [Book(**b, created_at=SEED_TIMESTAMP, updated_at=SEED_TIMESTAMP) for b in SEED_BOOKS]
@@ -133,7 +133,7 @@ if _route_exists("store:checkout-place"):
 def world_make(*, extra_books=(), user_fields=None, crawl_site=True, enrich=()):
     """A fresh store: the standard books plus ``extra_books`` (dicts of Book fields), the
     world's users made with ``user_fields`` (first_name, last_name, ...)."""
-    from store.models import Book
+    from store.catalog.models import Book
 
     store_reset()
     books_make()

@@ -6,9 +6,9 @@ from types import SimpleNamespace
 import pytest
 
 from cloudshelf.dynamo import DecimalAttribute, IsoDateTimeAttribute
+from store.catalog.selectors import title_variants
 from store.pagination import InvalidPageToken, decode_page_token, encode_page_token
 from store.sample_catalog import SEED_BOOKS, isbn13, sample_books
-from store.selectors import _title_variants
 from store.templatetags.store_tags import money, stock_label
 
 
@@ -82,11 +82,11 @@ def test_money_rounds_half_up_to_the_cent():
     assert money(Decimal("1234.5")) == "$1,234.50"
 
 
-def test_title_variants_turn_lower_case_typing_into_title_case():
-    variants = _title_variants("  the   great gatsby ")
+def testtitle_variants_turn_lower_case_typing_into_title_case():
+    variants = title_variants("  the   great gatsby ")
     assert variants[0] == "the great gatsby"
     assert "The Great Gatsby" in variants
-    assert "Harry Potter and the Goblet of Fire" in _title_variants(
+    assert "Harry Potter and the Goblet of Fire" in title_variants(
         "harry potter and the goblet of fire"
     )
 

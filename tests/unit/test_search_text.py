@@ -3,7 +3,7 @@
 import pytest
 
 from cloudshelf.dynamo import utcnow
-from store.models import Book
+from store.catalog.models import Book
 from store.search.services import search_entries_for
 from store.search.text import fold, parse_query, prefixes, words
 

@@ -6,11 +6,11 @@ from decimal import Decimal
 
 import pytest
 
-from store.staff.bookfiles import BookFileError, format_for, rows_read
+from store.catalog.bookfiles import BookFileError, format_for, rows_read
+from store.catalog.validators import isbn_is_valid, isbn_normalize
+from store.orders.reports import DayFigures
 from store.staff.charts import bar_chart
 from store.staff.forms import BookImportForm
-from store.staff.reports import DayFigures
-from store.staff.validators import isbn_is_valid, isbn_normalize
 
 
 @pytest.mark.parametrize("isbn", ["9780132350884", "9780743273565", "0306406152", "080442957X"])

@@ -3,8 +3,8 @@ import_books reads: exporting then importing the file changes nothing. One Scan.
 
 from django.core.management.base import BaseCommand, CommandError
 
-from store.staff.bookfiles import BookFileError, format_for
-from store.staff.bulk import books_export
+from store.catalog.bookfiles import BookFileError, format_for
+from store.catalog.bulk import books_export
 
 
 class Command(BaseCommand):

@@ -11,8 +11,8 @@ from types import SimpleNamespace
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from store.staff.bookfiles import BookFileError, format_for, rows_read
-from store.staff.bulk import books_import
+from store.catalog.bookfiles import BookFileError, format_for, rows_read
+from store.catalog.bulk import books_import
 
 
 def count_records(path, fmt):

@@ -5,7 +5,7 @@ Idempotent: books already stored as given are left alone."""
 
 from django.core.management.base import BaseCommand
 
-from store.services import catalog_seed
+from store.catalog.seed import catalog_seed
 
 
 class Command(BaseCommand):

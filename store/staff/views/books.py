@@ -10,9 +10,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import staff_required
-from store.pagination import InvalidPageToken
-from store.staff import bulk, selectors, services, stock
-from store.staff.bookfiles import BookFileError, rows_read
+from store.audit.selectors import book_audit_list
+from store.catalog import bulk, selectors, services, stock
+from store.catalog.bookfiles import BookFileError, rows_read
+from store.catalog.covers import InvalidCover
 from store.staff.forms import (
     BookFilterForm,
     BookForm,
@@ -20,7 +21,6 @@ from store.staff.forms import (
     ImportUploadForm,
     StockAdjustForm,
 )
-from store.staff.images import InvalidCover
 
 GET_POST = ["GET", "HEAD", "POST"]
 
@@ -42,8 +42,8 @@ def _book_page(request, book, *, status=200, **forms):
         "form": forms.get("form") or BookForm(initial=_initial(book), editing=True),
         "cover_form": forms.get("cover_form") or CoverForm(),
         "stock_form": forms.get("stock_form") or StockAdjustForm(),
-        "categories": selectors.categories(),
-        "audit": selectors.audit_trail(category=book.category, book_id=book.book_id),
+        "categories": selectors.category_list(),
+        "audit": book_audit_list(category=book.category, book_id=book.book_id),
         "low_stock": settings.LOW_STOCK_THRESHOLD,
     }
     return render(request, "store/staff/book_detail.html", context, status=status)
@@ -53,7 +53,7 @@ def _book_page(request, book, *, status=200, **forms):
 @staff_required
 @require_http_methods(["GET", "HEAD"])
 def book_list(request):
-    categories = selectors.categories()
+    categories = selectors.category_list()
     form = BookFilterForm(request.GET or None, categories=categories)
     if request.GET and not form.is_valid():
         return render(
@@ -61,16 +61,13 @@ def book_list(request):
         )
     filters = form.cleaned_data if request.GET else {}
     category = filters.get("category", categories[0] if categories else "")
-    try:
-        books, next_token = selectors.books_page(
-            category=category,
-            text=filters.get("q", ""),
-            low_only=filters.get("low", False),
-            page_token=request.GET.get("page"),
-            page_size=settings.STAFF_PAGE_SIZE,
-        )
-    except InvalidPageToken as error:
-        return render(request, "400.html", {"message": str(error)}, status=400)
+    books, next_token = selectors.book_list_page(
+        category=category,
+        text=filters.get("q", ""),
+        low_only=filters.get("low", False),
+        page_token=request.GET.get("page"),
+        page_size=settings.STAFF_PAGE_SIZE,
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -104,7 +101,7 @@ def book_create(request):
     return render(
         request,
         "store/staff/book_form.html",
-        {"form": form, "categories": selectors.categories()},
+        {"form": form, "categories": selectors.category_list()},
         status=400 if form.errors else 200,
     )
 
@@ -146,6 +143,9 @@ def book_cover(request, category, book_id):
             )
         except InvalidCover as error:
             form.add_error("cover", error.message)
+        except services.BookMoved as error:
+            messages.error(request, error.message)
+            return redirect("staff:book-list")
         else:
             messages.success(request, "The new cover is in place.")
             return redirect("staff:book-detail", category, book_id)

@@ -8,9 +8,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import staff_required
 from cloudshelf.dynamo import utcnow
-from store.staff import reports
+from store.catalog.stock import stock_watch_recount
+from store.orders import reports
 from store.staff.charts import bar_chart
-from store.staff.watch import stock_watch_recount
 from store.templatetags.store_tags import money
 
 

@@ -9,11 +9,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import staff_required
 from cloudshelf.dynamo import utcnow
-from store.orders.services import OrderError
-from store.pagination import InvalidPageToken
-from store.staff import selectors
+from store.audit.selectors import order_audit_list
+from store.orders import selectors
+from store.orders.services import OrderError, next_statuses, order_status_set
 from store.staff.forms import CustomerSearchForm, OrderDayForm, OrderStatusForm
-from store.staff.orders import next_statuses, order_status_set
 
 GET = ["GET", "HEAD"]
 
@@ -26,12 +25,9 @@ def order_list(request):
     if request.GET and not form.is_valid():
         return render(request, "store/staff/order_list.html", {"form": form}, status=400)
     day = (form.cleaned_data.get("date") if request.GET else None) or utcnow().date()
-    try:
-        orders, next_token = selectors.orders_for_day(
-            day=day, page_token=request.GET.get("page"), page_size=settings.STAFF_PAGE_SIZE
-        )
-    except InvalidPageToken as error:
-        return render(request, "400.html", {"message": str(error)}, status=400)
+    orders, next_token = selectors.order_list_for_day(
+        day=day, page_token=request.GET.get("page"), page_size=settings.STAFF_PAGE_SIZE
+    )
     return render(
         request,
         "store/staff/order_list.html",
@@ -49,7 +45,7 @@ def order_list(request):
 @staff_required
 @require_http_methods(GET)
 def order_detail(request, user_id, order_id):
-    order = selectors.order_get(user_id=user_id, order_id=order_id)
+    order = selectors.order_get(user_id=user_id, order_id=order_id, consistent_read=True)
     if order is None:
         raise Http404("No such order.")
     return render(
@@ -58,7 +54,7 @@ def order_detail(request, user_id, order_id):
         {
             "order": order,
             "next_statuses": next_statuses(order),
-            "audit": selectors.order_audit_trail(user_id=user_id, order_id=order_id),
+            "audit": order_audit_list(user_id=user_id, order_id=order_id),
         },
     )
 
@@ -94,6 +90,6 @@ def customer_lookup(request):
     if request.GET:
         if not form.is_valid():
             return render(request, "store/staff/customers.html", context, status=400)
-        user, orders = selectors.customer_with_orders(email=form.cleaned_data["email"])
+        user, orders = selectors.customer_orders_get(email=form.cleaned_data["email"])
         context.update(searched=True, customer=user, orders=orders)
     return render(request, "store/staff/customers.html", context)

@@ -1,20 +1,57 @@
-"""Keeping store.models.CatalogSummary right after a staff change, without a Scan.
+"""The catalog summary (store.catalog.models.CatalogSummary): its full rebuild, and keeping
+it right after a staff change without a Scan.
 
 A change that adds or removes a visible book moves its category's count by one, in the same
 transaction as the book itself (``count_actions``). A featured book that is edited is
 replaced in place; one that leaves the store (hidden, moved) triggers a rebuild, which is
 rare: eight books are featured."""
 
-import contextlib
 import logging
+from collections import Counter
 
 from pynamodb.exceptions import UpdateError
 
-from store.models import CatalogSummary, FeaturedBook
-from store.selectors import catalog_summary_get
-from store.services import catalog_summary_rebuild
+from cloudshelf.dynamo import utcnow
+from cloudshelf.dynamo_errors import is_conditional_failure
+from store.catalog.models import RESERVED_CATEGORY_PREFIX, Book, CatalogSummary, FeaturedBook
+from store.catalog.selectors import catalog_summary_get
 
 log = logging.getLogger(__name__)
+
+FEATURED_COUNT = 8
+
+
+def catalog_summary_rebuild():
+    """Recount the categories and pick the featured books. Reads the whole table, so it
+    runs from commands and staff actions, never on a shopper's request."""
+    counts, candidates = Counter(), []
+    for book in Book.scan():
+        if book.category.startswith(RESERVED_CATEGORY_PREFIX) or book.hidden:
+            continue
+        counts[book.category] += 1
+        if book.stock_quantity > 0:
+            candidates.append(book)
+    # The newest in-stock books, and the seed's own first: a stable, sensible selection.
+    candidates.sort(
+        key=lambda b: (b.book_id.endswith("-001"), b.updated_at, b.book_id), reverse=True
+    )
+    summary = CatalogSummary(
+        categories=dict(sorted(counts.items())),
+        featured=[
+            FeaturedBook(
+                category=b.category,
+                book_id=b.book_id,
+                title=b.title,
+                author=b.author,
+                price=b.price,
+                image_key=b.image_key,
+            )
+            for b in candidates[:FEATURED_COUNT]
+        ],
+        updated_at=utcnow(),
+    )
+    summary.save()
+    return summary
 
 
 def summary_ensure():
@@ -51,12 +88,15 @@ def zero_counts_prune(deltas):
     """A category whose last visible book went leaves the home page's list."""
     for category, delta in deltas.items():
         if delta < 0:
-            # Still having books (the condition failing) is the usual case.
-            with contextlib.suppress(UpdateError):
+            try:
                 CatalogSummary().update(
                     actions=[CatalogSummary.categories[category].remove()],
                     condition=CatalogSummary.categories[category] <= 0,
                 )
+            except UpdateError as error:
+                # Still having books (the condition failing) is the usual case.
+                if not is_conditional_failure(error):
+                    raise
 
 
 def featured_refresh(summary, book, *, old_key=None, removed=False):
@@ -82,7 +122,9 @@ def featured_refresh(summary, book, *, old_key=None, removed=False):
                 actions=[CatalogSummary.featured[index].set(fresh)],
                 condition=CatalogSummary.featured[index].book_id == book.book_id,
             )
-        except UpdateError:
+        except UpdateError as error:
+            if not is_conditional_failure(error):
+                raise
             log.info("featured list changed under us; rebuilding the summary")
             catalog_summary_rebuild()
         return

@@ -4,7 +4,7 @@ import re
 
 from django.core.exceptions import ValidationError
 
-from store.models import RESERVED_CATEGORY_PREFIX
+from store.catalog.models import RESERVED_CATEGORY_PREFIX
 
 BOOK_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 # Categories appear in URLs and in audit subjects ("book#<category>#<id>").

@@ -1,16 +1,14 @@
-"""What staff pages add to the data: an audit trail table, and a watch list of books low on
-stock kept beside the books (an item, not an index: the seed's tables keep their schema)."""
+"""The audit trail: one item per change made by staff (or by an import), in its own table."""
 
 import json
 import uuid
 from datetime import UTC, datetime
 
 from django.conf import settings
-from pynamodb.attributes import MapAttribute, UnicodeAttribute
+from pynamodb.attributes import UnicodeAttribute
 from pynamodb.models import Model
 
 from cloudshelf.dynamo import IntegerAttribute, IsoDateTimeAttribute, table_meta
-from store.models import RESERVED_CATEGORY_PREFIX
 
 
 def book_subject(category, book_id):
@@ -65,19 +63,3 @@ class AuditEntry(Model):
     def change_list(self):
         """``[(field, old, new)]`` for templates."""
         return [(field, *values) for field, values in sorted(self.change_map.items())]
-
-
-class StockWatch(Model):
-    """Books whose stock was last seen at or under LOW_STOCK_THRESHOLD, as
-    ``{"<category>#<book_id>": stock}``. Staff stock services keep it; the dashboard
-    re-reads the listed books, so a restocked book never shows; a full recount (one Scan)
-    repairs anything changed behind its back."""
-
-    Meta = table_meta(settings.BOOKS_TABLE_NAME)
-    KEY = (RESERVED_CATEGORY_PREFIX + "staff", "low-stock")
-
-    category = UnicodeAttribute(hash_key=True, default=KEY[0])
-    book_id = UnicodeAttribute(range_key=True, default=KEY[1])
-    books = MapAttribute(default=dict)
-    counted_at = IsoDateTimeAttribute(null=True)
-    updated_at = IsoDateTimeAttribute(null=True)

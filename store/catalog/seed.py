@@ -1,18 +1,14 @@
-"""Writes to the catalog: seeding, and the summary that the home page reads."""
-
-from collections import Counter
+"""Seeding the catalog: the sample books on a first start, and the rebuilds it needs."""
 
 from django.conf import settings
 
-from cloudshelf.dynamo import utcnow
 from cloudshelf.tables import covers_bucket_ensure, tables_create
-from store.covers import cover_key, cover_store, generated_cover
-from store.models import Book, CatalogSummary, FeaturedBook
+from store.catalog.covers import cover_key, cover_store, generated_cover
+from store.catalog.models import Book, CatalogSummary
+from store.catalog.summary import catalog_summary_rebuild
 from store.sample_catalog import SEED_TIMESTAMP, sample_books
 from store.search.models import SearchEntry
 from store.search.services import search_index_books, search_index_rebuild
-
-FEATURED_COUNT = 8
 
 
 def catalog_bootstrap():
@@ -67,39 +63,6 @@ def _differs(stored, wanted):
 
 def _summary_exists():
     return CatalogSummary.count(CatalogSummary.KEY[0]) > 0
-
-
-def catalog_summary_rebuild():
-    """Recount the categories and pick the featured books. Reads the whole table, so it
-    runs from commands and staff actions, never on a shopper's request."""
-    counts, candidates = Counter(), []
-    for book in Book.scan():
-        if book.category.startswith("~") or book.hidden:
-            continue
-        counts[book.category] += 1
-        if book.stock_quantity > 0:
-            candidates.append(book)
-    # The newest in-stock books, and the seed's own first: a stable, sensible selection.
-    candidates.sort(
-        key=lambda b: (b.book_id.endswith("-001"), b.updated_at, b.book_id), reverse=True
-    )
-    summary = CatalogSummary(
-        categories=dict(sorted(counts.items())),
-        featured=[
-            FeaturedBook(
-                category=b.category,
-                book_id=b.book_id,
-                title=b.title,
-                author=b.author,
-                price=b.price,
-                image_key=b.image_key,
-            )
-            for b in candidates[:FEATURED_COUNT]
-        ],
-        updated_at=utcnow(),
-    )
-    summary.save()
-    return summary
 
 
 def catalog_search_reindex():

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 
-from store.models import Order
-from store.staff.selectors import low_stock_books, stock_watch_get
+from store.catalog.selectors import book_low_stock_list, stock_watch_get
+from store.orders.models import Order
 
 CHART_DAYS = 30
 QUERY_THREADS = 6
@@ -67,5 +67,5 @@ def dashboard(*, today):
     for figures in reversed(days):
         if since is None or figures.day >= since:
             sold.update(figures.sold)
-    low_books = low_stock_books(watch=watch, also=sold)
+    low_books = book_low_stock_list(watch=watch, also=sold)
     return {"today": days[-1], "days": days, "low_books": low_books, "watch": watch}

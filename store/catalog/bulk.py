@@ -9,15 +9,15 @@ from dataclasses import dataclass, field
 from itertools import islice
 
 from cloudshelf.dynamo import utcnow
-from store.models import RESERVED_CATEGORY_PREFIX, Book
+from store.audit.models import IMPORT_SUBJECT, AuditEntry, book_subject
+from store.catalog import summary
+from store.catalog.bookfiles import rows_write
+from store.catalog.models import RESERVED_CATEGORY_PREFIX, Book
+from store.catalog.selectors import catalog_summary_get
+from store.catalog.stock import SCAN_PAGE_SIZE, is_low, stock_watch_note
+from store.catalog.summary import catalog_summary_rebuild
 from store.search.services import search_index_books
-from store.selectors import catalog_summary_get
-from store.services import catalog_summary_rebuild
-from store.staff import summary
-from store.staff.bookfiles import rows_write
 from store.staff.forms import BookImportForm
-from store.staff.models import IMPORT_SUBJECT, AuditEntry, book_subject
-from store.staff.watch import SCAN_PAGE_SIZE, is_low, stock_watch_note
 
 CHUNK = 100  # rows per BatchGetItem
 COMPARED = (

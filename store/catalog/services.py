@@ -6,14 +6,14 @@ import logging
 from pynamodb.exceptions import PynamoDBException, TransactWriteError
 
 from cloudshelf.dynamo import transaction, utcnow
+from cloudshelf.dynamo_errors import failed_actions
 from cloudshelf.errors import ApplicationError
-from store.covers import cover_key, cover_store
-from store.models import Book, CatalogSummary
+from store.audit.models import AuditEntry, book_subject
+from store.catalog import summary
+from store.catalog.covers import cover_image_prepare, cover_key, cover_store
+from store.catalog.models import Book, CatalogSummary
+from store.catalog.stock import stock_watch_note
 from store.search.services import SearchIndexConflict, search_index_book, search_unindex_book
-from store.staff import summary
-from store.staff.images import cover_image_prepare
-from store.staff.models import AuditEntry, book_subject
-from store.staff.watch import stock_watch_note
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +27,13 @@ class BookExists(ApplicationError):
 
 class BookChanged(ApplicationError):
     message = "Someone else changed this book just now. Check it and try again."
+
+
+class BookMoved(BookChanged):
+    message = (
+        "This book was moved to another category or deleted while you were on its page, "
+        "so nothing was changed. Find it in the book list and try again."
+    )
 
 
 def _book_changed(book, *, old_key=None):
@@ -45,10 +52,6 @@ def _book_changed(book, *, old_key=None):
         )
 
 
-def _failed_reasons(error):
-    return [reason.code if reason else None for reason in (error.cancellation_reasons or [])]
-
-
 def _audit(book, action, actor, now, **fields):
     return AuditEntry.new(
         subject=book_subject(book.category, book.book_id),
@@ -62,7 +65,12 @@ def _audit(book, action, actor, now, **fields):
 def _count_update(tx, deltas):
     actions = summary.count_actions(deltas)
     if actions:
-        tx.update(CatalogSummary(), actions=actions, condition=summary.count_condition())
+        tx.update(
+            CatalogSummary(),
+            actions=actions,
+            condition=summary.count_condition(),
+            name="summary",
+        )
 
 
 def book_create(*, data, actor):
@@ -80,11 +88,11 @@ def book_create(*, data, actor):
     )
     try:
         with transaction() as tx:
-            tx.save(book, condition=Book.category.does_not_exist())
-            tx.save(entry)
+            tx.save(book, condition=Book.category.does_not_exist(), name="book")
+            tx.save(entry, name="audit")
             _count_update(tx, {book.category: 1})
     except TransactWriteError as error:
-        if _failed_reasons(error)[:1] == ["ConditionalCheckFailed"]:
+        if "book" in failed_actions(error):
             raise BookExists() from error
         raise
     stock_watch_note({(book.category, book.book_id): book.stock_quantity})
@@ -119,10 +127,10 @@ def book_update(*, book, data, actor):
         condition &= _value_condition(field, old)
     try:
         with transaction() as tx:
-            tx.update(book, actions=actions, condition=condition)
+            tx.update(book, actions=actions, condition=condition, name="book")
             tx.save(_audit(book, "book.edit", actor, now, changes=changes))
     except TransactWriteError as error:
-        if "ConditionalCheckFailed" in _failed_reasons(error):
+        if failed_actions(error):
             raise BookChanged() from error
         raise
     for field, (_, new) in changes.items():
@@ -154,19 +162,20 @@ def _book_move(*, book, category, changes, actor):
                 book,
                 condition=(Book.updated_at == book.updated_at)
                 & (Book.stock_quantity == book.stock_quantity),
+                name="old",
             )
-            tx.save(moved, condition=Book.category.does_not_exist())
+            tx.save(moved, condition=Book.category.does_not_exist(), name="moved")
             tx.save(_audit(book, "book.move", actor, now, changes=changes))
             tx.save(_audit(moved, "book.move", actor, now, changes=changes))
             if not book.hidden:
                 _count_update(tx, {book.category: -1, category: 1})
     except TransactWriteError as error:
-        reasons = _failed_reasons(error)
-        if reasons[1:2] == ["ConditionalCheckFailed"]:
+        failed = failed_actions(error)
+        if "moved" in failed:
             raise BookExists(
                 f"{category} already has a book with the id {book.book_id}."
             ) from error
-        if "ConditionalCheckFailed" in reasons:
+        if failed:
             raise BookChanged() from error
         raise
     summary.zero_counts_prune({book.category: -1})
@@ -191,6 +200,7 @@ def book_visibility_set(*, book, hidden, actor):
                 book,
                 actions=[Book.hidden.set(hidden), Book.updated_at.set(now)],
                 condition=Book.category.exists() & condition,
+                name="book",
             )
             tx.save(
                 _audit(
@@ -203,7 +213,7 @@ def book_visibility_set(*, book, hidden, actor):
             )
             _count_update(tx, {book.category: -1 if hidden else 1})
     except TransactWriteError as error:
-        if "ConditionalCheckFailed" in _failed_reasons(error):
+        if failed_actions(error):
             return False
         raise
     book.hidden, book.updated_at = hidden, now
@@ -228,6 +238,7 @@ def book_cover_set(*, book, upload, actor):
                 book,
                 actions=[Book.image_key.set(key), Book.updated_at.set(now)],
                 condition=Book.category.exists(),
+                name="book",
             )
             tx.save(
                 _audit(
@@ -235,8 +246,8 @@ def book_cover_set(*, book, upload, actor):
                 )
             )
     except TransactWriteError as error:
-        if "ConditionalCheckFailed" in _failed_reasons(error):
-            raise BookChanged("This book no longer exists.") from error
+        if "book" in failed_actions(error):
+            raise BookMoved() from error
         raise
     book.image_key, book.updated_at = key, now
     summary.featured_refresh(current, book)

@@ -1,0 +1,168 @@
+"""Reads of the catalog, for shoppers and staff. Each selector costs a known, small number
+of DynamoDB requests; none scans the whole table on a page view except the staff book
+list's "All categories", which reads at most 2,000 items a page."""
+
+import re
+import string
+
+from django.conf import settings
+
+from store.catalog.models import RESERVED_CATEGORY_PREFIX, Book, CatalogSummary, StockWatch
+from store.catalog.stock import is_low
+from store.catalog.validators import isbn_normalize
+from store.pagination import decode_page_token, encode_page_token
+
+SMALL_WORDS = {
+    "a",
+    "an",
+    "and",
+    "as",
+    "at",
+    "but",
+    "by",
+    "for",
+    "in",
+    "of",
+    "on",
+    "or",
+    "the",
+    "to",
+    "with",
+}
+FILTERED_READ_SIZE = 200  # items evaluated per request when a filter is on
+MAX_REQUESTS_PER_PAGE = 10
+LOW_STOCK_CANDIDATES = 500  # books re-read for the dashboard: five BatchGetItems at most
+
+
+def catalog_summary_get():
+    """The home page's one read: categories and featured books, or None."""
+    try:
+        return CatalogSummary.get(*CatalogSummary.KEY)
+    except CatalogSummary.DoesNotExist:
+        return None
+
+
+def category_is_valid(category):
+    return (
+        bool(category)
+        and not category.startswith(RESERVED_CATEGORY_PREFIX)
+        and len(category) <= 100
+    )
+
+
+def category_books_page(*, category, page_token=None, page_size=24):
+    """One page of a category's books (one Query). Returns ``(books, next_token)``;
+    raises InvalidPageToken for a token that is not ours."""
+    start_key = decode_page_token(page_token, scope=f"category:{category}")
+    results = Book.query(
+        category, limit=page_size, page_size=page_size, last_evaluated_key=start_key
+    )
+    books = [book for book in results if not book.hidden]
+    next_token = encode_page_token(results.last_evaluated_key, scope=f"category:{category}")
+    return books, next_token
+
+
+def book_get(*, category, book_id):
+    """A book the store shows (one GetItem), or None."""
+    if not category_is_valid(category):
+        return None
+    try:
+        book = Book.get(category, book_id)
+    except Book.DoesNotExist:
+        return None
+    return None if book.hidden else book
+
+
+def title_variants(query):
+    """The ways a shopper's typing may match a stored title exactly, most likely first."""
+    typed = " ".join(query.split())
+    words = typed.lower().split(" ")
+    headline = " ".join(
+        w if i and w in SMALL_WORDS else w[:1].upper() + w[1:] for i, w in enumerate(words)
+    )
+    variants = [typed, headline, string.capwords(typed), typed.title()]
+    return list(dict.fromkeys(v for v in variants if v))
+
+
+def books_with_title(query):
+    """Books whose title is exactly ``query``, ignoring case for the usual capitalisations,
+    through TitleSearchIndex: one Query per variant tried, four at most."""
+    query = re.sub(r"\s+", " ", query or "").strip()[:200]
+    if not query:
+        return []
+    for variant in title_variants(query):
+        books = [book for book in Book.title_index.query(variant, limit=50) if not book.hidden]
+        if books:
+            return books
+    return []
+
+
+def category_list():
+    """Category names from the catalog summary (one GetItem)."""
+    summary = catalog_summary_get()
+    return list(summary.categories.as_dict()) if summary else []
+
+
+def book_get_any(*, category, book_id):
+    """A book, hidden or not (one consistent GetItem), or None."""
+    if not category or category.startswith(RESERVED_CATEGORY_PREFIX):
+        return None
+    try:
+        return Book.get(category, book_id, consistent_read=True)
+    except Book.DoesNotExist:
+        return None
+
+
+def _book_filter(text, low_only):
+    condition = ~Book.category.startswith(RESERVED_CATEGORY_PREFIX)
+    if low_only:
+        condition &= Book.stock_quantity <= settings.LOW_STOCK_THRESHOLD
+    if text:
+        matches = Book.isbn == isbn_normalize(text)
+        for variant in title_variants(text):
+            matches |= Book.title.contains(variant) | Book.author.contains(variant)
+        condition &= matches
+    return condition
+
+
+def book_list_page(*, category, text="", low_only=False, page_token=None, page_size=50):
+    """Up to ``page_size`` books of a category (Query) or of all (Scan), filtered in
+    DynamoDB. A page makes at most MAX_REQUESTS_PER_PAGE requests; ``(books, token)``."""
+    scope = f"staff-books:{category}:{text}:{int(low_only)}"
+    start_key = decode_page_token(page_token, scope=scope)
+    filtered = bool(text or low_only or not category)
+    read_size = FILTERED_READ_SIZE if filtered else page_size
+    options = {
+        "filter_condition": _book_filter(text, low_only),
+        "page_size": read_size,
+        "last_evaluated_key": start_key,
+    }
+    results = Book.query(category, **options) if category else Book.scan(**options)
+    pages, books = results.page_iter, []
+    for requests, page in enumerate(pages, start=1):
+        for raw in page.get("Items", []):
+            books.append(Book.from_raw_data(raw))
+            if len(books) == page_size:
+                last = {"category": raw["category"], "book_id": raw["book_id"]}
+                return books, encode_page_token(last, scope=scope)
+        if requests >= MAX_REQUESTS_PER_PAGE:
+            break
+    return books, encode_page_token(pages.last_evaluated_key, scope=scope)
+
+
+def stock_watch_get():
+    """The low-stock watch list (one GetItem), or None before its first count."""
+    try:
+        return StockWatch.get(*StockWatch.KEY)
+    except StockWatch.DoesNotExist:
+        return None
+
+
+def book_low_stock_list(*, watch, also=(), limit=LOW_STOCK_CANDIDATES):
+    """The books low on stock among those the watch list names and ``also`` (keys of
+    books sold since its last count), re-read in BatchGetItems of 100, so that a restocked
+    book never shows. At most ``limit`` books are read: the watch list's first."""
+    keys = [tuple(key.split("#", 1)) for key in (watch.books.as_dict() if watch else {})]
+    keys = list(dict.fromkeys(keys + list(also)))[:limit]
+    books = [b for b in Book.batch_get(keys) if is_low(b.stock_quantity) and not b.hidden]
+    return sorted(books, key=lambda b: (b.stock_quantity, b.title))
