@@ -18,6 +18,7 @@ from django.conf import settings
 from pynamodb.exceptions import DeleteError, PutError
 
 from cloudshelf.dynamo import connection
+from cloudshelf.dynamo_errors import is_conditional_failure
 from cloudshelf.streams.dispatcher import dispatch
 from cloudshelf.streams.models import LEASE_PK, StreamLease
 from cloudshelf.streams.positions import position_get, position_note
@@ -56,12 +57,6 @@ def streams_client():
     if client is None:
         client = _clients.client = _streams_client()
     return client
-
-
-def is_conditional_failure(error):
-    cause = getattr(error, "cause", None)
-    code = getattr(cause, "response", {}).get("Error", {}).get("Code")
-    return code == "ConditionalCheckFailedException"
 
 
 def _lease_take():
