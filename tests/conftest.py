@@ -236,3 +236,35 @@ def make_order_record(tables):
         return order
 
     return make
+
+
+# --- The event backbone (cloudshelf/streams/) ----------------------------------------------
+
+
+class StreamDelivery:
+    """Stream records delivered when a test says so, never by sleeping."""
+
+    def __init__(self):
+        self.delivered = []  # every Change delivered so far, in order
+
+    def deliver(self):
+        """Deliver every record written so far to the projections; returns how many."""
+        from cloudshelf.streams.local import deliver_pending
+
+        return deliver_pending(collect=self.delivered)
+
+    def redeliver(self, changes=None):
+        """Deliver ``changes`` (default: all delivered so far) again, as a retried batch,
+        a duplicate or a late record would be. Returns the dispatcher's outcome."""
+        from cloudshelf.streams.dispatcher import dispatch
+
+        return dispatch(list(self.delivered if changes is None else changes))
+
+
+@pytest.fixture
+def streams(tables):
+    """``streams.deliver()`` runs the projections on what the test wrote so far."""
+    delivery = StreamDelivery()
+    delivery.deliver()  # whatever the tables' set-up left behind
+    delivery.delivered.clear()
+    return delivery
