@@ -22,9 +22,10 @@ def _run(interval):
             log.warning("stream delivery failed; trying again", exc_info=True)
 
 
-def poller_start():
-    """Start the thread once per process; returns True if this call started it."""
-    interval = settings.STREAM_POLL_INTERVAL
+def poller_start(*, interval=None):
+    """Start the thread once per process (every ``interval`` seconds, by default
+    ``STREAM_POLL_INTERVAL``); returns True if this call started it."""
+    interval = interval or settings.STREAM_POLL_INTERVAL
     if not interval or _started.is_set():
         return False
     _started.set()
