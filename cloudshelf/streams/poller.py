@@ -10,6 +10,7 @@ log = logging.getLogger(__name__)
 
 _started = threading.Event()
 _stop = threading.Event()
+_threads = []
 
 
 def _run(interval):
@@ -32,10 +33,14 @@ def poller_start(*, interval=None):
     _stop.clear()
     thread = threading.Thread(target=_run, args=(interval,), name="stream-poller", daemon=True)
     thread.start()
+    _threads.append(thread)
     log.info("delivering stream records every %.1f s", interval)
     return True
 
 
 def poller_stop():
+    """Stop the thread and wait for its round to end (tests that run after it)."""
     _stop.set()
+    while _threads:
+        _threads.pop().join(timeout=10)
     _started.clear()

@@ -45,16 +45,22 @@ def live_url():
     from django.core.wsgi import get_wsgi_application
     from werkzeug.serving import make_server
 
-    from cloudshelf.streams.poller import poller_start, poller_stop
-
     server = make_server("127.0.0.1", 0, get_wsgi_application(), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    # As under dev.py serve, the projections follow the streams within about a second.
-    poller_start(interval=0.3)
     yield f"http://127.0.0.1:{server.server_port}"
-    poller_stop()
     server.shutdown()
+
+
+@pytest.fixture(autouse=True)
+def stream_poller():
+    """As under dev.py serve, the projections follow the streams within about a second;
+    stopped after each browser test, so other tests deliver records only when they ask."""
+    from cloudshelf.streams.poller import poller_start, poller_stop
+
+    poller_start(interval=0.3)
+    yield
+    poller_stop()
 
 
 @pytest.fixture(scope="session")
