@@ -1,24 +1,126 @@
 """Fixtures shared by every test. Integration tests use the real emulator over HTTP,
 started by the test settings on a free port; each test starts from empty tables."""
 
+import urllib.error
 import urllib.request
 
 import pytest
 from django.conf import settings
 
+from cloudshelf.dynamo import connection
 from cloudshelf.requestcount import count_dynamodb_requests
-from cloudshelf.tables import covers_bucket_ensure, tables_create
+from cloudshelf.tables import covers_bucket_ensure, table_models, tables_create
+
+
+def emulator_post(path):
+    endpoint = settings.DYNAMODB_ENDPOINT_URL
+    request = urllib.request.Request(endpoint + path, data=b"", method="POST")
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return response.read()
 
 
 def reset_emulator():
-    endpoint = settings.DYNAMODB_ENDPOINT_URL
-    request = urllib.request.Request(endpoint + "/moto-api/reset", method="POST")
-    urllib.request.urlopen(request, timeout=10).read()
+    """Forget everything: tables, buckets, every other service's state."""
+    emulator_post("/moto-api/reset")
+
+
+def tables_present():
+    """Every table of the project and the covers bucket exist (two cheap requests)."""
+    from botocore.exceptions import ClientError
+    from django.core.files.storage import default_storage
+
+    names = set(connection().client.list_tables(Limit=100)["TableNames"])
+    if not names >= {model.Meta.table_name for model in table_models()}:
+        return False
+    try:
+        default_storage.connection.meta.client.head_bucket(Bucket=default_storage.bucket_name)
+    except ClientError:
+        return False
+    return True
+
+
+_truncate_endpoint = {"missing": None}
+
+
+def emulator_truncate():
+    """Delete every item of every table and every object of every bucket, keeping the
+    tables (indexes, TTL) and buckets. The emulator does it inside moto in one request;
+    until its endpoint exists, the same is done through the public API."""
+    if _truncate_endpoint["missing"]:
+        return truncate_through_the_api()
+    try:
+        emulator_post("/__localaws__/truncate")
+    except urllib.error.HTTPError as error:
+        # Answered by moto itself (its S3 takes the path for a bucket): no endpoint yet.
+        # Decided once: when the endpoint has answered, its failures are failures.
+        if _truncate_endpoint["missing"] is False or error.code not in (404, 500):
+            raise
+        _truncate_endpoint["missing"] = True
+        return truncate_through_the_api()
+    _truncate_endpoint["missing"] = False
+
+
+_key_names = {}
+MANY_ITEMS = 200  # more than this in a table: resetting is faster than deleting them
+
+
+def truncate_through_the_api():
+    """Scan + BatchWriteItem deletes per table, DeleteObjects per bucket. A table holding
+    many items (a test that seeded the catalog) is faster to drop: then the emulator is
+    reset and the tables and bucket created again."""
+    from django.core.files.storage import default_storage
+
+    client = connection().client
+    doomed = {}
+    for table in client.list_tables(Limit=100)["TableNames"]:
+        if table not in _key_names:  # a table's keys never change
+            schema = client.describe_table(TableName=table)["Table"]["KeySchema"]
+            _key_names[table] = [key["AttributeName"] for key in schema]
+        names = {f"#k{i}": key for i, key in enumerate(_key_names[table])}
+        page = client.scan(
+            TableName=table,
+            ProjectionExpression=", ".join(names),
+            ExpressionAttributeNames=names,
+            Limit=MANY_ITEMS,
+        )
+        if "LastEvaluatedKey" in page:
+            reset_emulator()
+            tables_create()
+            covers_bucket_ensure()
+            return
+        doomed[table] = page["Items"]
+    for table, keys in doomed.items():
+        for start in range(0, len(keys), 25):
+            pending = {
+                table: [{"DeleteRequest": {"Key": key}} for key in keys[start : start + 25]]
+            }
+            while pending:
+                pending = client.batch_write_item(RequestItems=pending)["UnprocessedItems"]
+    s3 = default_storage.connection.meta.client
+    for bucket in s3.list_buckets().get("Buckets", []):
+        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket["Name"]):
+            objects = [{"Key": o["Key"]} for o in page.get("Contents", [])]
+            if objects:
+                s3.delete_objects(Bucket=bucket["Name"], Delete={"Objects": objects})
 
 
 @pytest.fixture
 def tables():
-    """Empty tables (and covers bucket) in the emulator, created by the project's code."""
+    """Empty tables (and covers bucket) in the emulator, created by the project's code.
+
+    Created once per session and emptied before each test. A test that deletes a table or
+    resets the emulator leaves them missing: the next test sees it and creates them again."""
+    if not tables_present():
+        tables_create()
+        covers_bucket_ensure()
+    emulator_truncate()
+    yield
+
+
+@pytest.fixture
+def fresh_emulator():
+    """An emulator reset to nothing but the project's empty tables and bucket: for a test
+    that reads state other than tables and buckets (sent email, for example)."""
     reset_emulator()
     tables_create()
     covers_bucket_ensure()
