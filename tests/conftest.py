@@ -7,8 +7,8 @@ import urllib.request
 import pytest
 from django.conf import settings
 
+from benchmarks.requestcount import count_dynamodb_requests
 from cloudshelf.dynamo import connection
-from cloudshelf.requestcount import count_dynamodb_requests
 from cloudshelf.tables import covers_bucket_ensure, table_models, tables_create
 
 
