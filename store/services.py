@@ -100,8 +100,3 @@ def catalog_summary_rebuild():
     )
     summary.save()
     return summary
-
-
-def catalog_search_reindex():
-    """Rebuild the search index from the books table (``manage.py reindex_search``)."""
-    return search_index_rebuild()

@@ -20,10 +20,10 @@ ADDRESS = {
 
 @pytest.fixture
 def catalog(seed_books, make_book):
+    from store.search.services import search_index_rebuild
+
     services.catalog_summary_rebuild()
-    search_index = getattr(services, "catalog_search_reindex", None)
-    if search_index:
-        search_index()
+    search_index_rebuild()
     return seed_books
 
 
