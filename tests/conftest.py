@@ -120,7 +120,8 @@ def tables():
 @pytest.fixture
 def fresh_emulator():
     """An emulator reset to nothing but the project's empty tables and bucket: for a test
-    that reads state other than tables and buckets (sent email, for example)."""
+    that creates tables of its own, or reads state other than tables and buckets (sent
+    email, for example)."""
     reset_emulator()
     tables_create()
     covers_bucket_ensure()
