@@ -1,6 +1,6 @@
 """The small store that the hostile-input and security tests share (one per module):
-books with a cover, a shopper and a staff member signed in, and whatever the areas that
-have landed add (a cart, an order)."""
+books with a cover, a shopper and a staff member signed in, each with an order and a cart
+line."""
 
 from decimal import Decimal
 
