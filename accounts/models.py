@@ -49,6 +49,15 @@ class User(Model):
     def is_active(self):
         return self.account_status == "active"
 
+    # What Django's PasswordResetTokenGenerator reads of a user (accounts/tokens.py).
+    @property
+    def pk(self):
+        return self.user_id
+
+    @classmethod
+    def get_email_field_name(cls):
+        return "email"
+
     @property
     def full_name(self):
         return f"{self.first_name} {self.last_name}".strip()

@@ -8,13 +8,6 @@ def normalize_email(email):
     return (email or "").strip().lower()
 
 
-def user_get(*, user_id):
-    try:
-        return User.get(user_id)
-    except User.DoesNotExist:
-        return None
-
-
 def user_get_by_email(*, email):
     """The user with this email (case-insensitive), through EmailIndex, or None."""
     email = normalize_email(email)

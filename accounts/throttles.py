@@ -102,16 +102,6 @@ def throttle_check(*, scope, subjects):
     return counts
 
 
-def throttle_hit(*, scope, subjects):
-    """Count one attempt for each subject (atomic ADD; creates the counter if need be)."""
-    window = Window.current()
-    expires_at = datetime.fromtimestamp(window.ends_at, tz=UTC)
-    for kind, value in _subjects(subjects).items():
-        Throttle(_key(scope, kind, value, window)).update(
-            actions=[Throttle.hits.add(1), Throttle.expires_at.set(expires_at)]
-        )
-
-
 def throttle_take(*, scope, subjects):
     """Count one attempt for each subject, atomically and only while it is under its limit:
     raises ``Throttled`` when a counter is already at its limit. ``throttle_check`` alone

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -30,21 +29,13 @@ from accounts.services import (
     user_sign_in_check,
 )
 from accounts.throttles import Throttled, client_address
+from cloudshelf.redirects import safe_redirect_target
 
 
 def safe_next(request, default="store:home"):
     """The ``next`` parameter if it stays within this site, else ``default``."""
     target = request.POST.get("next") or request.GET.get("next")
-    # Only a path: redirect() would try anything else as a URL name (a 500 for "0").
-    if (
-        target
-        and target.startswith("/")
-        and url_has_allowed_host_and_scheme(
-            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        )
-    ):
-        return target
-    return default
+    return safe_redirect_target(request, target, default)
 
 
 def account_page(view):

@@ -5,8 +5,8 @@ from collections import Counter
 
 from django.conf import settings
 
-from cloudshelf.capacity import calculator_for_models
-from cloudshelf.requestcount import record_dynamodb_calls
+from benchmarks.capacity import calculator_for_models
+from benchmarks.requestcount import record_dynamodb_calls
 from cloudshelf.tables import table_models
 
 REPEATS = 3

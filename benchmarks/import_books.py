@@ -71,7 +71,7 @@ def timed_import(path):
 
     from django.core.management import call_command
 
-    from cloudshelf.requestcount import count_dynamodb_requests
+    from benchmarks.requestcount import count_dynamodb_requests
 
     out = io.StringIO()
     with count_dynamodb_requests() as requests:

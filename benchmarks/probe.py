@@ -11,7 +11,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cloudshelf.settings.test")
 
 from django.core.wsgi import get_wsgi_application
 
-from cloudshelf.requestcount import record_dynamodb_calls
+from benchmarks.requestcount import record_dynamodb_calls
 
 _application = get_wsgi_application()
 

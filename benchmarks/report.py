@@ -160,10 +160,10 @@ def _requests(results):
     }{overhead}{notes}
 How this was measured: Django's test client asked for each page three times from the
 emulator, after whatever the page needs (a filled cart, a placed order) was set up
-unmeasured. `cloudshelf/requestcount.py` wraps botocore's `_make_api_call` and records every
+unmeasured. `benchmarks/requestcount.py` wraps botocore's `_make_api_call` and records every
 DynamoDB call: its operation, parameters, response and time. Calls on the sessions table and
 GetItem on the users table are the sign-in overhead; the rest are the page's own. The
-request units are **computed** by `cloudshelf/capacity.py` from the items each call returned
+request units are **computed** by `benchmarks/capacity.py` from the items each call returned
 or wrote, with DynamoDB's published rules (item size = attribute names + values; reads in
 4 KB, Query summing its items before rounding, eventually consistent reads half price,
 transactional reads and writes double; writes in 1 KB of the larger of old and new item,

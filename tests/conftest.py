@@ -6,19 +6,63 @@ import urllib.request
 import pytest
 from django.conf import settings
 
-from cloudshelf.requestcount import count_dynamodb_requests
-from cloudshelf.tables import covers_bucket_ensure, tables_create
+from benchmarks.requestcount import count_dynamodb_requests
+from cloudshelf.dynamo import connection
+from cloudshelf.tables import covers_bucket_ensure, table_models, tables_create
+
+
+def emulator_post(path):
+    endpoint = settings.DYNAMODB_ENDPOINT_URL
+    request = urllib.request.Request(endpoint + path, data=b"", method="POST")
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return response.read()
 
 
 def reset_emulator():
-    endpoint = settings.DYNAMODB_ENDPOINT_URL
-    request = urllib.request.Request(endpoint + "/moto-api/reset", method="POST")
-    urllib.request.urlopen(request, timeout=10).read()
+    """Forget everything: tables, buckets, every other service's state."""
+    emulator_post("/moto-api/reset")
+
+
+def tables_present():
+    """Every table of the project and the covers bucket exist (two cheap requests)."""
+    from botocore.exceptions import ClientError
+    from django.core.files.storage import default_storage
+
+    names = set(connection().client.list_tables(Limit=100)["TableNames"])
+    if not names >= {model.Meta.table_name for model in table_models()}:
+        return False
+    try:
+        default_storage.connection.meta.client.head_bucket(Bucket=default_storage.bucket_name)
+    except ClientError:
+        return False
+    return True
+
+
+def emulator_truncate():
+    """Delete every item of every table and every object of every bucket inside the
+    emulator in one request, keeping tables (indexes, TTL, streams) and buckets; the
+    streams are trimmed, so the next record delivered is one the test wrote."""
+    emulator_post("/__localaws__/truncate")
 
 
 @pytest.fixture
 def tables():
-    """Empty tables (and covers bucket) in the emulator, created by the project's code."""
+    """Empty tables (and covers bucket) in the emulator, created by the project's code.
+
+    Created once per session and emptied before each test. A test that deletes a table or
+    resets the emulator leaves them missing: the next test sees it and creates them again."""
+    if not tables_present():
+        tables_create()
+        covers_bucket_ensure()
+    emulator_truncate()
+    yield
+
+
+@pytest.fixture
+def fresh_emulator():
+    """An emulator reset to nothing but the project's empty tables and bucket: for a test
+    that creates tables of its own, or reads state other than tables and buckets (sent
+    email, for example)."""
     reset_emulator()
     tables_create()
     covers_bucket_ensure()

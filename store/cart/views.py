@@ -1,10 +1,10 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
 from cloudshelf.csrf import same_origin_required
+from cloudshelf.redirects import safe_redirect_target
 from store.cart import selectors, services
 from store.cart.cookies import (
     anonymous_cart_id_new,
@@ -18,16 +18,7 @@ from store.cart.forms import CartAddForm, CartLineKeyForm, CartQuantityForm
 
 def _back(request, target):
     """``target`` if it is a path on this site, else the cart page."""
-    # Only a path: redirect() would try anything else as a URL name (a 500 for "0").
-    if (
-        target
-        and target.startswith("/")
-        and url_has_allowed_host_and_scheme(
-            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        )
-    ):
-        return target
-    return reverse("store:cart")
+    return safe_redirect_target(request, target, reverse("store:cart"))
 
 
 def _form_error_page(request, form):

@@ -63,8 +63,3 @@ def _differs(stored, wanted):
 
 def _summary_exists():
     return CatalogSummary.count(CatalogSummary.KEY[0]) > 0
-
-
-def catalog_search_reindex():
-    """Rebuild the search index from the books table (``manage.py reindex_search``)."""
-    return search_index_rebuild()

@@ -3,7 +3,7 @@ and the order in the history; the anonymous cart merged at sign-in; the last cop
 
 import pytest
 
-from store.catalog import seed, summary
+from store.catalog import summary
 from store.catalog.models import Book
 from store.orders.models import Order
 from tests.browser.conftest import PHONE, assert_fits_width, audit_accessibility
@@ -21,10 +21,10 @@ ADDRESS = {
 
 @pytest.fixture
 def catalog(seed_books, make_book):
+    from store.search.services import search_index_rebuild
+
     summary.catalog_summary_rebuild()
-    search_index = getattr(seed, "catalog_search_reindex", None)
-    if search_index:
-        search_index()
+    search_index_rebuild()
     return seed_books
 
 

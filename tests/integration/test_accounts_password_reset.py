@@ -7,7 +7,6 @@ from django.test import Client
 
 from accounts import tokens
 from accounts.models import User
-from accounts.selectors import user_get
 from accounts.services import ResetLinkInvalid, password_reset_complete
 from tests.conftest import sign_in
 
@@ -64,7 +63,7 @@ def test_reset_link_works_only_once(make_user, mailoutbox):
 def test_reset_link_is_single_use_even_for_two_requests_at_once(make_user):
     user = make_user()
     token = tokens.reset_token_make(user=user)
-    first, second = user_get(user_id=user.user_id), user_get(user_id=user.user_id)
+    first, second = User.get(user.user_id), User.get(user.user_id)
     password_reset_complete(user=first, token=token, password=NEW)
     with pytest.raises(ResetLinkInvalid):  # read before the first write, written after it
         password_reset_complete(user=second, token=token, password="another fine passphrase")

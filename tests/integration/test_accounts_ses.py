@@ -14,7 +14,7 @@ def ses_raw_messages(endpoint):
         return json.loads(response.read())["ses"]["RawMessage"]
 
 
-def test_password_reset_email_goes_out_through_ses(make_user, settings):
+def test_password_reset_email_goes_out_through_ses(fresh_emulator, make_user, settings):
     endpoint = settings.DYNAMODB_ENDPOINT_URL
     boto3.client(
         "sesv2",

@@ -156,7 +156,7 @@ def test_expired_ttl_items_are_swept(emulator):
     running.stop()
 
 
-def test_twenty_concurrent_conditional_decrements_never_oversell(tables):
+def test_twenty_concurrent_conditional_decrements_never_oversell(fresh_emulator):
     port = settings.LOCALAWS["port"]
     dynamodb = client("dynamodb", port)
     create_stock_table(dynamodb, "race")
@@ -183,7 +183,7 @@ def test_twenty_concurrent_conditional_decrements_never_oversell(tables):
     assert stock == {"N": "0"}
 
 
-def test_twenty_concurrent_transactions_never_oversell(tables):
+def test_twenty_concurrent_transactions_never_oversell(fresh_emulator):
     dynamodb = client("dynamodb", settings.LOCALAWS["port"])
     create_stock_table(dynamodb, "race")
     create_stock_table(dynamodb, "orders")

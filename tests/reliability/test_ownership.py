@@ -12,11 +12,9 @@ from tests.conftest import sign_in
 from tests.reliability import stats
 from tests.reliability.sitemap import routes
 from tests.reliability.state import WriteWatch, scan
-from tests.reliability.world import ENRICH, shop, users_make, world_make
+from tests.reliability.world import shop, users_make, world_make
 
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
-
-needs_orders = pytest.mark.skipif(not ENRICH, reason="cart and orders not merged yet")
 
 
 def _address(name):
@@ -31,7 +29,7 @@ def _address(name):
 
 @pytest.fixture(scope="module")
 def rivals():
-    """Two shoppers, each with an order and a cart once they exist:
+    """Two shoppers, each with an order and a cart:
     ``(world, {name: (client, user, order_id)})``."""
     world = world_make(crawl_site=False)
     make = users_make(prefix="rival")
@@ -39,7 +37,7 @@ def rivals():
     for name in ("Alice", "Bob"):
         user = make(first_name=name, last_name=f"{name}son")
         client = sign_in(Client(), user)
-        order_id = shop(client, address=_address(name)) if ENRICH else None
+        order_id = shop(client, address=_address(name))
         found[name] = (client, user, order_id)
     return world, found
 
@@ -60,7 +58,6 @@ def _request(client, method, path):
     return response
 
 
-@needs_orders
 def test_owner_reaches_their_own_order_on_every_order_page(rivals):
     """The ids are real: their owner sees them (so the refusals below mean something)."""
     world, found = rivals
@@ -71,7 +68,6 @@ def test_owner_reaches_their_own_order_on_every_order_page(rivals):
         assert f"{name} Private Lane" in response.content.decode()
 
 
-@needs_orders
 def test_no_shopper_reads_or_changes_another_shoppers_order(rivals):
     world, found = rivals
     owners = {
@@ -100,7 +96,6 @@ def test_no_shopper_reads_or_changes_another_shoppers_order(rivals):
                     assert not watch.writes, (where, watch.writes)
 
 
-@needs_orders
 def test_order_history_lists_only_the_shoppers_own_orders(rivals):
     world, found = rivals
     alice, bob = found["Alice"], found["Bob"]
@@ -113,7 +108,6 @@ def _cart_of(user_id):
     return [item for item in scan(settings.CARTS_TABLE_NAME) if item["user_id"]["S"] == user_id]
 
 
-@needs_orders
 def test_no_shopper_changes_another_shoppers_cart(rivals):
     """Cart forms name a book, never a cart: extra owner fields are ignored."""
     world, found = rivals
@@ -136,7 +130,6 @@ def test_no_shopper_changes_another_shoppers_cart(rivals):
     assert _cart_of(alice_user.user_id) == before
 
 
-@needs_orders
 def test_a_forged_anonymous_cart_cookie_reads_no_ones_cart(rivals):
     world, _ = rivals
     visitor = Client()

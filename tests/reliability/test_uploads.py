@@ -5,7 +5,6 @@ name, and /media/ serves each one as an image with nosniff."""
 
 import io
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import Image
@@ -81,8 +80,7 @@ def _assert_bucket_holds_only_images_served_as_images():
 
 def test_upload_forms_store_nothing_that_could_run_as_html_or_script(world):
     forms = _upload_forms(world)
-    if not forms:
-        pytest.skip("no upload form on the site yet")
+    assert forms, "crawling the site as staff found no upload form (the book cover's)"
     for form in forms:
         for name, body, content_type in HOSTILE_FILES:
             response = _send(world, form, name, body, content_type)
@@ -96,8 +94,7 @@ def test_an_uploaded_image_is_stored_and_served_as_an_image(world):
         for form in _upload_forms(world)
         if any("image" in accept for accept in form.accepts.values())
     ]
-    if not forms:
-        pytest.skip("no image upload form on the site yet")
+    assert forms, "crawling the site as staff found no image upload form (the book cover's)"
     picture = io.BytesIO()
     Image.new("RGB", (60, 90), "#264653").save(picture, format="PNG")
     before = set(_bucket_objects())

@@ -3,7 +3,6 @@
 import importlib
 import sys
 from datetime import UTC, datetime
-from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth.password_validation import validate_password
@@ -64,6 +63,7 @@ def test_password_validation_lists_every_broken_rule():
 
 
 def user_like(**fields):
+    """An unsaved user (no DynamoDB): what the token reads of it."""
     values = {
         "user_id": "user-abc",
         "password": "md5$x$y",
@@ -72,7 +72,7 @@ def user_like(**fields):
         "last_login": datetime(2025, 9, 5, 10, tzinfo=UTC),
     }
     values.update(fields)
-    return SimpleNamespace(**values)
+    return User(**values)
 
 
 def test_reset_token_is_valid_for_its_user():

@@ -8,8 +8,7 @@ import pytest
 from botocore.stub import Stubber
 
 from benchmarks import costs
-from benchmarks.stats import percentile, summary
-from cloudshelf.capacity import (
+from benchmarks.capacity import (
     CapacityCalculator,
     Index,
     item_size,
@@ -17,7 +16,8 @@ from cloudshelf.capacity import (
     read_units,
     write_units,
 )
-from cloudshelf.requestcount import count_dynamodb_requests, record_dynamodb_calls
+from benchmarks.requestcount import count_dynamodb_requests, record_dynamodb_calls
+from benchmarks.stats import percentile, summary
 
 # -- percentiles ----------------------------------------------------------------------
 

@@ -97,3 +97,30 @@ def test_prebuild_refuses_a_virtualenv_with_test_tools(site):
     install(site, "pytest", "9.0")
     with pytest.raises(PrebuildError, match="pytest"):
         check_virtualenv(site.parents[2])
+
+
+def test_shipped_code_imports_nothing_that_is_left_out_of_the_package():
+    """Benchmarks, tests and deploy tools (their request counter among them) stay out of
+    Lambda: the packages that ship must not import them."""
+    import ast
+
+    from deploy.prebuild import NOT_SHIPPED, ROOT
+
+    shipped = [
+        path
+        for package in ROOT.iterdir()
+        if (package / "__init__.py").exists() and package.name not in NOT_SHIPPED
+        for path in package.rglob("*.py")
+    ]
+    assert {path.relative_to(ROOT).parts[0] for path in shipped} >= {"cloudshelf", "accounts"}
+    wrong = []
+    for path in shipped:
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                names = [node.module]
+            else:
+                continue
+            wrong += [(str(path), name) for name in names if name.split(".")[0] in NOT_SHIPPED]
+    assert wrong == []

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from botocore.client import BaseClient
 
-from cloudshelf.capacity import DATA_OPERATIONS
+from benchmarks.capacity import DATA_OPERATIONS
 
 _lock = threading.Lock()
 _active = []
