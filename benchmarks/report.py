@@ -32,7 +32,7 @@ def _table(header, rows):
 
 def render(results):
     parts = [_intro(results)]
-    for section in (_requests, _servertime, _load, _coldstart, _costs, _scale, _timings):
+    for section in (_requests, _servertime, _load, _coldstart, _costs, _scale, _streams, _timings):
         text = section(results)
         if text:
             parts.append(text)
@@ -318,6 +318,54 @@ own time per top-level package, the fifteen largest; total CloudShelf
 {_ms(imports["cloudshelf_total_ms"], 0)}, bare Django {_ms(imports["bare_django_total_ms"], 0)}):
 
 {_table(["package", "CloudShelf", "bare Django"], rows)}"""
+
+
+def _streams(results):
+    run = results.get("streams")
+    if not run:
+        return ""
+    figures = run.get("figures")
+    if not figures:
+        return (
+            "## Event backbone\n\n`benchmarks/stream_delay.py` gave no figures:\n\n"
+            + _external(run)
+        )
+    delay, cost = figures["delay"], figures["cost"]
+    per = cost["per_1000_orders"]
+    rows = [
+        ["write -> projections, p50", _ms(delay["p50_ms"], 0)],
+        ["write -> projections, p99", _ms(delay["p99_ms"], 0)],
+        ["write -> projections, max", _ms(delay["max_ms"], 0)],
+        ["stream records per order", cost["records_per_order"]],
+        ["DynamoDB requests per record (projections)", cost["requests_per_record"]],
+        [
+            "write / read request units per 1,000 orders",
+            f"{per['write_request_units']:,} / {per['read_request_units']:,}",
+        ],
+        [
+            "Lambda invocations per 1,000 orders",
+            f"{per['lambda_invocations_full_batches']:,} (full batches) to {per['lambda_invocations_unbatched']:,} (one record each)",
+        ],
+        ["added DynamoDB cost per 1,000 orders", f"${per['dynamodb_dollars']}"],
+        ["added Lambda cost per 1,000 orders (upper bound)", f"${per['lambda_dollars']}"],
+        ["stream reads", per["stream_reads_dollars"]],
+    ]
+    names = ", ".join(f"`{p.rsplit('.', 1)[-1]}`" for p in figures["projections"]) or "none"
+    return f"""## Event backbone
+
+`benchmarks/stream_delay.py`: books and orders written straight into their tables with boto3
+(as the DynamoDB console would), at random spacing, with the local poller reading the
+streams every {figures["interval_seconds"]} s as under `dev.py serve`; a probe projection
+registered after the store's own ({names}) notes when each record reaches it. Then, with the
+poller stopped, {cost["orders"]} orders and their stock changes are delivered in one go while
+every DynamoDB request is counted (the local reader's own position and lease requests are
+included: a few per round of up to 100 records). Costs assume items under 1 KB, AWS list
+prices as above, and the consumer's 1,024 MB for the local delivery time (an upper bound:
+the emulator is slower than DynamoDB).
+
+{_table(["figure", "value"], rows)}
+Requests by operation while delivering: {", ".join(f"{k} {v}" for k, v in cost["requests"].items())}.
+"""
 
 
 def _coldstart(results):

@@ -10,9 +10,10 @@ from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SECTIONS = ["requests", "servertime", "load", "coldstart", "scale"]
+SECTIONS = ["requests", "servertime", "load", "coldstart", "scale", "streams"]
 COLD_START_SCRIPT = ROOT / "benchmarks" / "cold_start.py"
 SEARCH_SCALE_SCRIPT = ROOT / "benchmarks" / "search_scale.py"
+STREAM_DELAY_SCRIPT = ROOT / "benchmarks" / "stream_delay.py"
 
 
 def log(message):
@@ -215,6 +216,12 @@ def main(argv):
                     SEARCH_SCALE_SCRIPT, ["--sizes", "1000", "--repeat", "2"], "search_scale.py"
                 )
             results["timings"]["scale_seconds"] = time.perf_counter() - t
+
+        if "streams" in sections:
+            t = time.perf_counter()
+            log("Event backbone: delay from a write to its projections, cost per 1,000 orders ...")
+            results["streams"] = run_external(STREAM_DELAY_SCRIPT, [], "stream_delay.py")
+            results["timings"]["streams_seconds"] = time.perf_counter() - t
 
         memory_mb, memory_source = lambda_memory_mb()
         results["costs"] = costs.page_costs(
