@@ -57,6 +57,8 @@ def install_python_packages():
 CHECKS = [
     ["ruff", "check", "."],
     ["ruff", "format", "--check", "."],
+    # The files and settings are in pyproject.toml ([tool.mypy]).
+    ["mypy"],
 ]
 
 

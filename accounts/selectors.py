@@ -4,11 +4,11 @@ from accounts.models import User
 from accounts.tokens import reset_token_is_valid, reset_token_user_id
 
 
-def normalize_email(email):
+def normalize_email(email: str | None) -> str:
     return (email or "").strip().lower()
 
 
-def user_get_by_email(*, email):
+def user_get_by_email(*, email: str | None) -> User | None:
     """The user with this email (case-insensitive), through EmailIndex, or None."""
     email = normalize_email(email)
     if not email:
@@ -18,7 +18,7 @@ def user_get_by_email(*, email):
     return None
 
 
-def password_reset_user_get(*, token):
+def password_reset_user_get(*, token: str) -> User | None:
     """The active user a password-reset token is valid for, or None (malformed, expired,
     used, or for an unknown or disabled account). Read consistently: a link used a moment
     ago must already be dead."""

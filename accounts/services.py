@@ -4,6 +4,7 @@ profile and email changes, passwords, password resets, staff."""
 import logging
 import uuid
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
@@ -51,7 +52,7 @@ class ResetLinkInvalid(ApplicationError):
     )
 
 
-def _duration_text(seconds):
+def _duration_text(seconds: int) -> str:
     if seconds % 3600 == 0:
         hours = seconds // 3600
         return f"{hours} hour{'s' if hours != 1 else ''}"
@@ -59,7 +60,7 @@ def _duration_text(seconds):
     return f"{minutes} minute{'s' if minutes != 1 else ''}"
 
 
-def _send_email(*, template, to, context):
+def _send_email(*, template: str, to: str, context: dict[str, Any]) -> None:
     """Send one email from ``templates/accounts/email/<template>{_subject,}.txt``. A failure
     is logged, not raised: the account change it reports has already happened, and at a
     password reset an error would tell whether the address has an account."""
@@ -71,7 +72,14 @@ def _send_email(*, template, to, context):
         log.exception("could not send the %s email", template)
 
 
-def user_create(*, email, password, first_name="", last_name="", is_staff=False):
+def user_create(
+    *,
+    email: str,
+    password: str,
+    first_name: str = "",
+    last_name: str = "",
+    is_staff: bool = False,
+) -> User:
     """Create a user. The email is claimed by a sentinel item written in the same
     transaction, so two racing registrations leave exactly one user."""
     email = normalize_email(email)
@@ -103,7 +111,7 @@ def user_create(*, email, password, first_name="", last_name="", is_staff=False)
     raise AssertionError("unreachable")
 
 
-def user_authenticate(*, email, password):
+def user_authenticate(*, email: str, password: str) -> User | None:
     """The active user with these credentials, or None (same work either way)."""
     user = user_get_by_email(email=email)
     if user is None:
@@ -114,7 +122,7 @@ def user_authenticate(*, email, password):
     return user
 
 
-def user_sign_in_check(*, email, password, client_address):
+def user_sign_in_check(*, email: str, password: str, client_address: str) -> User | None:
     """``user_authenticate`` with throttling: raises ``Throttled`` while the account or the
     client address has too many recent failures (checked before the password, so a
     throttled guess tells nothing). Failures are counted whether or not the email has an
@@ -131,14 +139,16 @@ def user_sign_in_check(*, email, password, client_address):
     return user
 
 
-def user_register(*, email, password, first_name, last_name, site_url):
+def user_register(
+    *, email: str, password: str, first_name: str, last_name: str, site_url: str
+) -> User:
     """Create a shopper's account and send the welcome email."""
     user = user_create(email=email, password=password, first_name=first_name, last_name=last_name)
     _send_email(template="welcome", to=user.email, context={"user": user, "site_url": site_url})
     return user
 
 
-def user_password_verify(*, user, password, client_address):
+def user_password_verify(*, user: User, password: str, client_address: str) -> None:
     """Check a signed-in user's current password (before a password or email change), with
     the same throttle as sign-in: a stolen session cannot be used to guess it."""
     subjects = {ACCOUNT: user.email, ADDRESS: client_address}
@@ -150,7 +160,7 @@ def user_password_verify(*, user, password, client_address):
     throttle_release(scope="sign-in", kind=ADDRESS, subject=client_address)
 
 
-def user_password_set(*, user, password):
+def user_password_set(*, user: User, password: str) -> User:
     """Store a new password hash, only if the stored hash is still the one ``user`` holds
     (so a password-reset link cannot be used twice, even by two requests at once). Every
     session made with the old password ends on its next request."""
@@ -166,23 +176,32 @@ def user_password_set(*, user, password):
     return user
 
 
-def user_password_change(*, user, old_password, new_password, client_address):
+def user_password_change(
+    *, user: User, old_password: str, new_password: str, client_address: str
+) -> User:
     user_password_verify(user=user, password=old_password, client_address=client_address)
     return user_password_set(user=user, password=new_password)
 
 
 def user_profile_update(
-    *, user, first_name, last_name, phone, address, email, current_password="", client_address=""
-):
+    *,
+    user: User,
+    first_name: str,
+    last_name: str,
+    phone: str | None,
+    address: dict[str, Any] | None,
+    email: str,
+    current_password: str = "",
+    client_address: str = "",
+) -> User:
     """Save names, phone and postal address (``address``: a dict of the seed's keys, or
     None). A new email needs the current password, and moves the email's claim in the same
     transaction as the user, so it stays unique."""
-    address = UserAddress(**address) if address else None
-    changes = {
+    changes: dict[str, Any] = {
         "first_name": first_name.strip(),
         "last_name": last_name.strip(),
         "phone": phone or None,
-        "address": address,
+        "address": UserAddress(**address) if address else None,
     }
     actions = [
         getattr(User, name).set(value) if value is not None else getattr(User, name).remove()
@@ -230,14 +249,16 @@ def user_profile_update(
     return user
 
 
-def user_staff_grant(*, user):
+def user_staff_grant(*, user: User) -> User:
     """Make an existing user staff (idempotent)."""
     if not user.is_staff:
         user.update(actions=[User.is_staff.set(True)], condition=User.user_id.exists())
     return user
 
 
-def password_reset_request(*, email, client_address, link_for: Callable[[str], str]):
+def password_reset_request(
+    *, email: str, client_address: str, link_for: Callable[[str], str]
+) -> None:
     """Email a single-use, expiring reset link if the address belongs to an active account.
     Says nothing either way: the caller shows the same page whatever happens, and the
     throttle counts every request, whether or not the email has an account."""
@@ -261,7 +282,7 @@ def password_reset_request(*, email, client_address, link_for: Callable[[str], s
     )
 
 
-def password_reset_complete(*, user, token, password):
+def password_reset_complete(*, user: User, token: str, password: str) -> User:
     """Set a new password through a reset link. The link dies with the old password hash;
     the conditional write makes it single-use even for two requests at once. Signing in is
     no longer throttled for the account, since the reset proved it is the owner."""

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from django.conf import settings
-from pynamodb.attributes import Attribute, NumberAttribute
+from pynamodb.attributes import Attribute
 from pynamodb.connection import Connection
 from pynamodb.constants import (
     NUMBER,
@@ -148,7 +148,11 @@ class DecimalAttribute(Attribute[Decimal]):
         return Decimal(value)
 
 
-class IntegerAttribute(NumberAttribute):
+class IntegerAttribute(Attribute[int]):
+    """A DynamoDB number read back as ``int`` (typed as one, unlike NumberAttribute's float)."""
+
+    attr_type = NUMBER
+
     def serialize(self, value):
         return str(int(value))
 

@@ -1,5 +1,7 @@
 """Opaque page tokens: a DynamoDB LastEvaluatedKey, signed so it cannot be forged."""
 
+from typing import Any
+
 from django.core import signing
 
 from cloudshelf.errors import ApplicationError
@@ -12,13 +14,13 @@ class InvalidPageToken(ApplicationError, ValueError):
     status_code = 400
 
 
-def encode_page_token(last_evaluated_key, *, scope):
+def encode_page_token(last_evaluated_key: dict[str, Any] | None, *, scope: str) -> str | None:
     if not last_evaluated_key:
         return None
     return signing.dumps({"scope": scope, "key": last_evaluated_key}, salt=SALT, compress=True)
 
 
-def decode_page_token(token, *, scope):
+def decode_page_token(token: str | None, *, scope: str) -> dict[str, Any] | None:
     """The LastEvaluatedKey in ``token``, or None for no token; raises InvalidPageToken
     for anything we did not sign for this scope."""
     if not token:

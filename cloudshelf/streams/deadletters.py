@@ -8,16 +8,16 @@ from cloudshelf.streams.projections import projection_get
 from cloudshelf.streams.records import Change
 
 
-def dead_letters_list(*, limit=None):
+def dead_letters_list(*, limit: int | None = None) -> list[DeadLetter]:
     """The dead letters, oldest first (one Query a page)."""
     return list(DeadLetter.query(DEAD_LETTER_PK, limit=limit))
 
 
-def dead_letters_count():
+def dead_letters_count() -> int:
     return DeadLetter.count(DEAD_LETTER_PK)
 
 
-def dead_letter_replay(letter):
+def dead_letter_replay(letter: DeadLetter) -> bool:
     """Apply the letter's change to its projection again; delete the letter on success.
     Returns True when applied."""
     projection = projection_get(letter.projection)

@@ -10,11 +10,13 @@ reported as failed and delivered again later."""
 import logging
 import random
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from cloudshelf.dynamo import utcnow
 from cloudshelf.streams.models import DeadLetter
-from cloudshelf.streams.projections import projections_for
+from cloudshelf.streams.projections import Projection, projections_for
 from cloudshelf.streams.records import Change
 
 log = logging.getLogger(__name__)
@@ -29,20 +31,21 @@ class BatchOutcome:
     # The first record not done, and every one after it, must be delivered again.
     failed_from: str | None = None
     last_done: Change | None = None
-    failures: list = field(default_factory=list)
+    # (projection name, sequence number) of each dead letter kept.
+    failures: list[tuple[str, str]] = field(default_factory=list)
 
     @property
-    def ok(self):
+    def ok(self) -> bool:
         return self.failed_from is None
 
 
-def _pause(attempt):
+def _pause(attempt: int) -> None:
     time.sleep(random.uniform(0, 0.05 * 2**attempt))
 
 
-def change_apply(projection, change):
+def change_apply(projection: Projection, change: Change) -> Exception | None:
     """Apply one change to one projection, retrying; returns the last error or None."""
-    error = None
+    error: Exception | None = None
     for attempt in range(ATTEMPTS):
         try:
             projection.apply(change)
@@ -62,7 +65,7 @@ def change_apply(projection, change):
     return error
 
 
-def dispatch(changes):
+def dispatch(changes: Iterable[Change]) -> BatchOutcome:
     """Deliver ``changes`` (in stream order) to their projections. Returns a BatchOutcome."""
     outcome = BatchOutcome()
     for change in changes:
@@ -96,6 +99,6 @@ def dispatch(changes):
     return outcome
 
 
-def records_dispatch(records):
+def records_dispatch(records: Iterable[dict[str, Any]]) -> BatchOutcome:
     """Lambda's form: raw records with ``eventSourceARN``."""
     return dispatch([Change.from_record(record) for record in records])

@@ -5,13 +5,14 @@ listed in ``batchItemFailures`` (FunctionResponseTypes: ReportBatchItemFailures)
 retries from there and never replays what was already delivered."""
 
 import os
+from typing import Any
 
 import django
 
 _ready = False
 
 
-def _setup():
+def _setup() -> None:
     global _ready
     if not _ready:
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cloudshelf.settings.production")
@@ -19,7 +20,7 @@ def _setup():
         _ready = True
 
 
-def handler(event, context=None):
+def handler(event: dict[str, Any], context: object = None) -> dict[str, list[dict[str, str]]]:
     _setup()
     from cloudshelf.streams.dispatcher import records_dispatch
     from cloudshelf.streams.positions import position_note

@@ -13,6 +13,7 @@ import threading
 import time
 import uuid
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from pynamodb.exceptions import DeleteError, PutError
@@ -36,7 +37,7 @@ class StreamsBusy(Exception):
     """Another reader held the lease for longer than we were willing to wait."""
 
 
-def _streams_client():
+def _streams_client() -> Any:  # a boto3 DynamoDB Streams client (boto3 is untyped)
     import boto3
 
     options = connection().client.meta
@@ -52,14 +53,14 @@ def _streams_client():
 _clients = threading.local()
 
 
-def streams_client():
+def streams_client() -> Any:
     client = getattr(_clients, "client", None)
     if client is None:
         client = _clients.client = _streams_client()
     return client
 
 
-def _lease_take():
+def _lease_take() -> bool:
     now = int(time.time())
     lease = StreamLease(owner=OWNER, until=now + LEASE_SECONDS, expires_at=timedelta(hours=1))
     try:
@@ -75,7 +76,7 @@ def _lease_take():
         raise
 
 
-def _lease_release():
+def _lease_release() -> None:
     try:
         StreamLease(LEASE_PK, "local").delete(condition=StreamLease.owner == OWNER)
     except DeleteError as error:
@@ -83,14 +84,14 @@ def _lease_release():
             raise
 
 
-def _table_stream(table_name):
+def _table_stream(table_name: str) -> str | None:
     described = connection().client.describe_table(TableName=table_name)["Table"]
     if not described.get("StreamSpecification", {}).get("StreamEnabled"):
         return None
     return described.get("LatestStreamArn")
 
 
-def _table_deliver(table_name, collect):
+def _table_deliver(table_name: str, collect: list[Change] | None) -> int:
     """Deliver what the table's stream holds past our position. Returns the count."""
     client = streams_client()
     arn = _table_stream(table_name)
@@ -98,7 +99,7 @@ def _table_deliver(table_name, collect):
         return 0
     position = position_get(table_name)
     same_stream = position is not None and position.stream_arn == arn
-    shards = position.shards.as_dict() if same_stream else {}
+    shards: dict[str, Any] = position.shards.as_dict() if position and same_stream else {}
     total = 0
     stream = client.describe_stream(StreamArn=arn)["StreamDescription"]
     for shard in stream["Shards"]:
@@ -138,7 +139,7 @@ def _table_deliver(table_name, collect):
     return total
 
 
-def deliver_once(*, collect=None):
+def deliver_once(*, collect: list[Change] | None = None) -> int | None:
     """One round over every stream, if no other reader is delivering. Returns the count
     delivered, or None when another reader holds the lease."""
     with _in_process:
@@ -150,7 +151,7 @@ def deliver_once(*, collect=None):
             _lease_release()
 
 
-def deliver_pending(*, timeout=30.0, collect=None):
+def deliver_pending(*, timeout: float = 30.0, collect: list[Change] | None = None) -> int:
     """Deliver every record written so far; returns how many this call delivered (and
     appends their Changes to ``collect``, a list, if given: tests deliver them again).
 

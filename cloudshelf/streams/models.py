@@ -4,12 +4,15 @@ models here are the backbone's own: where each stream was read to, and dead lett
 
 import json
 import uuid
+from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from pynamodb.attributes import MapAttribute, TTLAttribute, UnicodeAttribute
 from pynamodb.models import Model
 
 from cloudshelf.dynamo import IntegerAttribute, IsoDateTimeAttribute, table_meta
+from cloudshelf.streams.records import Change
 
 POSITION_PK = "stream-position"
 DEAD_LETTER_PK = "dead-letter"
@@ -37,17 +40,17 @@ class StreamPosition(Model):
     pk = UnicodeAttribute(hash_key=True, default=POSITION_PK)
     sk = UnicodeAttribute(range_key=True)  # the table name
     stream_arn = UnicodeAttribute(null=True)
-    shards = MapAttribute(default=dict)
+    shards: MapAttribute[str, Any] = MapAttribute(default=dict)
     record_at = IsoDateTimeAttribute(null=True)
     delivered_at = IsoDateTimeAttribute(null=True)
     delivered = IntegerAttribute(default=0)
 
     @property
-    def table_name(self):
+    def table_name(self) -> str:
         return self.sk
 
     @property
-    def lag_seconds(self):
+    def lag_seconds(self) -> int | None:
         if not self.record_at or not self.delivered_at:
             return None
         return max(0, int((self.delivered_at - self.record_at).total_seconds()))
@@ -72,7 +75,9 @@ class DeadLetter(Model):
     failed_at = IsoDateTimeAttribute()
 
     @classmethod
-    def new(cls, *, projection, change, error, attempts, at):
+    def new(
+        cls, *, projection: str, change: Change, error: BaseException, attempts: int, at: datetime
+    ) -> "DeadLetter":
         return cls(
             sk=f"{at.strftime('%Y%m%dT%H%M%S')}#{projection}#{uuid.uuid4().hex[:12]}",
             projection=projection,

@@ -10,10 +10,10 @@ log = logging.getLogger(__name__)
 
 _started = threading.Event()
 _stop = threading.Event()
-_threads = []
+_threads: list[threading.Thread] = []
 
 
-def _run(interval):
+def _run(interval: float) -> None:
     from cloudshelf.streams.local import deliver_once
 
     while not _stop.wait(interval):
@@ -23,7 +23,7 @@ def _run(interval):
             log.warning("stream delivery failed; trying again", exc_info=True)
 
 
-def poller_start(*, interval=None):
+def poller_start(*, interval: float | None = None) -> bool:
     """Start the thread once per process (every ``interval`` seconds, by default
     ``STREAM_POLL_INTERVAL``); returns True if this call started it."""
     interval = interval or settings.STREAM_POLL_INTERVAL
@@ -38,7 +38,7 @@ def poller_start(*, interval=None):
     return True
 
 
-def poller_stop():
+def poller_stop() -> None:
     """Stop the thread and wait for its round to end (tests that run after it)."""
     _stop.set()
     while _threads:

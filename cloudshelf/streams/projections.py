@@ -27,25 +27,25 @@ class Projection:
     description: str = ""
 
     @property
-    def table_name(self):
+    def table_name(self) -> str:
         return getattr(settings, self.table_setting)
 
-    def cares_about(self, change):
+    def cares_about(self, change: Change) -> bool:
         return change.table_name == self.table_name and (self.wants is None or self.wants(change))
 
 
 @cache
-def _load(path):
+def _load(path: str) -> Projection:
     return import_string(path)
 
 
-def projections_all():
+def projections_all() -> list[Projection]:
     return [_load(path) for path in settings.STREAM_PROJECTIONS]
 
 
-def projection_get(name):
+def projection_get(name: str) -> Projection | None:
     return next((p for p in projections_all() if p.name == name), None)
 
 
-def projections_for(change):
+def projections_for(change: Change) -> list[Projection]:
     return [p for p in projections_all() if p.cares_about(change)]

@@ -3,19 +3,23 @@
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cached_property
+from typing import Any, TypeVar
 
 from boto3.dynamodb.types import TypeDeserializer
+from pynamodb.models import Model
 
 INSERT, MODIFY, REMOVE = "INSERT", "MODIFY", "REMOVE"
 
 _deserializer = TypeDeserializer()
 
+_M = TypeVar("_M", bound=Model)
 
-def _plain(image):
+
+def _plain(image: dict[str, Any] | None) -> dict[str, Any]:
     return {name: _deserializer.deserialize(value) for name, value in (image or {}).items()}
 
 
-def table_name_of(event_source_arn):
+def table_name_of(event_source_arn: str) -> str:
     """``arn:aws:dynamodb:us-east-1:123:table/cloudshelf-books/stream/2025-...`` gives
     ``cloudshelf-books``."""
     return event_source_arn.split(":table/", 1)[1].split("/", 1)[0]
@@ -30,10 +34,10 @@ class Change:
     event_name: str
     sequence_number: str
     created_at: datetime | None
-    record: dict
+    record: dict[str, Any]
 
     @classmethod
-    def from_record(cls, record, *, table_name=None):
+    def from_record(cls, record: dict[str, Any], *, table_name: str | None = None) -> "Change":
         """From a record as Lambda delivers it (``eventSourceARN`` names the table) or as
         GetRecords returns it (then ``table_name`` must be given)."""
         stream = record["dynamodb"]
@@ -53,30 +57,30 @@ class Change:
         )
 
     @cached_property
-    def keys(self):
+    def keys(self) -> dict[str, Any]:
         return _plain(self.record["dynamodb"].get("Keys"))
 
     @cached_property
-    def old(self):
+    def old(self) -> dict[str, Any] | None:
         image = self.record["dynamodb"].get("OldImage")
         return _plain(image) if image else None
 
     @cached_property
-    def new(self):
+    def new(self) -> dict[str, Any] | None:
         image = self.record["dynamodb"].get("NewImage")
         return _plain(image) if image else None
 
-    def old_as(self, model):
+    def old_as(self, model: type[_M]) -> _M | None:
         """The old image as an instance of a PynamoDB ``model``, or None."""
         image = self.record["dynamodb"].get("OldImage")
         return model.from_raw_data(image) if image else None
 
-    def new_as(self, model):
+    def new_as(self, model: type[_M]) -> _M | None:
         """The new image as an instance of a PynamoDB ``model``, or None."""
         image = self.record["dynamodb"].get("NewImage")
         return model.from_raw_data(image) if image else None
 
-    def changed(self, *names):
+    def changed(self, *names: str) -> bool:
         """True when any of the named attributes differs between the two images."""
         old, new = self.old or {}, self.new or {}
         return any(old.get(name) != new.get(name) for name in names)

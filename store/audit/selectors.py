@@ -6,10 +6,11 @@ AUDIT_LIMIT = 50
 MAX_MOVES_FOLLOWED = 3
 
 
-def book_audit_list(*, category, book_id):
+def book_audit_list(*, category: str, book_id: str) -> list[AuditEntry]:
     """A book's audit entries, newest first (one Query), then those from before each
     move from another category (one more Query per move, three at most)."""
-    entries, seen = [], set()
+    entries: list[AuditEntry] = []
+    seen: set[str] = set()
     while category not in seen and len(seen) <= MAX_MOVES_FOLLOWED:
         seen.add(category)
         found = list(
@@ -38,7 +39,7 @@ def book_audit_list(*, category, book_id):
     return entries
 
 
-def order_audit_list(*, user_id, order_id):
+def order_audit_list(*, user_id: str, order_id: str) -> list[AuditEntry]:
     return list(
         AuditEntry.query(
             order_subject(user_id, order_id), scan_index_forward=False, limit=AUDIT_LIMIT

@@ -1,7 +1,9 @@
 """Reads of carts. A cart is one GetItem (key: owner, "active"); the cart page adds one
 BatchGet of its books' current state."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -14,16 +16,16 @@ from store.catalog.models import Book
 CART_ID = "active"
 
 
-def line_key(category, book_id):
+def line_key(category: str, book_id: str) -> str:
     return f"{category}/{book_id}"
 
 
-def cart_is_expired(cart, *, now=None):
+def cart_is_expired(cart: Cart, *, now: datetime | None = None) -> bool:
     """DynamoDB deletes expired items late (up to days): an expired cart is empty."""
     return cart.expires_at is not None and cart.expires_at <= (now or utcnow())
 
 
-def cart_fetch(*, owner):
+def cart_fetch(*, owner: str | None) -> Cart | None:
     """The stored cart item, expired or not (for writers that keep its version), or None."""
     if not owner:
         return None
@@ -33,7 +35,7 @@ def cart_fetch(*, owner):
         return None
 
 
-def cart_get(*, owner):
+def cart_get(*, owner: str | None) -> Cart | None:
     """The owner's live cart (one GetItem), or None when there is none or it expired."""
     cart = cart_fetch(owner=owner)
     if cart is None or cart_is_expired(cart):
@@ -41,19 +43,21 @@ def cart_get(*, owner):
     return cart
 
 
-def books_get(*, keys, consistent_read=False):
+def books_get(
+    *, keys: Iterable[tuple[str, str]], consistent_read: bool = False
+) -> dict[tuple[str, str], Book]:
     """``{(category, book_id): Book}`` for the keys that exist, in one BatchGet (up to 100
     keys; the cart never holds more)."""
-    keys = list(dict.fromkeys(keys))
-    if not keys:
+    unique = list(dict.fromkeys(keys))
+    if not unique:
         return {}
     return {
         (book.category, book.book_id): book
-        for book in Book.batch_get(keys, consistent_read=consistent_read)
+        for book in Book.batch_get(unique, consistent_read=consistent_read)
     }
 
 
-def line_problem(*, title, quantity, book):
+def line_problem(*, title: str, quantity: int, book: Book | None) -> str | None:
     """Why a cart line cannot be bought as it is, or None."""
     if book is None or book.hidden:
         return f"“{title}” is no longer available. Please remove it from your cart."
@@ -64,7 +68,7 @@ def line_problem(*, title, quantity, book):
     return None
 
 
-def copies_left(stock, title):
+def copies_left(stock: int, title: str) -> str:
     if stock == 1:
         return f"Only 1 copy of “{title}” is left"
     return f"Only {stock} copies of “{title}” are left"
@@ -84,28 +88,28 @@ class CartLineView:
     typed: str = ""
 
     @property
-    def key(self):
+    def key(self) -> str:
         return line_key(self.category, self.book_id)
 
     @property
-    def price(self):
+    def price(self) -> Decimal:
         """The current catalog price (the price when added if the book is gone)."""
         return self.book.price if self.book is not None else self.added_price
 
     @property
-    def price_changed(self):
+    def price_changed(self) -> bool:
         return self.book is not None and self.book.price != self.added_price
 
     @property
-    def line_total(self):
+    def line_total(self) -> Decimal:
         return self.price * self.quantity
 
     @property
-    def problem(self):
+    def problem(self) -> str | None:
         return line_problem(title=self.title, quantity=self.quantity, book=self.book)
 
     @property
-    def max_quantity(self):
+    def max_quantity(self) -> int:
         return settings.CART_MAX_QUANTITY_PER_LINE
 
 
@@ -115,11 +119,11 @@ class CartView:
     lines: list[CartLineView] = field(default_factory=list)
 
     @property
-    def is_empty(self):
+    def is_empty(self) -> bool:
         return not self.lines
 
     @property
-    def item_count(self):
+    def item_count(self) -> int:
         return sum(line.quantity for line in self.lines)
 
     @property
@@ -127,15 +131,15 @@ class CartView:
         return order_pricing(lines=[(line.price, line.quantity) for line in self.lines])
 
     @property
-    def problems(self):
+    def problems(self) -> list[str]:
         return [line.problem for line in self.lines if line.problem]
 
     @property
-    def price_changes(self):
+    def price_changes(self) -> list[CartLineView]:
         return [line for line in self.lines if line.price_changed]
 
 
-def cart_detail_get(*, owner, consistent_read=False):
+def cart_detail_get(*, owner: str | None, consistent_read: bool = False) -> CartView:
     """The cart with the current price and stock of its books: one GetItem, and one
     BatchGet when the cart has lines."""
     cart = cart_get(owner=owner)

@@ -4,6 +4,7 @@ changed it in between, the change is applied again to the new state. No update i
 
 import logging
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -27,6 +28,7 @@ from store.cart.selectors import (
     cart_is_expired,
     copies_left,
 )
+from store.catalog.models import Book
 from store.catalog.selectors import book_get
 from store.money import to_cents
 
@@ -69,7 +71,7 @@ class CartBusy(CartError):
     message = "Your cart is being changed elsewhere right now. Please try again."
 
 
-def _fresh_cart(owner, *, version=None):
+def _fresh_cart(owner: str, *, version: int | None = None) -> Cart:
     now = utcnow()
     cart = Cart(
         owner, CART_ID, items=[], created_at=now, updated_at=now, cart_ref=secrets.token_hex(8)
@@ -79,7 +81,7 @@ def _fresh_cart(owner, *, version=None):
     return cart
 
 
-def _cart_for_update(owner):
+def _cart_for_update(owner: str) -> Cart:
     """The owner's cart to change: the stored one, an empty one keeping the version of an
     expired one (still in the table until TTL deletes it), or a new one."""
     cart = cart_fetch(owner=owner)
@@ -90,7 +92,7 @@ def _cart_for_update(owner):
     return cart
 
 
-def _cart_touch(cart):
+def _cart_touch(cart: Cart) -> None:
     """Recompute the seed's totals and push the expiry back."""
     now = utcnow()
     cart.total_amount = to_cents(
@@ -101,14 +103,14 @@ def _cart_touch(cart):
     cart.expires_at = now + timedelta(days=settings.CART_TTL_DAYS)
 
 
-def _find_line(cart, category, book_id):
+def _find_line(cart: Cart, category: str, book_id: str) -> CartLine | None:
     for line in cart.items:
         if line.category == category and line.book_id == book_id:
             return line
     return None
 
 
-def _cart_change(owner, change):
+def _cart_change(owner: str, change: Callable[[Cart], None]) -> Cart:
     """Apply ``change(cart)`` and save with the version condition, retrying on conflict."""
     for attempt in range(WRITE_ATTEMPTS):
         cart = _cart_for_update(owner)
@@ -124,7 +126,7 @@ def _cart_change(owner, change):
     raise CartBusy()
 
 
-def _check_quantity(book, quantity, *, in_cart=0):
+def _check_quantity(book: Book, quantity: int, *, in_cart: int = 0) -> None:
     """Refuse a quantity the store cannot sell; the messages say what is possible."""
     limit = settings.CART_MAX_QUANTITY_PER_LINE
     if book.stock_quantity <= 0:
@@ -137,7 +139,7 @@ def _check_quantity(book, quantity, *, in_cart=0):
         raise QuantityTooLarge(f"You can order at most {limit} copies of “{book.title}”{already}.")
 
 
-def _bookable(category, book_id):
+def _bookable(category: str, book_id: str) -> Book:
     book = book_get(category=category, book_id=book_id)
     if book is None:
         raise BookNotAvailable("That book is not available.")
@@ -149,7 +151,7 @@ def cart_item_add(*, owner: str, category: str, book_id: str, quantity: int) -> 
     request). Costs the book's GetItem, the cart's GetItem and a PutItem."""
     book = _bookable(category, book_id)
 
-    def change(cart):
+    def change(cart: Cart) -> None:
         line = _find_line(cart, category, book_id)
         in_cart = line.quantity if line else 0
         _check_quantity(book, in_cart + quantity, in_cart=in_cart)
@@ -180,7 +182,7 @@ def cart_item_set_quantity(*, owner: str, category: str, book_id: str, quantity:
     it on the cart page."""
     book = book_get(category=category, book_id=book_id)
 
-    def change(cart):
+    def change(cart: Cart) -> None:
         line = _find_line(cart, category, book_id)
         if line is None:
             raise CartLineNotFound()
@@ -196,7 +198,7 @@ def cart_item_set_quantity(*, owner: str, category: str, book_id: str, quantity:
 
 
 def cart_item_remove(*, owner: str, category: str, book_id: str) -> Cart:
-    def change(cart):
+    def change(cart: Cart) -> None:
         line = _find_line(cart, category, book_id)
         if line is None:
             raise CartLineNotFound()
@@ -212,7 +214,7 @@ class CartMerge:
     left_out: list[str] = field(default_factory=list)
 
     @property
-    def item_count(self):
+    def item_count(self) -> int:
         return self.cart.item_count if self.cart is not None and self.cart.items else 0
 
 
@@ -221,7 +223,7 @@ def cart_merge(*, anonymous_owner: str | None, user_id: str) -> CartMerge:
     quantities of the same book add up (capped at the stock and the per-line limit; a
     sold-out book stays with one copy so the shopper sees it), and the anonymous cart is
     deleted in the same transaction, on the condition that neither cart changed meanwhile."""
-    earlier = None
+    earlier: CartMerge | None = None
     for attempt in range(WRITE_ATTEMPTS):
         anonymous = cart_get(owner=anonymous_owner) if anonymous_owner else None
         if anonymous is None or not anonymous.items:

@@ -39,11 +39,11 @@ class SearchEntry(Model):
     title = UnicodeAttribute()
 
     @property
-    def key(self):
+    def key(self) -> tuple[str, str]:
         return (self.token, self.rank_key)
 
     @property
-    def book_key(self):
+    def book_key(self) -> tuple[str, str]:
         return (self.category, self.book_id)
 
 
@@ -65,5 +65,5 @@ class SearchManifest(Model):
     version = VersionAttribute()
 
     @property
-    def entry_keys(self):
+    def entry_keys(self) -> set[tuple[str, str]]:
         return {(entry.token, entry.rank_key) for entry in self.entries}

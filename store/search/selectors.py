@@ -6,12 +6,14 @@ BatchGetItem of the books found; later pages skip the exact-title Query. Nothing
 the catalog: a partition is read from where the previous page stopped, never whole.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from store.catalog.models import Book
 from store.pagination import decode_page_token, encode_page_token
 from store.search.models import EXACT_PREFIX, SearchEntry
-from store.search.text import MAX_QUERY_LENGTH, parse_query
+from store.search.text import MAX_QUERY_LENGTH, ParsedQuery, parse_query
 
 READ_LIMIT = 100  # entries read by one Query of a partition
 MAX_READS = 3  # Queries of the partition for one page, at most
@@ -21,19 +23,22 @@ EXACT_LIMIT = 10  # books sharing one exact title shown first, at most
 @dataclass
 class SearchPage:
     query: str
-    books: list = field(default_factory=list)
+    books: list[Book] = field(default_factory=list)
     next_token: str | None = None
     # True when no term of the query is long enough to search by word (one letter).
     too_short: bool = False
 
 
-def _start_key(entry):
+def _start_key(entry: SearchEntry) -> dict[str, Any]:
     return {"token": {"S": entry.token}, "rank_key": {"S": entry.rank_key}}
 
 
-def _anchor_matches(parsed, start_key, wanted):
+def _anchor_matches(
+    parsed: ParsedQuery, start_key: dict[str, Any] | None, wanted: int
+) -> tuple[list[tuple[str, str]], dict[str, Any] | None]:
     """Book keys from the anchor's partition, in rank order, and the key to resume from."""
-    found, key = [], start_key
+    found: list[tuple[str, str]] = []
+    key = start_key
     for _ in range(MAX_READS):
         results = SearchEntry.query(
             parsed.anchor, limit=READ_LIMIT, page_size=READ_LIMIT, last_evaluated_key=key
@@ -51,7 +56,7 @@ def _anchor_matches(parsed, start_key, wanted):
     return found, key
 
 
-def _books(keys):
+def _books(keys: Iterable[tuple[str, str]]) -> list[Book]:
     """The books, in the order of ``keys``, as the store shows them (hidden ones left out):
     one BatchGetItem, so price and stock are always current."""
     if not keys:
@@ -61,7 +66,9 @@ def _books(keys):
     return [book for book in books if book is not None and not book.hidden]
 
 
-def book_search(*, query, page_token=None, page_size=24):
+def book_search(
+    *, query: str | None, page_token: str | None = None, page_size: int = 24
+) -> SearchPage:
     """One page of the books whose title or author has a word starting with each word of
     ``query`` (case, accents and punctuation ignored), exact title matches first, then
     matches at the start of the title, elsewhere in the title, then by author; each group
@@ -73,7 +80,7 @@ def book_search(*, query, page_token=None, page_size=24):
         return page
     scope = "search:" + " ".join(parsed.terms)
     start_key = decode_page_token(page_token, scope=scope)
-    keys = []
+    keys: list[tuple[str, str]] = []
     if start_key is None:
         limit = max(1, min(EXACT_LIMIT, page_size - 1))
         keys = [

@@ -23,7 +23,9 @@ list.
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 from pynamodb.exceptions import DeleteError, PutError
 
@@ -50,25 +52,35 @@ MAX_ATTEMPTS = 3
 RANK_TITLE_START, RANK_TITLE, RANK_AUTHOR = "0", "1", "2"
 
 
+class BookKey(Protocol):
+    """What unindexing reads of a book: its key (a Book, or a manifest of one gone)."""
+
+    @property
+    def category(self) -> str: ...
+
+    @property
+    def book_id(self) -> str: ...
+
+
 class SearchIndexConflict(Exception):
     """The same book's index was changed concurrently MAX_ATTEMPTS times in a row."""
 
 
-def book_ref(category, book_id):
+def book_ref(category: str, book_id: str) -> str:
     """A short, stable reference to a book, used inside index keys."""
     raw = json.dumps([category, book_id]).encode()
     return hashlib.blake2b(raw, digest_size=10).hexdigest()
 
 
-def manifest_token(category, book_id):
+def manifest_token(category: str, book_id: str) -> str:
     return MANIFEST_PREFIX + book_ref(category, book_id)
 
 
-def is_searchable(book):
+def is_searchable(book: Book) -> bool:
     return not book.hidden and not book.category.startswith(RESERVED_CATEGORY_PREFIX)
 
 
-def search_entries_for(book):
+def search_entries_for(book: Book) -> list[SearchEntry]:
     """The index entries that make ``book`` findable; none for a hidden book."""
     if not is_searchable(book):
         return []
@@ -77,7 +89,7 @@ def search_entries_for(book):
     title = folded_phrase(book.title)
     ref = book_ref(book.category, book.book_id)
     indexed = set(all_words)
-    ranks = {}
+    ranks: dict[str, str] = {}
     for position, word in enumerate(unique(title_words)):
         rank = RANK_TITLE_START if position == 0 else RANK_TITLE
         for token in prefixes(word) if word in indexed else ():
@@ -85,7 +97,8 @@ def search_entries_for(book):
     for word in author_words:
         for token in prefixes(word) if word in indexed else ():
             ranks.setdefault(token, RANK_AUTHOR)
-    fields = {
+    # Any: the keys are attribute names, which mypy cannot match to the model's keywords.
+    fields: dict[str, Any] = {
         "category": book.category,
         "book_id": book.book_id,
         "words": " ".join(all_words),
@@ -100,7 +113,7 @@ def search_entries_for(book):
     return entries
 
 
-def _fingerprint(book):
+def _fingerprint(book: Book) -> str:
     return hashlib.sha256(
         json.dumps([INDEX_VERSION, book.category, book.book_id, book.title, book.author]).encode()
     ).hexdigest()
@@ -108,33 +121,33 @@ def _fingerprint(book):
 
 @dataclass
 class _Plan:
-    book: Book
+    book: BookKey
     manifest: SearchManifest | None
-    entries: list
+    entries: list[SearchEntry]
     fingerprint: str | None
 
     @property
-    def up_to_date(self):
+    def up_to_date(self) -> bool:
         if self.manifest is None:
             return not self.entries
         return bool(self.entries) and self.manifest.fingerprint == self.fingerprint
 
     @property
-    def new_keys(self):
+    def new_keys(self) -> set[tuple[str, str]]:
         return {entry.key for entry in self.entries}
 
     @property
-    def stale_keys(self):
+    def stale_keys(self) -> set[tuple[str, str]]:
         old = self.manifest.entry_keys if self.manifest else set()
         return old - self.new_keys
 
 
-def _plan(book, manifest):
+def _plan(book: Book, manifest: SearchManifest | None) -> _Plan:
     entries = search_entries_for(book)
     return _Plan(book, manifest, entries, _fingerprint(book) if entries else None)
 
 
-def _manifest_get(category, book_id):
+def _manifest_get(category: str, book_id: str) -> SearchManifest | None:
     try:
         return SearchManifest.get(
             manifest_token(category, book_id), MANIFEST_RANK_KEY, consistent_read=True
@@ -143,11 +156,11 @@ def _manifest_get(category, book_id):
         return None
 
 
-def _entry_keys(keys):
+def _entry_keys(keys: Iterable[tuple[str, str]]) -> list[EntryKey]:
     return [EntryKey(token=token, rank_key=rank_key) for token, rank_key in sorted(keys)]
 
 
-def _new_manifest(book):
+def _new_manifest(book: BookKey) -> SearchManifest:
     return SearchManifest(
         manifest_token(book.category, book.book_id),
         MANIFEST_RANK_KEY,
@@ -156,7 +169,7 @@ def _new_manifest(book):
     )
 
 
-def _apply(plan):
+def _apply(plan: _Plan) -> None:
     """Bring one book's entries to the plan: the manifest first lists old and new entries
     (so a failure leaves nothing unlisted), then the entries are written and the stale ones
     deleted, then the manifest keeps the new ones only, with the fingerprint."""
@@ -177,7 +190,7 @@ def _apply(plan):
         manifest.delete()
 
 
-def search_index_book(*, book):
+def search_index_book(*, book: Book) -> bool:
     """Make the index match ``book`` as saved (remove it if hidden). Returns True if the
     index changed. Costs one GetItem when nothing searchable changed; otherwise two
     PutItems of the manifest and one BatchWriteItem per 25 entries (a book has about 25)."""
@@ -194,7 +207,7 @@ def search_index_book(*, book):
     raise SearchIndexConflict(f"index of {book.category}/{book.book_id} kept changing")
 
 
-def search_unindex_book(*, book):
+def search_unindex_book(*, book: BookKey) -> bool:
     """Remove ``book`` (only its ``category`` and ``book_id`` are read) from the index.
     Returns True if it was indexed."""
     for _ in range(MAX_ATTEMPTS):
@@ -210,7 +223,7 @@ def search_unindex_book(*, book):
     raise SearchIndexConflict(f"index of {book.category}/{book.book_id} kept changing")
 
 
-def search_index_books(*, books, dry_run=False):
+def search_index_books(*, books: Iterable[Book], dry_run: bool = False) -> tuple[int, int]:
     """``search_index_book`` for many books, with batch reads and writes: for seeding,
     imports and rebuilds (not guarded against a concurrent edit of the same book).
     Returns ``(changed, unchanged)``."""
@@ -226,7 +239,7 @@ def search_index_books(*, books, dry_run=False):
     return len(changed), len(plans) - len(changed)
 
 
-def _apply_many(plans):
+def _apply_many(plans: list[_Plan]) -> None:
     """``_apply`` for many books, each of its three steps batched across the books."""
     manifests = []
     with SearchManifest.batch_write() as batch:
@@ -262,7 +275,7 @@ class RebuildReport:
     orphans: int = 0  # entries that no manifest lists (left by an interrupted write)
 
 
-def search_index_rebuild(*, dry_run=False):
+def search_index_rebuild(*, dry_run: bool = False) -> RebuildReport:
     """Make the whole index match the books table: index every book whose entries are
     missing or stale, remove books that are gone or hidden, and delete entries that no
     manifest lists. Idempotent. Scans both tables, so it is for ``manage.py

@@ -4,7 +4,9 @@ both always fold the same way."""
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 
 # A prefix shorter than this is not indexed: one-letter partitions would be hot and useless.
 MIN_PREFIX = 2
@@ -45,48 +47,49 @@ _SPECIAL_LETTERS = str.maketrans(
 # Apostrophes join their word ("O'Brien" is "obrien", "Don't" is "dont").
 _APOSTROPHES = re.compile(r"['\u2019\u02bc`\u00b4]")
 _WORD = re.compile(r"[^\W_]+")
+_T = TypeVar("_T")
 
 
-def fold(text):
+def fold(text: str | None) -> str:
     """Lower case without accents: ``fold("Émile Zola") == "emile zola"``."""
     decomposed = unicodedata.normalize("NFKD", (text or "").translate(_SPECIAL_LETTERS))
     stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
     return stripped.casefold()
 
 
-def words(text):
+def words(text: str | None) -> list[str]:
     """The folded words of ``text``, in order: ``words("F. Scott Fitzgerald")`` is
     ``["f", "scott", "fitzgerald"]``. A word is cut at MAX_WORD_LENGTH letters."""
     return [word[:MAX_WORD_LENGTH] for word in _WORD.findall(_APOSTROPHES.sub("", fold(text)))]
 
 
-def folded_phrase(text):
+def folded_phrase(text: str | None) -> str:
     """The words of ``text`` joined by single spaces: equal for two titles that differ
     only in case, accents, punctuation or spacing."""
     return " ".join(words(text))
 
 
-def prefixes(word):
+def prefixes(word: str) -> list[str]:
     """The indexed prefixes of one folded word."""
     return [word[:length] for length in range(MIN_PREFIX, min(len(word), MAX_PREFIX) + 1)]
 
 
-def unique(items):
+def unique(items: Iterable[_T]) -> list[_T]:
     return list(dict.fromkeys(items))
 
 
 @dataclass(frozen=True)
 class ParsedQuery:
-    terms: tuple  # folded words typed, each to be matched as the start of a word
+    terms: tuple[str, ...]  # folded words typed, each to be matched as the start of a word
     phrase: str  # the whole query folded, compared with folded titles for exact matches
     anchor: str | None  # the index partition to read, or None if no term is long enough
 
-    def matches(self, stored_words):
+    def matches(self, stored_words: Iterable[str]) -> bool:
         """True when every term starts some word of ``stored_words`` (a list)."""
         return all(any(word.startswith(term) for word in stored_words) for term in self.terms)
 
 
-def parse_query(query):
+def parse_query(query: str | None) -> ParsedQuery:
     """What a shopper typed, ready to search: ``parse_query("clea co")`` reads the partition
     of ``clea`` (the longest term, the likeliest to be rare) and checks ``co`` in memory."""
     typed = words((query or "")[:MAX_QUERY_LENGTH])
