@@ -26,7 +26,6 @@ from store.cart.pricing import order_pricing
 from store.cart.selectors import books_get, cart_get, line_key, line_problem
 from store.cart.services import ORDER_MAX_LINES
 from store.catalog.models import Book
-from store.orders.emails import order_confirmation_send
 from store.orders.models import Address, Order, OrderLine
 from store.orders.selectors import checkout_order_id, order_get
 from store.templatetags.store_tags import money
@@ -113,7 +112,8 @@ def order_place(*, user, shipping_address: dict, quote) -> PlacedOrder:
     book's stock on the condition that enough is left at the quoted price, writes the order
     on the condition that it does not exist, and deletes the cart on the condition that its
     version is unchanged. All or nothing. Costs the cart's GetItem, one BatchGet of its
-    books and the transaction. Sends the confirmation email once."""
+    books and the transaction. The confirmation email follows from the orders stream
+    (store/orders/projections.py), sent once."""
     user_id = user.user_id
     cart = cart_get(owner=user_id)
     order_id = checkout_order_id(user_id=user_id, cart=cart) if cart and cart.items else None
@@ -205,7 +205,6 @@ def order_place(*, user, shipping_address: dict, quote) -> PlacedOrder:
                 _pause(attempt)
                 continue
             raise
-    order_confirmation_send(order=order, email=user.email, name=user.first_name)
     return PlacedOrder(order=order, created=True)
 
 
