@@ -44,6 +44,7 @@ from store.orders.models import (
     SALES_LEDGER_PK,
     EmailSent,
     Order,
+    OrderLine,
     SalesDay,
     SalesLedger,
 )
@@ -104,7 +105,7 @@ class Figures:
         ).normal()
 
 
-def book_key(line) -> str:
+def book_key(line: OrderLine) -> str:
     return f"{line.category or ''}#{line.book_id}"
 
 
@@ -248,7 +249,9 @@ def daily_sales_wants(change: Change) -> bool:
     return change.event_name != MODIFY or change.changed(*SALES_FIELDS)
 
 
-def daily_sales_rebuild(*, dry_run: bool = False, progress: Callable[[int], object] = None) -> int:
+def daily_sales_rebuild(
+    *, dry_run: bool = False, progress: Callable[[int], object] | None = None
+) -> int:
     """Recompute every day and every order's ledger from the orders table (one Scan, read
     consistently), write the items that differ, delete those no order accounts for.
     Returns how many items it wrote or deleted (would, with ``dry_run``): a second run

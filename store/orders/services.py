@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from pynamodb.exceptions import TransactWriteError, UpdateError
 
+from accounts.models import User
 from cloudshelf.dynamo import transaction, utcnow
 from cloudshelf.dynamo_errors import (
     failed_actions,
@@ -27,6 +28,7 @@ from store.cart.selectors import books_get, cart_get, line_key, line_problem
 from store.cart.services import ORDER_MAX_LINES
 from store.catalog.models import Book
 from store.orders.models import Address, Order, OrderLine
+from store.orders.quotes import CheckoutQuote
 from store.orders.selectors import checkout_order_id, order_get
 from store.templatetags.store_tags import money
 
@@ -107,7 +109,7 @@ def _checkout_problems(cart, books, quote):
     return problems
 
 
-def order_place(*, user, shipping_address: dict, quote) -> PlacedOrder:
+def order_place(*, user: User, shipping_address: dict, quote: CheckoutQuote) -> PlacedOrder:
     """Place the order the shopper reviewed (``quote``): ONE transaction decrements each
     book's stock on the condition that enough is left at the quoted price, writes the order
     on the condition that it does not exist, and deletes the cart on the condition that its
