@@ -1,25 +1,18 @@
-"""The order confirmation email (Django's email framework)."""
-
-import logging
+"""The order confirmation email (Django's email framework), sent by the
+order-confirmation-email projection (store/orders/projections.py) once the order is
+written, exactly once per order."""
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 
-log = logging.getLogger(__name__)
+from store.orders.models import Order
 
 
-def order_confirmation_send(*, order, email, name=""):
-    """Send the confirmation once, after the order is written. A mail fault is logged, not
-    raised: the order stands and its page shows everything the email would."""
-    if not email:
-        return False
+def order_confirmation_send(*, order: Order, email: str, name: str = "") -> None:
+    """Send the confirmation of ``order`` to ``email``. A mail fault is raised, so that
+    the projection releases its claim and the stream delivers the email again."""
     context = {"order": order, "name": name}
     subject = f"Your CloudShelf order {order.number}"
     body = render_to_string("store/orders/email/confirmation.txt", context)
-    try:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email])
-    except Exception:
-        log.exception("confirmation email for %s failed", order.order_id)
-        return False
-    return True
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email], fail_silently=False)

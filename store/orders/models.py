@@ -63,3 +63,59 @@ class Order(Model):
         if len(parts) == 4 and parts[0] == "order" and len(parts[1]) == 8:
             return f"{parts[1][2:]}-{parts[3]}"
         return self.order_id
+
+
+# --- What the orders' projections keep, in the projections table (store/orders/projections.py)
+
+SALES_DAY_PK = "sales-day"
+SALES_LEDGER_PK = "sales-order"
+EMAIL_SENT_PK = "email-sent"
+
+
+class SalesDay(Model):
+    """One day's figures (``sk`` is the order date, ``YYYY-MM-DD``): orders not cancelled,
+    their revenue, cancellations, copies sold per book (``"category#book_id" -> copies``)
+    and orders per status. Kept by the daily-sales projection; 30 days are one Query."""
+
+    Meta = table_meta(settings.PROJECTIONS_TABLE_NAME)
+
+    pk = UnicodeAttribute(hash_key=True, default=SALES_DAY_PK)
+    sk = UnicodeAttribute(range_key=True)
+    orders = IntegerAttribute(default=0)
+    revenue = DecimalAttribute(default=0)
+    cancellations = IntegerAttribute(default=0)
+    copies = MapAttribute(default=dict)
+    statuses = MapAttribute(default=dict)
+
+
+class SalesLedger(Model):
+    """What one order currently contributes to its day (``sk`` is ``user_id#order_id``):
+    the projection applies the difference between this and the order as it is now, in one
+    transaction conditioned on ``version``."""
+
+    Meta = table_meta(settings.PROJECTIONS_TABLE_NAME)
+
+    pk = UnicodeAttribute(hash_key=True, default=SALES_LEDGER_PK)
+    sk = UnicodeAttribute(range_key=True)
+    day = UnicodeAttribute()
+    orders = IntegerAttribute(default=0)
+    revenue = DecimalAttribute(default=0)
+    cancellations = IntegerAttribute(default=0)
+    copies = MapAttribute(default=dict)
+    statuses = MapAttribute(default=dict)
+    version = IntegerAttribute(default=0)
+
+
+class EmailSent(Model):
+    """The confirmation email of one order (``sk`` is ``user_id#order_id``): ``sending``
+    while a delivery holds the claim (until ``claimed_until``), then ``sent`` (or
+    ``skipped`` when there is nobody to send it to)."""
+
+    Meta = table_meta(settings.PROJECTIONS_TABLE_NAME)
+
+    pk = UnicodeAttribute(hash_key=True, default=EMAIL_SENT_PK)
+    sk = UnicodeAttribute(range_key=True)
+    state = UnicodeAttribute()
+    claim = UnicodeAttribute(null=True)
+    claimed_until = IntegerAttribute(null=True)  # epoch seconds
+    done_at = IsoDateTimeAttribute(null=True)

@@ -1,64 +1,59 @@
-"""The dashboard's figures, from OrderDateIndex.
-
-The index is keyed by one date per partition, so a day costs one Query (more only when a
-day's orders pass 1 MB): the 30-day chart is 30 Queries, today's figures come from the
-same Query as today's bar. The Queries run on a few threads; each asks only for the
-order's total, status and lines.
+"""The dashboard's figures, from the daily-sales projection (store/orders/projections.py):
+the 30-day chart and today's figures are ONE Query of the day items.
 
 Books low on stock: the watch list (kept by staff stock changes and imports, rebuilt by a
-recount) plus the books sold since its last recount, which the same orders name; all are
+recount) plus the books sold since its last recount, which the day items name; all are
 re-read (BatchGetItem) and only those low now are shown. No Scan."""
 
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from store.catalog.selectors import book_low_stock_list, stock_watch_get
-from store.orders.models import Order
+from store.orders.models import SalesDay
+from store.orders.selectors import sales_days_list
 
 CHART_DAYS = 30
-QUERY_THREADS = 6
-CANCELLED = "cancelled"
 
 
 @dataclass
 class DayFigures:
-    day: object
+    day: date
     orders: int = 0
     revenue: Decimal = Decimal("0.00")
     cancelled: int = 0
     statuses: dict = field(default_factory=dict)
-    sold: dict = field(default_factory=dict)  # {(category, book_id): None}, in order
+    sold: dict = field(default_factory=dict)  # {(category, book_id): copies}
 
-
-def day_figures(day):
-    """Orders of one day (one Query): counted and summed, cancelled ones apart."""
-    figures = DayFigures(day=day)
-    for order in Order.order_date_index.query(
-        day.isoformat(), scan_index_forward=False, attributes_to_get=["total", "status", "items"]
-    ):
-        figures.statuses[order.status] = figures.statuses.get(order.status, 0) + 1
-        if order.status == CANCELLED:
-            figures.cancelled += 1
-            continue
-        figures.orders += 1
-        figures.revenue += order.total
-        figures.sold.update(
-            {(line.category, line.book_id): None for line in order.items if line.category}
+    @classmethod
+    def of_item(cls, day: date, item: SalesDay | None) -> "DayFigures":
+        if item is None:
+            return cls(day=day)
+        sold = {}
+        for key, copies in item.copies.as_dict().items():
+            category, book_id = key.split("#", 1)
+            if category and copies:
+                sold[(category, book_id)] = int(copies)
+        return cls(
+            day=day,
+            orders=item.orders,
+            revenue=Decimal(item.revenue),
+            cancelled=item.cancellations,
+            statuses={k: int(n) for k, n in item.statuses.as_dict().items() if n},
+            sold=sold,
         )
-    return figures
 
 
-def recent_days(*, today, days=CHART_DAYS):
-    """Figures for ``days`` days ending with ``today``, oldest first: ``days`` Queries."""
-    wanted = [today - timedelta(days=n) for n in range(days - 1, -1, -1)]
-    with ThreadPoolExecutor(max_workers=QUERY_THREADS) as pool:
-        return list(pool.map(day_figures, wanted))
+def recent_days(*, today: date, days: int = CHART_DAYS) -> list[DayFigures]:
+    """Figures for ``days`` days ending with ``today``, oldest first: one Query."""
+    first = today - timedelta(days=days - 1)
+    kept = {item.sk: item for item in sales_days_list(first=first, last=today)}
+    wanted = [first + timedelta(days=n) for n in range(days)]
+    return [DayFigures.of_item(day, kept.get(day.isoformat())) for day in wanted]
 
 
-def dashboard(*, today):
-    """Everything the dashboard shows: 30 Queries, one GetItem and a BatchGetItem per 100
+def dashboard(*, today: date) -> dict:
+    """Everything the dashboard shows: one Query, one GetItem and a BatchGetItem per 100
     books to check (five at most)."""
     days = recent_days(today=today)
     watch = stock_watch_get()

@@ -3,11 +3,12 @@
 import hashlib
 import re
 from dataclasses import dataclass, field
+from datetime import date
 
 from accounts.selectors import user_get_by_email
 from store.cart.selectors import CartView, cart_detail_get, line_key
 from store.cart.services import ORDER_MAX_LINES
-from store.orders.models import Order
+from store.orders.models import SALES_DAY_PK, Order, SalesDay
 from store.orders.quotes import CheckoutQuote
 from store.pagination import decode_page_token, encode_page_token
 
@@ -101,3 +102,11 @@ def customer_orders_get(*, email, limit=50):
     if user is None:
         return None, []
     return user, list(Order.query(user.user_id, scan_index_forward=False, limit=limit))
+
+
+def sales_days_list(*, first: date, last: date) -> list[SalesDay]:
+    """The daily-sales figures kept for the days from ``first`` to ``last`` (ONE Query of
+    the projections table, oldest first); a day without orders has no item."""
+    return list(
+        SalesDay.query(SALES_DAY_PK, SalesDay.sk.between(first.isoformat(), last.isoformat()))
+    )

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from pynamodb.exceptions import TransactWriteError, UpdateError
 
+from accounts.models import User
 from cloudshelf.dynamo import transaction, utcnow
 from cloudshelf.dynamo_errors import (
     failed_actions,
@@ -26,8 +27,8 @@ from store.cart.pricing import order_pricing
 from store.cart.selectors import books_get, cart_get, line_key, line_problem
 from store.cart.services import ORDER_MAX_LINES
 from store.catalog.models import Book
-from store.orders.emails import order_confirmation_send
 from store.orders.models import Address, Order, OrderLine
+from store.orders.quotes import CheckoutQuote
 from store.orders.selectors import checkout_order_id, order_get
 from store.templatetags.store_tags import money
 
@@ -108,12 +109,13 @@ def _checkout_problems(cart, books, quote):
     return problems
 
 
-def order_place(*, user, shipping_address: dict, quote) -> PlacedOrder:
+def order_place(*, user: User, shipping_address: dict, quote: CheckoutQuote) -> PlacedOrder:
     """Place the order the shopper reviewed (``quote``): ONE transaction decrements each
     book's stock on the condition that enough is left at the quoted price, writes the order
     on the condition that it does not exist, and deletes the cart on the condition that its
     version is unchanged. All or nothing. Costs the cart's GetItem, one BatchGet of its
-    books and the transaction. Sends the confirmation email once."""
+    books and the transaction. The confirmation email follows from the orders stream
+    (store/orders/projections.py), sent once."""
     user_id = user.user_id
     cart = cart_get(owner=user_id)
     order_id = checkout_order_id(user_id=user_id, cart=cart) if cart and cart.items else None
@@ -205,7 +207,6 @@ def order_place(*, user, shipping_address: dict, quote) -> PlacedOrder:
                 _pause(attempt)
                 continue
             raise
-    order_confirmation_send(order=order, email=user.email, name=user.first_name)
     return PlacedOrder(order=order, created=True)
 
 

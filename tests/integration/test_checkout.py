@@ -350,7 +350,7 @@ def test_an_order_of_98_books_fits_one_transaction(make_user):
 # --- races -------------------------------------------------------------------------------------
 
 
-def test_thirty_shoppers_racing_for_five_copies_give_five_orders(make_user, make_book):
+def test_thirty_shoppers_racing_for_five_copies_give_five_orders(make_user, make_book, streams):
     book = make_book(title="Rare Book", stock_quantity=5)
     shoppers = [make_user() for _ in range(30)]
     quotes = {}
@@ -382,10 +382,11 @@ def test_thirty_shoppers_racing_for_five_copies_give_five_orders(make_user, make
             kept = cart_of(user.user_id)
             assert kept.version == carts_before[user.user_id].version
             assert [(line.book_id, line.quantity) for line in kept.items] == [(book.book_id, 1)]
+    streams.deliver()
     assert len(mail.outbox) == 5
 
 
-def test_a_double_click_gives_one_order(shopper_client, clean_code):
+def test_a_double_click_gives_one_order(shopper_client, clean_code, streams):
     fill_cart(shopper_client.user, (clean_code, 1))
     form = place_form(review_checkout(shopper_client))
     first = shopper_client.post("/checkout/place/", form)
@@ -395,6 +396,7 @@ def test_a_double_click_gives_one_order(shopper_client, clean_code):
     assert second.redirect_chain[-1][0] == first["Location"]
     assert "already been placed" in second.content.decode()
     assert stock_of(clean_code) == 24
+    streams.deliver()
     assert len(mail.outbox) == 1
 
 
@@ -411,7 +413,7 @@ def test_a_resubmit_after_shopping_on_lands_on_the_first_order(
     assert len(cart_of(shopper_client.user.user_id).items) == 1
 
 
-def test_concurrent_submits_of_one_checkout_give_one_order(make_user, make_book):
+def test_concurrent_submits_of_one_checkout_give_one_order(make_user, make_book, streams):
     user, book = make_user(), make_book(stock_quantity=10)
     fill_cart(user, (book, 2))
     quote = selectors.checkout_review_get(user_id=user.user_id).quote
@@ -425,18 +427,21 @@ def test_concurrent_submits_of_one_checkout_give_one_order(make_user, make_book)
     assert [r.created for r in results].count(True) == 1
     assert len({r.order.order_id for r in results}) == 1
     assert len(orders_of(user)) == 1 and stock_of(book) == 8
+    streams.deliver()
     assert len(mail.outbox) == 1
 
 
 # --- email -----------------------------------------------------------------------------------
 
 
-def test_confirmation_email_is_sent_once_with_the_order(shopper_client, clean_code):
+def test_confirmation_email_is_sent_once_with_the_order(shopper_client, clean_code, streams):
     fill_cart(shopper_client.user, (clean_code, 1))
     form = place_form(review_checkout(shopper_client))
     shopper_client.post("/checkout/place/", form)
     shopper_client.post("/checkout/place/", form)
     [order] = orders_of(shopper_client.user)
+    assert mail.outbox == []  # sent by the orders stream, not by the request
+    streams.deliver()
     [message] = mail.outbox
     assert message.to == [shopper_client.user.email]
     assert order.number in message.subject
@@ -676,7 +681,9 @@ def lose_first_responses(monkeypatch):
     monkeypatch.setattr(Connection, "transact_write_items", send_twice)
 
 
-def test_an_order_whose_response_was_lost_counts_as_placed_once(make_user, make_book, monkeypatch):
+def test_an_order_whose_response_was_lost_counts_as_placed_once(
+    make_user, make_book, monkeypatch, streams
+):
     user, book = make_user(), make_book(stock_quantity=10)
     fill_cart(user, (book, 2))
     lose_first_responses(monkeypatch)
@@ -684,4 +691,5 @@ def test_an_order_whose_response_was_lost_counts_as_placed_once(make_user, make_
     assert placed.created
     assert [o.order_id for o in orders_of(user)] == [placed.order.order_id]
     assert stock_of(book) == 8 and cart_of(user.user_id) is None
+    streams.deliver()
     assert len(mail.outbox) == 1

@@ -1,4 +1,5 @@
-"""The staff dashboard: today's figures, the last 30 days, and books low on stock."""
+"""The staff dashboard: today's figures, the last 30 days, books low on stock, and how far
+behind the event streams are."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -8,6 +9,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import staff_required
 from cloudshelf.dynamo import utcnow
+from cloudshelf.streams.deadletters import dead_letters_count
+from cloudshelf.streams.positions import positions_all
 from store.catalog.stock import stock_watch_recount
 from store.orders import reports
 from store.staff.charts import bar_chart
@@ -33,7 +36,13 @@ def dashboard(request):
     return render(
         request,
         "store/staff/dashboard.html",
-        {**figures, "charts": charts, "threshold": settings.LOW_STOCK_THRESHOLD},
+        {
+            **figures,
+            "charts": charts,
+            "threshold": settings.LOW_STOCK_THRESHOLD,
+            "stream_positions": positions_all(),
+            "dead_letters": dead_letters_count(),
+        },
     )
 
 
