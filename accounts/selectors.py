@@ -8,6 +8,14 @@ def normalize_email(email: str | None) -> str:
     return (email or "").strip().lower()
 
 
+def user_get(*, user_id: str) -> User | None:
+    """The user with this id (one GetItem), or None."""
+    try:
+        return User.get(user_id)
+    except User.DoesNotExist:
+        return None
+
+
 def user_get_by_email(*, email: str | None) -> User | None:
     """The user with this email (case-insensitive), through EmailIndex, or None."""
     email = normalize_email(email)
