@@ -24,6 +24,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from pynamodb.exceptions import PutError, TransactWriteError
 
@@ -113,7 +114,7 @@ def order_contribution(order: Order) -> Figures:
     """What ``order`` adds to its day's figures."""
     if order.status == CANCELLED:
         return Figures(cancellations=1, statuses=Counter({CANCELLED: 1}))
-    copies = Counter()
+    copies: Counter[str] = Counter()
     for line in order.items:
         copies[book_key(line)] += line.quantity
     return Figures(
@@ -125,7 +126,7 @@ def ledger_key(user_id: str, order_id: str) -> str:
     return f"{user_id}#{order_id}"
 
 
-def _get(model, *keys):
+def _get(model: Any, *keys: str) -> Any:
     try:
         return model.get(*keys, consistent_read=True)
     except model.DoesNotExist:
@@ -192,7 +193,7 @@ def _sales_write(*, sk: str, ledger: SalesLedger | None, order: Order | None) ->
     new_day = order.order_date if order else None
     if old == new and old_day == new_day:
         return True
-    deltas = defaultdict(Figures)
+    deltas: defaultdict[str, Figures] = defaultdict(Figures)
     if old_day:
         deltas[old_day].add(old, sign=-1)
     if new_day:
@@ -213,7 +214,7 @@ def _sales_write(*, sk: str, ledger: SalesLedger | None, order: Order | None) ->
                 tx.delete(SalesLedger(SALES_LEDGER_PK, sk), condition=same_version, name="ledger")
             else:
                 tx.save(
-                    _ledger_item(sk, new_day, new, version + 1),
+                    _ledger_item(sk, order.order_date, new, version + 1),
                     condition=same_version,
                     name="ledger",
                 )
@@ -257,8 +258,8 @@ def daily_sales_rebuild(
     Returns how many items it wrote or deleted (would, with ``dry_run``): a second run
     writes none. Meant for a quiet stream: a change applied between the Scan and the
     writes can be overwritten, and the next run (or the order's next change) repairs it."""
-    days = defaultdict(Figures)
-    ledgers = {}
+    days: defaultdict[str, Figures] = defaultdict(Figures)
+    ledgers: dict[str, tuple[str, Figures]] = {}
     for order in Order.scan(consistent_read=True):
         figures = order_contribution(order).normal()
         ledgers[ledger_key(order.user_id, order.order_id)] = (order.order_date, figures)
@@ -270,16 +271,17 @@ def daily_sales_rebuild(
         item.sk: item for item in SalesLedger.query(SALES_LEDGER_PK, consistent_read=True)
     }
 
-    puts, deletes = [], []
+    puts: list[Any] = []
+    deletes: list[Any] = []
     for day, figures in days.items():
         kept = kept_days.get(day)
         if kept is None or Figures.of_item(kept) != figures.normal():
             puts.append(_day_item(day, figures.normal()))
     deletes += [kept for day, kept in kept_days.items() if day not in days]
     for sk, (day, figures) in ledgers.items():
-        kept = kept_ledgers.get(sk)
-        if kept is None or kept.day != day or Figures.of_item(kept) != figures:
-            puts.append(_ledger_item(sk, day, figures, (kept.version if kept else 0) + 1))
+        ledger = kept_ledgers.get(sk)
+        if ledger is None or ledger.day != day or Figures.of_item(ledger) != figures:
+            puts.append(_ledger_item(sk, day, figures, (ledger.version if ledger else 0) + 1))
     deletes += [kept for sk, kept in kept_ledgers.items() if sk not in ledgers]
     if not dry_run:
         for model in (SalesDay, SalesLedger):
@@ -358,6 +360,8 @@ def order_confirmation_email_apply(change: Change) -> None:
     Costs a PutItem (the claim), a GetItem (the user) and a PutItem (sent); a record seen
     again costs the refused PutItem and one GetItem of the marker."""
     order = change.new_as(Order)
+    if order is None:  # wants() passes only records with a new image
+        return
     sk = ledger_key(order.user_id, order.order_id)
     token = _email_claim(sk)
     if token is None:

@@ -5,7 +5,9 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from accounts.models import User
 from accounts.selectors import user_get_by_email
+from store.cart.models import Cart
 from store.cart.selectors import CartView, cart_detail_get, line_key
 from store.cart.services import ORDER_MAX_LINES
 from store.orders.models import SALES_DAY_PK, Order, SalesDay
@@ -16,7 +18,7 @@ ORDER_ID = re.compile(r"[A-Za-z0-9-]{1,100}")
 SUFFIX_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: easy to read aloud
 
 
-def checkout_order_id(*, user_id, cart):
+def checkout_order_id(*, user_id: str, cart: Cart) -> str:
     """The id of the order that checks out this cart as it is now. The same cart state
     always gives the same id, so a double click, a resubmitted form or a retry after a
     timeout meets the order already written (the write is conditioned on its absence).
@@ -27,7 +29,9 @@ def checkout_order_id(*, user_id, cart):
     return f"order-{cart.updated_at:%Y%m%d-%H%M%S}-{suffix}"
 
 
-def order_get(*, user_id, order_id, consistent_read=False):
+def order_get(
+    *, user_id: str | None, order_id: object, consistent_read: bool = False
+) -> Order | None:
     """One of this user's orders (one GetItem), or None. The key always holds the user's
     id, so nobody reaches another shopper's order."""
     if not user_id or not isinstance(order_id, str) or not ORDER_ID.fullmatch(order_id):
@@ -38,7 +42,9 @@ def order_get(*, user_id, order_id, consistent_read=False):
         return None
 
 
-def order_history_page(*, user_id, page_token=None, page_size=10):
+def order_history_page(
+    *, user_id: str, page_token: str | None = None, page_size: int = 10
+) -> tuple[list[Order], str | None]:
     """One page of the user's orders, newest first (one Query). Returns
     ``(orders, next_token)``; raises InvalidPageToken for a token that is not ours."""
     scope = f"orders:{user_id}"
@@ -61,7 +67,7 @@ class CheckoutReview:
     problems: list[str] = field(default_factory=list)
 
 
-def checkout_review_get(*, user_id):
+def checkout_review_get(*, user_id: str) -> CheckoutReview:
     """What placing the order would do now: the cart at current prices (one GetItem and
     one BatchGet), why it cannot be placed if it cannot, else the quote to agree to."""
     cart = cart_detail_get(owner=user_id)
@@ -73,6 +79,7 @@ def checkout_review_get(*, user_id):
         )
     if cart.is_empty or problems:
         return CheckoutReview(cart=cart, problems=problems)
+    assert cart.cart is not None  # a cart with lines is a stored cart
     quote = CheckoutQuote(
         order_id=checkout_order_id(user_id=user_id, cart=cart.cart),
         prices={line_key(line.category, line.book_id): line.price for line in cart.lines},
@@ -80,7 +87,9 @@ def checkout_review_get(*, user_id):
     return CheckoutReview(cart=cart, quote=quote)
 
 
-def order_list_for_day(*, day, page_token=None, page_size=50):
+def order_list_for_day(
+    *, day: date, page_token: str | None = None, page_size: int = 50
+) -> tuple[list[Order], str | None]:
     """One page of a day's orders through OrderDateIndex, newest first (one Query)."""
     scope = f"staff-orders:{day.isoformat()}"
     start_key = decode_page_token(page_token, scope=scope)
@@ -95,7 +104,7 @@ def order_list_for_day(*, day, page_token=None, page_size=50):
     return orders, encode_page_token(results.last_evaluated_key, scope=scope)
 
 
-def customer_orders_get(*, email, limit=50):
+def customer_orders_get(*, email: str, limit: int = 50) -> tuple[User | None, list[Order]]:
     """``(user, orders)`` for an email (EmailIndex, then one Query of their orders, newest
     first), or ``(None, [])``."""
     user = user_get_by_email(email=email)

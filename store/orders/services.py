@@ -9,9 +9,12 @@ entries are written right after it succeeds, in one BatchWriteItem."""
 
 import logging
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from pynamodb.exceptions import TransactWriteError, UpdateError
+from pynamodb.expressions.condition import Condition
 
 from accounts.models import User
 from cloudshelf.dynamo import transaction, utcnow
@@ -23,6 +26,7 @@ from cloudshelf.dynamo_errors import (
 )
 from cloudshelf.errors import ApplicationError
 from store.audit.models import AuditEntry, book_subject, order_subject
+from store.cart.models import Cart, CartLine
 from store.cart.pricing import order_pricing
 from store.cart.selectors import books_get, cart_get, line_key, line_problem
 from store.cart.services import ORDER_MAX_LINES
@@ -36,14 +40,19 @@ log = logging.getLogger(__name__)
 
 CONFIRMED, SHIPPED, DELIVERED, CANCELLED = "confirmed", "shipped", "delivered", "cancelled"
 STATUSES = (CONFIRMED, SHIPPED, DELIVERED, CANCELLED)
-NEXT_STATUSES = {CONFIRMED: (SHIPPED, CANCELLED), SHIPPED: (DELIVERED,)}
+NEXT_STATUSES: dict[str, tuple[str, ...]] = {
+    CONFIRMED: (SHIPPED, CANCELLED),
+    SHIPPED: (DELIVERED,),
+}
 TRANSACTION_ATTEMPTS = 3
 
 
 class CheckoutError(ApplicationError):
     message = "Your order could not be placed."
 
-    def __init__(self, message=None, *, problems=(), **details):
+    def __init__(
+        self, message: str | None = None, *, problems: Iterable[str] = (), **details: Any
+    ) -> None:
         super().__init__(message, **details)
         self.problems = list(problems) or [self.message]
 
@@ -81,25 +90,25 @@ class PlacedOrder:
     created: bool  # False: the order already existed (a double submit); nothing was done
 
 
-def _pause(attempt):
+def _pause(attempt: int) -> None:
     retry_pause(attempt, low=0.01, high=0.05)
 
 
-def _still_sellable(line):
+def _still_sellable(line: CartLine | OrderLine) -> Condition:
     """The condition of a line's stock update: enough copies left, at the reviewed price,
     and the book still shown in the store."""
     shown = Book.hidden.does_not_exist() | (Book.hidden == False)  # noqa: E712
     return (Book.stock_quantity >= line.quantity) & (Book.price == line.price) & shown
 
 
-def _checkout_problems(cart, books, quote):
+def _checkout_problems(cart: Cart, books: dict, quote: CheckoutQuote) -> list[str]:
     """Why the cart cannot be ordered at the quoted prices now, one sentence per book."""
     problems = []
     for line in cart.items:
         book = books.get((line.category, line.book_id))
         problem = line_problem(title=line.title, quantity=line.quantity, book=book)
         quoted = quote.prices.get(line_key(line.category, line.book_id))
-        if problem is None and quoted is not None and book.price != quoted:
+        if problem is None and book is not None and quoted is not None and book.price != quoted:
             problem = (
                 f"The price of “{book.title}” changed from {money(quoted)} to "
                 f"{money(book.price)}. Please review your order again."
@@ -125,6 +134,7 @@ def order_place(*, user: User, shipping_address: dict, quote: CheckoutQuote) -> 
         if existing is not None:
             return PlacedOrder(order=existing, created=False)
         raise CartEmpty() if order_id is None else CartChanged()
+    assert cart is not None  # an order id comes only from a cart with items
     if len(cart.items) > ORDER_MAX_LINES:
         raise OrderNotPlaced(f"An order can hold at most {ORDER_MAX_LINES} different books.")
     if set(quote.prices) != {line_key(line.category, line.book_id) for line in cart.items}:
@@ -171,11 +181,11 @@ def order_place(*, user: User, shipping_address: dict, quote: CheckoutQuote) -> 
             with transaction() as tx:
                 tx.delete(cart, name="cart")  # on the condition that its version is unchanged
                 tx.save(order, condition=Order.order_id.does_not_exist(), name="order")
-                for index, line in enumerate(lines):
+                for index, ordered in enumerate(lines):
                     tx.update(
-                        Book(line.category, line.book_id),
-                        actions=[Book.stock_quantity.add(-line.quantity)],
-                        condition=_still_sellable(line),
+                        Book(ordered.category, ordered.book_id),
+                        actions=[Book.stock_quantity.add(-ordered.quantity)],
+                        condition=_still_sellable(ordered),
                         name=f"line:{index}",
                     )
             break
@@ -210,7 +220,7 @@ def order_place(*, user: User, shipping_address: dict, quote: CheckoutQuote) -> 
     return PlacedOrder(order=order, created=True)
 
 
-def _order_for_change(user_id, order_id):
+def _order_for_change(user_id: str, order_id: str) -> Order:
     order = order_get(user_id=user_id, order_id=order_id, consistent_read=True)
     if order is None:
         raise OrderNotFound()
@@ -300,12 +310,12 @@ def order_status_change(*, user_id: str, order_id: str, status: str) -> Order:
 PREVIOUS = {new: old for old, moves in NEXT_STATUSES.items() for new in moves}
 
 
-def next_statuses(order):
+def next_statuses(order: Order) -> tuple[str, ...]:
     """The statuses staff may move ``order`` to now."""
     return NEXT_STATUSES.get(order.status, ())
 
 
-def order_status_set(*, user_id, order_id, status, actor):
+def order_status_set(*, user_id: str, order_id: str, status: str, actor: str) -> Order:
     """Move an order on (raises the order services' OrderStatusConflict, OrderNotFound)."""
     order = order_status_change(user_id=user_id, order_id=order_id, status=status)
     now = utcnow()

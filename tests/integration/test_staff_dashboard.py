@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from benchmarks.requestcount import record_dynamodb_calls
 from cloudshelf.dynamo import utcnow
-from cloudshelf.requestcount import record_dynamodb_calls
 from store.catalog.models import Book
 from store.orders import reports
 from store.orders.models import SALES_DAY_PK, OrderLine
