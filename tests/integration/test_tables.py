@@ -10,7 +10,8 @@ from django.core.management import call_command
 from cloudshelf.dynamo import connection
 from store.catalog.models import Book
 
-SEED = next((Path(__file__).resolve().parents[3] / "shared" / "seed").glob("*.txt"), None)
+# The CreateTable requests of the seed document (../shared/seed), as it gives them.
+SEED_TABLES = Path(__file__).resolve().parents[1] / "fixtures" / "seed_tables.json"
 
 
 def describe(name):
@@ -18,18 +19,8 @@ def describe(name):
 
 
 def seed_table_specs():
-    """The CreateTable JSON blocks of the seed document, by table name."""
-    text = SEED.read_text()
-    specs = {}
-    for block in text.split("```json")[1:]:
-        body = block.split("```")[0]
-        try:
-            spec = json.loads(body)
-        except json.JSONDecodeError:
-            continue
-        if "KeySchema" in spec:
-            specs[spec["TableName"]] = spec
-    return specs
+    """The seed document's CreateTable requests, by table name."""
+    return json.loads(SEED_TABLES.read_text())
 
 
 def _key(name, kind):
@@ -73,9 +64,6 @@ SEED_SCHEMAS = {
 }
 
 
-@pytest.mark.skipif(
-    SEED is None, reason="the seed document (../shared/seed) is not beside the repo"
-)
 def test_schemas_here_are_the_seed_documents():
     specs = seed_table_specs()
     for table, expected in SEED_SCHEMAS.items():
