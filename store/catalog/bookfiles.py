@@ -31,6 +31,19 @@ class BookFileError(ApplicationError):
     message = "This file cannot be read as a book file."
 
 
+def utf8_problem(data):
+    """None for UTF-8 bytes, else a message naming the first line that is not."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        return (
+            f"The file is not UTF-8 text: line {line} holds bytes that are not UTF-8 "
+            f"(byte {error.start + 1}). Save it as UTF-8 and import it again."
+        )
+    return None
+
+
 def format_for(path, explicit=None):
     """``csv`` or ``jsonl``, from ``explicit`` or the file's extension."""
     if explicit:

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.decorators import staff_required
 from store.audit.selectors import book_audit_list
 from store.catalog import bulk, selectors, services, stock
-from store.catalog.bookfiles import BookFileError, rows_read
+from store.catalog.bookfiles import BookFileError, rows_read, utf8_problem
 from store.catalog.covers import InvalidCover
 from store.staff.forms import (
     BookFilterForm,
@@ -215,7 +215,8 @@ def book_import(request):
                 dry_run=form.cleaned_data["dry_run"],
             )
         except UnicodeDecodeError:
-            form.add_error("file", "The file is not UTF-8 text.")
+            upload.seek(0)
+            form.add_error("file", utf8_problem(upload.read()) or "The file is not UTF-8 text.")
         except BookFileError as error:
             form.add_error("file", error.message)
     if form.errors:
