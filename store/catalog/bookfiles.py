@@ -71,7 +71,8 @@ def rows_read(stream, fmt):
 
 
 def _csv_rows(stream):
-    reader = csv.DictReader(stream)
+    # strict: a quote never closed is an error, not a value that swallows the next lines.
+    reader = csv.DictReader(stream, strict=True)
     try:
         header = reader.fieldnames or []
     except (csv.Error, UnicodeDecodeError) as error:
@@ -97,7 +98,11 @@ def _csv_rows(stream):
             row = next(reader)
         except StopIteration:
             return
-        except (csv.Error, UnicodeDecodeError) as error:
+        except csv.Error as error:
+            yield line + 1, f"is a broken line: {_csv_problem(error)}"
+            line = reader.line_num
+            continue
+        except UnicodeDecodeError as error:
             yield line + 1, f"cannot be read: {error}"
             line = reader.line_num
             continue
@@ -106,6 +111,14 @@ def _csv_rows(stream):
             yield start, "has more values than the header has columns"
         else:
             yield start, {k: v for k, v in row.items() if v is not None}
+
+
+def _csv_problem(error):
+    if "unexpected end of data" in str(error):
+        return 'a quoted value is never closed (a " is missing), so the rest cannot be read'
+    if "expected after" in str(error):
+        return 'a quote (") inside a value must be doubled ("")'
+    return str(error)
 
 
 def _jsonl_rows(stream):

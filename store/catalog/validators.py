@@ -89,3 +89,16 @@ def validate_book_id(value):
 def validate_cover_key(value):
     if value and (not value.startswith("covers/") or ".." in value or len(value) > 200):
         raise ValidationError("A cover key looks like covers/<name>.jpg.", code="image_key")
+
+
+def validate_cover_key_belongs(book_id, key):
+    """An imported ``image_key`` must be this book's own cover, as named by
+    covers.cover_key (``covers/<book_id>-<digest>.jpg``), or empty (no cover yet): a key of
+    another book would show that book's cover."""
+    if key and not re.fullmatch(rf"covers/{re.escape(book_id)}-[0-9a-f]{{12}}\.jpg", key):
+        raise ValidationError(
+            f"{key} is not a cover of {book_id} (its covers are named "
+            f"covers/{book_id}-….jpg): leave image_key empty and upload the cover on "
+            "the book's page.",
+            code="image_key",
+        )

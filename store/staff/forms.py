@@ -84,6 +84,15 @@ class BookImportForm(BookForm):
     def clean_image_key(self):
         return self.cleaned_data["image_key"] or None
 
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("book_id") and cleaned.get("image_key"):
+            try:
+                validators.validate_cover_key_belongs(cleaned["book_id"], cleaned["image_key"])
+            except forms.ValidationError as error:
+                self.add_error("image_key", error)
+        return cleaned
+
     def clean_hidden(self):
         value = self.cleaned_data["hidden"].strip().lower()
         if value not in self.TRUE | self.FALSE:
