@@ -33,7 +33,7 @@ def staff_refusal(request):
 def staff_required(view):
     """Anonymous visitors are sent to sign in; signed-in shoppers get a 403. The view is
     marked ``staff_only`` (kept by the decorators around it) so that the middleware
-    refusing unsupported methods answers non-staff the same way first."""
+    refusing unsupported methods leaves non-staff to the guard."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):

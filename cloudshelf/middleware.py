@@ -161,11 +161,10 @@ class MethodNotAllowedMiddleware:
         allowed = allowed_methods(view_func)
         if allowed is None or request.method in allowed:
             return None
-        if getattr(view_func, "staff_only", False):
-            from accounts.decorators import staff_refusal
-
-            # A staff page tells a visitor who is not staff nothing more, whatever the method.
-            refusal = staff_refusal(request)
-            if refusal is not None:
-                return refusal
+        if getattr(view_func, "staff_only", False) and not getattr(
+            request.user, "is_staff", False
+        ):
+            # A staff page tells a visitor who is not staff nothing more, whatever the
+            # method: the CSRF check, then the guard, answer as for any other request.
+            return None
         return method_not_allowed_response(request, allowed)
