@@ -21,17 +21,23 @@ def login_required(view):
     return wrapper
 
 
+def staff_refusal(request):
+    """What a visitor who is not staff gets from a staff page (None for staff)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not request.user.is_staff:
+        return render(request, "403.html", {"message": "This page is for staff only."}, status=403)
+    return None
+
+
 def staff_required(view):
-    """Anonymous visitors are sent to sign in; signed-in shoppers get a 403."""
+    """Anonymous visitors are sent to sign in; signed-in shoppers get a 403. The view is
+    marked ``staff_only`` (kept by the decorators around it) so that the middleware
+    refusing unsupported methods leaves non-staff to the guard."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not request.user.is_staff:
-            return render(
-                request, "403.html", {"message": "This page is for staff only."}, status=403
-            )
-        return view(request, *args, **kwargs)
+        return staff_refusal(request) or view(request, *args, **kwargs)
 
+    wrapper.staff_only = True
     return wrapper

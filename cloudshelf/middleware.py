@@ -12,7 +12,7 @@ from botocore.exceptions import (
     EndpointConnectionError,
     ReadTimeoutError,
 )
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
 from django.template.loader import render_to_string
 
@@ -113,3 +113,58 @@ class ApplicationErrorMiddleware:
         if status != 400:
             context["heading"] = "That could not be done"
         return render(request, "400.html", context, status=status)
+
+
+def allowed_methods(view):
+    """The methods a view answers, when it says so with Django's ``require_http_methods``
+    (``require_GET``, ``require_POST``...) anywhere in its chain of decorators; else None
+    (a view that answers for itself, such as the JSON API's)."""
+    seen = set()
+    while view is not None and id(view) not in seen:
+        seen.add(id(view))
+        code = getattr(view, "__code__", None)
+        if code is not None and "request_method_list" in code.co_freevars:
+            cell = view.__closure__[code.co_freevars.index("request_method_list")]
+            return list(cell.cell_contents)
+        view = getattr(view, "__wrapped__", None)
+    return None
+
+
+def method_not_allowed_response(request, allowed):
+    response = render(
+        request,
+        "405.html",
+        {"method": request.method, "allowed": sorted(allowed)},
+        status=405,
+    )
+    response["Allow"] = ", ".join(sorted(allowed))
+    return response
+
+
+class MethodNotAllowedMiddleware:
+    """An unsupported method (``PUT /``, ``PROPFIND /``) is a 405 with ``Allow`` in the
+    site's look, on every page. It sits before CsrfViewMiddleware: otherwise an unsafe
+    method without a token gets a 403 before the view can refuse the method. A 405 a view
+    gives itself as a bare HttpResponseNotAllowed is restyled the same way."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if isinstance(response, HttpResponseNotAllowed) and not response.content:
+            allowed = [m.strip() for m in response.get("Allow", "").split(",") if m.strip()]
+            return method_not_allowed_response(request, allowed)
+        return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        allowed = allowed_methods(view_func)
+        if allowed is None or request.method in allowed:
+            return None
+        if getattr(view_func, "staff_only", False) and not getattr(
+            request.user, "is_staff", False
+        ):
+            # A staff page tells a visitor who is not staff nothing more, whatever the
+            # method: the CSRF check, then the guard, answer as for any other request.
+            return None
+        return method_not_allowed_response(request, allowed)

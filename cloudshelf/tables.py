@@ -58,6 +58,18 @@ def tables_create(*, wait=True):
     return results
 
 
+def covers_bucket_exists():
+    """True when the covers bucket (settings.COVERS_BUCKET_NAME) can be reached."""
+    from botocore.exceptions import ClientError
+    from django.core.files.storage import default_storage
+
+    try:
+        default_storage.connection.meta.client.head_bucket(Bucket=default_storage.bucket_name)
+    except ClientError:
+        return False
+    return True
+
+
 def covers_bucket_ensure():
     """Create the covers bucket if it is missing (the emulator; CloudFormation in AWS)."""
     from botocore.exceptions import ClientError

@@ -16,6 +16,12 @@ def bad_request(request, exception=None):
     )
 
 
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: the form was posted without the token of this session (a page
+    left open past its session, a stale tab, cookies blocked)."""
+    return render(request, "403_csrf.html", status=403)
+
+
 def page_not_found(request, exception=None):
     return render(request, "404.html", status=404)
 

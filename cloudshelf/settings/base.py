@@ -40,6 +40,7 @@ MIDDLEWARE = [
     "cloudshelf.caching.CacheControlMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "cloudshelf.middleware.MethodNotAllowedMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "accounts.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -50,6 +51,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "cloudshelf.urls"
+# A form posted without its CSRF token (a stale tab, a session that ended) gets the site's
+# own page saying what to do, not Django's stock one.
+CSRF_FAILURE_VIEW = "cloudshelf.views.csrf_failure"
 WSGI_APPLICATION = "cloudshelf.wsgi.application"
 
 TEMPLATES = [

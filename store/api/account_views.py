@@ -78,9 +78,7 @@ def cart_items(request):
         cart_services.cart_item_add,
         category=params.body_text(data, "category", max_length=MAX_CATEGORY_LENGTH),
         book_id=params.body_text(data, "book_id", max_length=MAX_BOOK_ID_LENGTH),
-        quantity=params.body_integer(
-            data, "quantity", low=1, default=1, high=settings.CART_MAX_QUANTITY_PER_LINE
-        ),
+        quantity=params.body_quantity(data, default=1),
     )
 
 
@@ -102,9 +100,7 @@ def cart_line(request, category, book_id):
         cart_services.cart_item_set_quantity,
         category=category,
         book_id=book_id,
-        quantity=params.body_integer(
-            data, "quantity", low=1, high=settings.CART_MAX_QUANTITY_PER_LINE
-        ),
+        quantity=params.body_quantity(data),
     )
 
 

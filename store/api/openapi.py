@@ -5,6 +5,8 @@ from functools import lru_cache
 
 from django.conf import settings
 
+from store.cart.quantity import quantity_rule
+
 STRING = {"type": "string"}
 NULLABLE_STRING = {"type": ["string", "null"]}
 URL = {"type": "string", "description": "A URL relative to the site."}
@@ -273,7 +275,12 @@ WRITE = (
     "A change must come from this site: its `Origin` (or `Referer`) names this site, "
     "else 403; the body is JSON, else 415. "
 )
-QUANTITY = {"type": "integer", "minimum": 1, "maximum": settings.CART_MAX_QUANTITY_PER_LINE}
+QUANTITY = {
+    "type": "integer",
+    "minimum": 1,
+    "maximum": settings.CART_MAX_QUANTITY_PER_LINE,
+    "description": quantity_rule(),
+}
 CART_OK = {"200": ok("The cart after the change, at current prices.", ref("Cart"), False)}
 
 

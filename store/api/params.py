@@ -64,6 +64,16 @@ def body_integer(data, name, *, low, high, default=None):
     return value
 
 
+def body_quantity(data, *, default=None):
+    """``quantity`` by the cart's one rule (store/cart/quantity.py): a JSON number."""
+    from store.cart.quantity import quantity_from_json, quantity_rule
+
+    quantity = quantity_from_json(data.get("quantity", default))
+    if quantity is None:
+        raise invalid("quantity", quantity_rule())
+    return quantity
+
+
 def body_text(data, name, *, max_length):
     value = data.get(name)
     if not isinstance(value, str) or not value or len(value) > max_length:

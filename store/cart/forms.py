@@ -2,6 +2,8 @@ from django import forms
 from django.conf import settings
 from django.core.validators import RegexValidator
 
+from store.cart.quantity import quantity_from_text, quantity_rule
+
 KEY_PART = RegexValidator(r"^[^/\x00-\x1f]+$", "Not a valid book.")
 
 
@@ -18,14 +20,26 @@ class CartLineKeyForm(forms.Form):
         return cleaned
 
 
+class QuantityField(forms.IntegerField):
+    """A quantity by the rule of store/cart/quantity.py (digits 0-9 only)."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        quantity = quantity_from_text(value)
+        if quantity is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return quantity
+
+
 class CartQuantityForm(CartLineKeyForm):
-    """A whole number of copies from 1 to CART_MAX_QUANTITY_PER_LINE."""
+    """A whole number of copies from 1 to CART_MAX_QUANTITY_PER_LINE (quantity_rule)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         limit = settings.CART_MAX_QUANTITY_PER_LINE
-        choose = f"Choose a whole number of copies from 1 to {limit}."
-        self.fields["quantity"] = forms.IntegerField(
+        choose = quantity_rule()
+        self.fields["quantity"] = QuantityField(
             min_value=1,
             max_value=limit,
             error_messages={

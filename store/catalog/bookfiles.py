@@ -31,6 +31,19 @@ class BookFileError(ApplicationError):
     message = "This file cannot be read as a book file."
 
 
+def utf8_problem(data):
+    """None for UTF-8 bytes, else a message naming the first line that is not."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        return (
+            f"The file is not UTF-8 text: line {line} holds bytes that are not UTF-8 "
+            f"(byte {error.start + 1}). Save it as UTF-8 and import it again."
+        )
+    return None
+
+
 def format_for(path, explicit=None):
     """``csv`` or ``jsonl``, from ``explicit`` or the file's extension."""
     if explicit:
@@ -58,7 +71,8 @@ def rows_read(stream, fmt):
 
 
 def _csv_rows(stream):
-    reader = csv.DictReader(stream)
+    # strict: a quote never closed is an error, not a value that swallows the next lines.
+    reader = csv.DictReader(stream, strict=True)
     try:
         header = reader.fieldnames or []
     except (csv.Error, UnicodeDecodeError) as error:
@@ -84,7 +98,11 @@ def _csv_rows(stream):
             row = next(reader)
         except StopIteration:
             return
-        except (csv.Error, UnicodeDecodeError) as error:
+        except csv.Error as error:
+            yield line + 1, f"is a broken line: {_csv_problem(error)}"
+            line = reader.line_num
+            continue
+        except UnicodeDecodeError as error:
             yield line + 1, f"cannot be read: {error}"
             line = reader.line_num
             continue
@@ -93,6 +111,14 @@ def _csv_rows(stream):
             yield start, "has more values than the header has columns"
         else:
             yield start, {k: v for k, v in row.items() if v is not None}
+
+
+def _csv_problem(error):
+    if "unexpected end of data" in str(error):
+        return 'a quoted value is never closed (a " is missing), so the rest cannot be read'
+    if "expected after" in str(error):
+        return 'a quote (") inside a value must be doubled ("")'
+    return str(error)
 
 
 def _jsonl_rows(stream):

@@ -126,8 +126,10 @@ def _book_filter(text, low_only):
 
 
 def book_list_page(*, category, text="", low_only=False, page_token=None, page_size=50):
-    """Up to ``page_size`` books of a category (Query) or of all (Scan), filtered in
-    DynamoDB. A page makes at most MAX_REQUESTS_PER_PAGE requests; ``(books, token)``."""
+    """Up to ``page_size`` books of a category (Query) or, for ``category=""``, of all
+    categories (Scan, the staff list's "All categories"), filtered in DynamoDB. A page
+    makes at most MAX_REQUESTS_PER_PAGE requests and may hold fewer books than asked
+    when a filter leaves few; ``(books, token)``, ``token`` None after the last page."""
     scope = f"staff-books:{category}:{text}:{int(low_only)}"
     start_key = decode_page_token(page_token, scope=scope)
     filtered = bool(text or low_only or not category)

@@ -25,8 +25,8 @@ class BookForm(forms.Form):
         validators=[validators.validate_book_id],
         help_text="Letters, digits, dots and dashes, e.g. tech-042.",
     )
-    title = forms.CharField(max_length=300)
-    author = forms.CharField(max_length=200)
+    title = forms.CharField(max_length=300, validators=[validators.validate_plain_text])
+    author = forms.CharField(max_length=200, validators=[validators.validate_plain_text])
     isbn = forms.CharField(
         max_length=20,
         label="ISBN",
@@ -41,7 +41,10 @@ class BookForm(forms.Form):
     )
     stock_quantity = forms.IntegerField(min_value=0, max_value=MAX_STOCK, label="Stock")
     description = forms.CharField(
-        max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 5})
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        validators=[validators.validate_plain_text],
     )
     image_url = forms.URLField(
         max_length=500,
@@ -80,6 +83,15 @@ class BookImportForm(BookForm):
 
     def clean_image_key(self):
         return self.cleaned_data["image_key"] or None
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("book_id") and cleaned.get("image_key"):
+            try:
+                validators.validate_cover_key_belongs(cleaned["book_id"], cleaned["image_key"])
+            except forms.ValidationError as error:
+                self.add_error("image_key", error)
+        return cleaned
 
     def clean_hidden(self):
         value = self.cleaned_data["hidden"].strip().lower()

@@ -56,3 +56,47 @@ def test_staff_pages_are_accessible_at_phone_and_desktop_widths(
     page.goto(live_url + path)
     assert_fits_width(page)
     audit_accessibility(page)
+
+
+def _width(locator):
+    return locator.bounding_box()["width"]
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_dashboard_chart_has_axes_and_shows_a_day_on_keyboard_focus(
+    staff_page, live_url, viewport
+):
+    page = staff_page(viewport)  # the dashboard, with one order today
+    chart = page.locator("#orders-chart")
+    assert chart.is_visible()
+    assert chart.get_by_text("Orders", exact=True).is_visible()  # the value axis
+    assert chart.get_by_text("Day (UTC)").is_visible()  # the time axis
+    assert [label.inner_text() for label in chart.locator(".chart__y span").all()][-1] == "0"
+    dates = chart.locator(".chart__date").all()
+    assert 3 <= len(dates) <= 6
+    boxes = [date.bounding_box() for date in dates]
+    frame = chart.locator(".chart__frame").bounding_box()
+    for left, right in zip(boxes, boxes[1:], strict=False):
+        assert left["x"] + left["width"] < right["x"], "date labels overlap"
+    assert boxes[0]["x"] >= frame["x"] and boxes[-1]["x"] + boxes[-1]["width"] <= (
+        frame["x"] + frame["width"]
+    )
+    days = chart.locator(".chart__slot")
+    today, tip = days.last, days.last.locator(".chart__tip")
+    assert _width(tip) <= 1  # read by screen readers, not shown
+    days.nth(-2).focus()
+    page.keyboard.press("Tab")
+    assert today.evaluate("element => element === document.activeElement")
+    assert _width(tip) > 30 and ": 1 orders" in tip.inner_text()
+    shown = tip.bounding_box()
+    assert shown["x"] >= 0 and shown["x"] + shown["width"] <= viewport["width"]
+    assert_fits_width(page)
+    audit_accessibility(page)
+
+
+def test_dashboard_chart_shows_a_day_on_hover(staff_page, live_url):
+    page = staff_page(DESKTOP)
+    revenue = page.locator("#revenue-chart .chart__slot").last
+    revenue.hover()
+    tip = revenue.locator(".chart__tip")
+    assert _width(tip) > 30 and "$52.42" in tip.inner_text()

@@ -363,6 +363,38 @@ def test_book_list_pages_through_a_category(staff_client, make_book, settings):
     assert sorted(seen) == sorted(ids)
 
 
+def test_book_list_without_a_filter_shows_every_category_as_it_says(staff_client, catalog):
+    response = staff_client.get(reverse("staff:book-list"))
+    body = response.content.decode()
+    assert {b.category for b in response.context["books"]} == {
+        "Business",
+        "Fiction",
+        "Technology",
+    }
+    assert '<option value="" selected>All categories</option>' in body
+    assert "Books in all categories" in body
+
+
+def test_book_list_pages_through_all_categories_in_a_few_requests_a_page(
+    staff_client, make_book, settings, dynamodb_requests
+):
+    from store.catalog.selectors import MAX_REQUESTS_PER_PAGE
+
+    settings.STAFF_PAGE_SIZE = 2
+    ids = {make_book(category=c, book_id=f"b-{c}-{n}").book_id for c in "ABC" for n in (1, 2)}
+    seen, params = [], {}
+    for _ in range(5):
+        dynamodb_requests.clear()
+        response = staff_client.get(reverse("staff:book-list"), params)
+        # the session, the user, the catalog summary, then the page's own reads
+        assert sum(dynamodb_requests.values()) <= 3 + MAX_REQUESTS_PER_PAGE
+        seen += [b.book_id for b in response.context["books"]]
+        if not response.context["next_token"]:
+            break
+        params = {"page": response.context["next_token"]}
+    assert sorted(seen) == sorted(ids)
+
+
 def test_book_list_leaves_the_store_search_box_alone(staff_client, catalog):
     body = staff_client.get(reverse("staff:book-list"), {"category": "Fiction"}).content.decode()
     assert 'id="search-q" type="search" name="q" value=""' in body

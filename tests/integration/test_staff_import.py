@@ -141,7 +141,12 @@ def test_missing_columns_are_a_clear_error(tmp_path, tables):
 
 @pytest.mark.parametrize("fmt", ["csv", "jsonl"])
 def test_export_then_import_changes_nothing(tmp_path, seed_books, make_book, fmt):
-    make_book(hidden=True, image_key="covers/x-1.jpg", description='Line one\nLine two, "q"')
+    make_book(
+        book_id="key-001",
+        hidden=True,
+        image_key="covers/key-001-0123456789ab.jpg",
+        description='Line one\nLine two, "q"',
+    )
     make_book(stock_quantity=0, price="7.10", image_url="https://example.com/a.jpg")
     path = str(tmp_path / f"catalog.{fmt}")
     call_command("export_books", path, stdout=io.StringIO())
@@ -192,3 +197,24 @@ def test_upload_with_too_many_rows_is_refused_before_importing(staff_client, tab
     assert response.status_code == 400
     assert "manage.py import_books" in response.content.decode()
     assert stored_items() == []
+
+
+def test_image_key_of_another_book_is_refused(tmp_path, tables):
+    header = HEADER.rstrip("\n") + ",image_key\n"
+    rows = (
+        "Poetry,poe-001,Mine,Someone,9780140421996,1.00,1,,covers/poe-001-0123456789ab.jpg\n"
+        "Poetry,poe-002,Theirs,Someone,9780060931223,1.00,1,,covers/tech-001-0123456789ab.jpg\n"
+        "Poetry,poe-003,None,Someone,9780060931223,1.00,1,,\n"
+    )
+    out, err = run_import(write(tmp_path, "books.csv", header + rows))
+    assert "Line 3: image_key: covers/tech-001-0123456789ab.jpg is not a cover of poe-002" in err
+    assert "added 2" in out
+    assert Book.get("Poetry", "poe-001").image_key == "covers/poe-001-0123456789ab.jpg"
+
+
+def test_unterminated_quote_is_reported_as_a_broken_line(tmp_path, tables):
+    text = HEADER + GOOD_ROWS[0] + 'Poetry,poe-003,"Unclosed,Someone,9780060931223,1.00,1,\n'
+    out, err = run_import(write(tmp_path, "books.csv", text))
+    assert "Line 3 is a broken line: a quoted value is never closed" in err
+    assert "author" not in err and "isbn" not in err
+    assert "added 1" in out

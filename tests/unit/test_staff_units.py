@@ -1,7 +1,7 @@
 """Pieces of the staff pages that need no DynamoDB."""
 
 import io
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -90,3 +90,18 @@ def test_chart_of_days_without_orders_has_flat_bars():
     days = [DayFigures(day=date(2025, 9, d)) for d in (1, 2)]
     chart = bar_chart(days, value=lambda d: d.orders, describe=lambda d: "")
     assert [bar.height for bar in chart["bars"]] == [0, 0]
+
+
+def test_chart_axis_ends_on_a_round_number_above_the_highest_day():
+    days = [DayFigures(day=date(2025, 9, d), revenue=Decimal(r)) for d, r in [(1, "62.42")]]
+    chart = bar_chart(days, value=lambda d: d.revenue, describe=lambda d: "")
+    assert chart["axis"] == ["$80", "$40", "$0"]
+    assert chart["bars"][0].level == 78
+
+
+def test_chart_writes_a_few_dates_a_week_apart_ending_today():
+    days = [DayFigures(day=date(2025, 9, 1) + timedelta(days=n)) for n in range(30)]
+    chart = bar_chart(days, value=lambda d: d.orders, describe=lambda d: "")
+    ticks = [bar.day.day for bar in chart["bars"] if bar.tick]
+    assert ticks == [2, 9, 16, 23, 30]
+    assert chart["axis"] == ["2", "1", "0"]

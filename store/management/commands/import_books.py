@@ -11,7 +11,7 @@ from types import SimpleNamespace
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from store.catalog.bookfiles import BookFileError, format_for, rows_read
+from store.catalog.bookfiles import BookFileError, format_for, rows_read, utf8_problem
 from store.catalog.bulk import books_import
 
 
@@ -66,7 +66,10 @@ class Command(BaseCommand):
                     dry_run=options["dry_run"],
                     progress=bar.update,
                 )
-        except (BookFileError, OSError, UnicodeDecodeError) as error:
+        except UnicodeDecodeError as error:
+            with open(path, "rb") as raw:
+                raise CommandError(utf8_problem(raw.read()) or str(error)) from error
+        except (BookFileError, OSError) as error:
             raise CommandError(getattr(error, "message", None) or str(error)) from error
         for _, message in report.errors:
             self.stderr.write(self.style.ERROR(message))

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.decorators import staff_required
 from store.audit.selectors import book_audit_list
 from store.catalog import bulk, selectors, services, stock
-from store.catalog.bookfiles import BookFileError, rows_read
+from store.catalog.bookfiles import BookFileError, rows_read, utf8_problem
 from store.catalog.covers import InvalidCover
 from store.staff.forms import (
     BookFilterForm,
@@ -60,7 +60,8 @@ def book_list(request):
             request, "store/staff/book_list.html", {"form": form, "books": []}, status=400
         )
     filters = form.cleaned_data if request.GET else {}
-    category = filters.get("category", categories[0] if categories else "")
+    # No category chosen is "All categories", as the filter says (a bounded Scan a page).
+    category = filters.get("category", "")
     books, next_token = selectors.book_list_page(
         category=category,
         text=filters.get("q", ""),
@@ -214,7 +215,8 @@ def book_import(request):
                 dry_run=form.cleaned_data["dry_run"],
             )
         except UnicodeDecodeError:
-            form.add_error("file", "The file is not UTF-8 text.")
+            upload.seek(0)
+            form.add_error("file", utf8_problem(upload.read()) or "The file is not UTF-8 text.")
         except BookFileError as error:
             form.add_error("file", error.message)
     if form.errors:
