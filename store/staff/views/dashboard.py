@@ -4,6 +4,7 @@ behind the event streams are."""
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -25,7 +26,9 @@ def dashboard(request):
     days = figures["days"]
     charts = {
         "orders": bar_chart(
-            days, value=lambda d: d.orders, describe=lambda d: f"{d.day:%b %-d}: {d.orders} orders"
+            days,
+            value=lambda d: d.orders,
+            describe=lambda d: f"{d.day:%b %-d}: {d.orders} order{pluralize(d.orders)}",
         ),
         "revenue": bar_chart(
             days,
