@@ -194,7 +194,11 @@ STREAM_TABLE_NAMES = [BOOKS_TABLE_NAME, ORDERS_TABLE_NAME]
 # The projections' own items (their figures, markers, stream positions, dead letters).
 PROJECTIONS_TABLE_NAME = env("PROJECTIONS_TABLE_NAME", "cloudshelf-projections")
 DYNAMODB_TABLE_MODELS += ["cloudshelf.streams.models.ProjectionItem"]
-STREAM_PROJECTIONS = []
+STREAM_PROJECTIONS = [
+    "store.search.projections.search_index",
+    "store.catalog.projections.catalog_summary",
+    "store.catalog.projections.low_stock",
+]
 # Locally, a thread in the serving process reads the emulator's streams this often (seconds).
 # None: no poller (production reads streams through Lambda; tests deliver explicitly).
 STREAM_POLL_INTERVAL = None

@@ -5,16 +5,15 @@ day's orders pass 1 MB): the 30-day chart is 30 Queries, today's figures come fr
 same Query as today's bar. The Queries run on a few threads; each asks only for the
 order's total, status and lines.
 
-Books low on stock: the watch list (kept by staff stock changes and imports, rebuilt by a
-recount) plus the books sold since its last recount, which the same orders name; all are
-re-read (BatchGetItem) and only those low now are shown. No Scan."""
+Books low on stock: the low-stock projection's items (store/catalog/projections.py), one
+Query."""
 
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 
-from store.catalog.selectors import book_low_stock_list, stock_watch_get
+from store.catalog.selectors import low_stock_list
 from store.orders.models import Order
 
 CHART_DAYS = 30
@@ -58,14 +57,6 @@ def recent_days(*, today, days=CHART_DAYS):
 
 
 def dashboard(*, today):
-    """Everything the dashboard shows: 30 Queries, one GetItem and a BatchGetItem per 100
-    books to check (five at most)."""
+    """Everything the dashboard shows: 30 Queries, and one Query for the low-stock list."""
     days = recent_days(today=today)
-    watch = stock_watch_get()
-    since = watch.counted_at.date() if watch and watch.counted_at else None
-    sold = {}
-    for figures in reversed(days):
-        if since is None or figures.day >= since:
-            sold.update(figures.sold)
-    low_books = book_low_stock_list(watch=watch, also=sold)
-    return {"today": days[-1], "days": days, "low_books": low_books, "watch": watch}
+    return {"today": days[-1], "days": days, "low_books": low_stock_list()}
