@@ -212,13 +212,13 @@ def place_form(review_response):
 
 @pytest.fixture
 def make_indexed_book(make_book):
-    """Save a book and index it for search, as every path that changes a book does:
-    ``make_indexed_book(title="Dune", author="Frank Herbert")``."""
-    from store.search.services import search_index_book
+    """Save a book and deliver the stream, so the search index (and every other
+    projection) has it: ``make_indexed_book(title="Dune", author="Frank Herbert")``."""
+    from cloudshelf.streams.local import deliver_pending
 
     def make(**fields):
         book = make_book(**fields)
-        search_index_book(book=book)
+        deliver_pending()
         return book
 
     return make
@@ -226,10 +226,10 @@ def make_indexed_book(make_book):
 
 @pytest.fixture
 def indexed_seed_books(seed_books):
-    """The seed document's three books, indexed for search."""
-    from store.search.services import search_index_books
+    """The seed document's three books, with the stream delivered (indexed for search)."""
+    from cloudshelf.streams.local import deliver_pending
 
-    search_index_books(books=seed_books)
+    deliver_pending()
     return seed_books
 
 

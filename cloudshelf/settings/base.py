@@ -199,6 +199,9 @@ STREAM_TABLE_NAMES = [BOOKS_TABLE_NAME, ORDERS_TABLE_NAME]
 PROJECTIONS_TABLE_NAME = env("PROJECTIONS_TABLE_NAME", "cloudshelf-projections")
 DYNAMODB_TABLE_MODELS += ["cloudshelf.streams.models.ProjectionItem"]
 STREAM_PROJECTIONS = [
+    "store.search.projections.search_index",
+    "store.catalog.projections.catalog_summary",
+    "store.catalog.projections.low_stock",
     "store.orders.projections.daily_sales",
     "store.orders.projections.order_confirmation_email",
 ]

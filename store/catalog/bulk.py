@@ -3,20 +3,20 @@
 An import validates every row with the staff book form, reads the stored books 100 at a
 time (BatchGetItem), and writes only the books that are new or differ (BatchWriteItem, 25
 a request), each with an audit entry: a second run of the same file writes nothing. Bad
-rows are reported by line and skipped; the good ones are still imported."""
+rows are reported by line and skipped; the good ones are still imported. The home page's
+counts, the search index and the low-stock list follow through the stream."""
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import islice
+from typing import IO
 
+from accounts.models import User
 from cloudshelf.dynamo import utcnow
 from store.audit.models import IMPORT_SUBJECT, AuditEntry, book_subject
-from store.catalog import summary
 from store.catalog.bookfiles import rows_write
 from store.catalog.models import RESERVED_CATEGORY_PREFIX, Book
-from store.catalog.selectors import catalog_summary_get
-from store.catalog.stock import SCAN_PAGE_SIZE, is_low, stock_watch_note
-from store.catalog.summary import catalog_summary_rebuild
-from store.search.services import search_index_books
+from store.catalog.stock import SCAN_PAGE_SIZE
 from store.staff.forms import BookImportForm
 
 CHUNK = 100  # rows per BatchGetItem
@@ -31,7 +31,6 @@ COMPARED = (
     "image_key",
     "hidden",
 )
-FEATURED_FIELDS = {"title", "author", "price", "image_key", "hidden"}
 
 
 @dataclass
@@ -68,8 +67,7 @@ class _Import:
     def __init__(self, actor, dry_run):
         self.actor, self.now = actor, utcnow()
         self.report = ImportReport(dry_run=dry_run)
-        self.seen, self.deltas, self.levels, self.written = {}, {}, {}, []
-        self.shown_changed = set()  # books whose featured entry would change
+        self.seen, self.written = {}, []
 
     def validate(self, line, row):
         if isinstance(row, str):
@@ -108,19 +106,12 @@ class _Import:
         if before == after:
             self.report.unchanged += 1
             return None
-        was_visible, visible = old is not None and not old.hidden, not book.hidden
-        if was_visible != visible:
-            self.deltas[book.category] = self.deltas.get(book.category, 0) + (1 if visible else -1)
-        if is_low(before.get("stock_quantity")) or is_low(book.stock_quantity):
-            self.levels[(book.category, book.book_id)] = book.stock_quantity
         setattr(
             self.report,
             "updated" if old else "created",
             getattr(self.report, "updated" if old else "created") + 1,
         )
         changes = {f: [before.get(f), after[f]] for f in COMPARED if before.get(f) != after[f]}
-        if FEATURED_FIELDS & set(changes):
-            self.shown_changed.add((book.category, book.book_id))
         entry = AuditEntry.new(
             subject=book_subject(book.category, book.book_id),
             action="book.import",
@@ -146,20 +137,10 @@ class _Import:
                     books.save(book)
                     entries.save(entry)
             self.written += [(book.category, book.book_id) for book, _ in planned]
-            # Only books whose title, author or visibility changed need new index entries;
-            # search_index_books finds them (one BatchGetItem of their manifests).
-            search_index_books(books=[book for book, _ in planned])
 
     def finish(self, source):
         if self.report.dry_run or not self.written:
             return
-        current = catalog_summary_get()
-        featured = {(f.category, f.book_id) for f in (current.featured if current else [])}
-        if current is None or featured & self.shown_changed:
-            catalog_summary_rebuild()
-        else:
-            summary.counts_apply(self.deltas)
-        stock_watch_note(self.levels)
         r = self.report
         AuditEntry.new(
             subject=IMPORT_SUBJECT,
@@ -176,7 +157,14 @@ class _Import:
         ).save()
 
 
-def books_import(*, rows, actor, source="", dry_run=False, progress=None):
+def books_import(
+    *,
+    rows: Iterable,
+    actor: User,
+    source: str = "",
+    dry_run: bool = False,
+    progress: Callable[[int], object] | None = None,
+) -> ImportReport:
     """Import ``rows`` (``(line, dict-or-message)``, see bookfiles.rows_read). Returns an
     ImportReport; ``progress(n)`` is called after each chunk of ``n`` rows."""
     job, rows = _Import(actor, dry_run), iter(rows)
@@ -189,7 +177,7 @@ def books_import(*, rows, actor, source="", dry_run=False, progress=None):
     return job.report
 
 
-def books_export(*, stream, fmt):
+def books_export(*, stream: IO, fmt: str) -> int:
     """Write every book (hidden ones too), ordered by category and id. One Scan."""
     books = sorted(
         (

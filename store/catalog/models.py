@@ -61,11 +61,13 @@ class FeaturedBook(MapAttribute):
     author = UnicodeAttribute()
     price = DecimalAttribute()
     image_key = UnicodeAttribute(null=True)
+    updated_at = IsoDateTimeAttribute(null=True)  # the book's, to rank a newcomer against
 
 
 class CatalogSummary(Model):
     """One item beside the books: the category names with their counts, and a few
-    featured books, so the home page costs one read and never a Scan."""
+    featured books, so the home page costs one read and never a Scan. Kept by the
+    catalog-summary projection (store/catalog/projections.py)."""
 
     Meta = table_meta(settings.BOOKS_TABLE_NAME)
     KEY = (RESERVED_CATEGORY_PREFIX + "catalog", "summary")
@@ -74,20 +76,37 @@ class CatalogSummary(Model):
     book_id = UnicodeAttribute(range_key=True, default=KEY[1])
     categories = MapAttribute(default=dict)
     featured = ListAttribute(of=FeaturedBook, default=list)
+    # Raised by each change of ``featured``: the condition of the next one.
+    featured_version = IntegerAttribute(default=0)
     updated_at = IsoDateTimeAttribute()
 
 
-class StockWatch(Model):
-    """Books whose stock was last seen at or under LOW_STOCK_THRESHOLD, as
-    ``{"<category>#<book_id>": stock}``. The stock services keep it; the dashboard
-    re-reads the listed books, so a restocked book never shows; a full recount (one Scan)
-    repairs anything changed behind its back."""
+class CatalogMember(Model):
+    """In the projections table: one per visible book, counted in the summary's categories.
+    Written in the same transaction as its count, so a book is counted exactly once."""
 
-    Meta = table_meta(settings.BOOKS_TABLE_NAME)
-    KEY = (RESERVED_CATEGORY_PREFIX + "staff", "low-stock")
+    Meta = table_meta(settings.PROJECTIONS_TABLE_NAME)
+    PK = "catalog-member"
 
-    category = UnicodeAttribute(hash_key=True, default=KEY[0])
-    book_id = UnicodeAttribute(range_key=True, default=KEY[1])
-    books = MapAttribute(default=dict)
-    counted_at = IsoDateTimeAttribute(null=True)
-    updated_at = IsoDateTimeAttribute(null=True)
+    pk = UnicodeAttribute(hash_key=True, default=PK)
+    sk = UnicodeAttribute(range_key=True)  # "<category>#<book_id>"
+
+
+class LowStockBook(Model):
+    """In the projections table: one per visible book at or under LOW_STOCK_THRESHOLD,
+    with what the dashboard shows, so the low-stock list is one Query."""
+
+    Meta = table_meta(settings.PROJECTIONS_TABLE_NAME)
+    PK = "low-stock"
+
+    pk = UnicodeAttribute(hash_key=True, default=PK)
+    sk = UnicodeAttribute(range_key=True)  # "<category>#<book_id>"
+    category = UnicodeAttribute()
+    book_id = UnicodeAttribute()
+    title = UnicodeAttribute()
+    stock_quantity = IntegerAttribute()
+
+
+def member_key(category: str, book_id: str) -> str:
+    """The range key of a book's projection items: ``<category>#<book_id>``."""
+    return f"{category}#{book_id}"

@@ -1,32 +1,42 @@
-"""Seeding the catalog: the sample books on a first start, and the rebuilds it needs."""
+"""Seeding the catalog: the sample books on a first start.
+
+Seeding writes the books only: the home page's counts and featured books, the search index
+and the low-stock list follow through the stream, as for a book added in the console
+(locally the serving process delivers it within a second)."""
 
 from django.conf import settings
 
 from cloudshelf.tables import covers_bucket_ensure, tables_create
 from store.catalog.covers import cover_key, cover_store, generated_cover
-from store.catalog.models import Book, CatalogSummary
+from store.catalog.models import RESERVED_CATEGORY_PREFIX, Book, CatalogMember
+from store.catalog.projections import low_stock_rebuild
 from store.catalog.summary import catalog_summary_rebuild
 from store.sample_catalog import SEED_TIMESTAMP, sample_books
 from store.search.models import SearchEntry
-from store.search.services import search_index_books, search_index_rebuild
+from store.search.services import search_index_rebuild
 
 
-def catalog_bootstrap():
+def catalog_bootstrap() -> bool:
     """Every start on a laptop: create any missing table (older local data may lack a newer
     one); on the first start, also the bucket and the sample catalog. A store saved before
-    search existed gets its books indexed."""
+    a projection's table existed gets it rebuilt. Returns True when anything was written."""
     created = {name for name, outcome in tables_create() if "created" in outcome}
-    if CatalogSummary.count(CatalogSummary.KEY[0]) > 0:
+    if _store_has_books():
+        rebuilt = False
+        if not _members_exist():  # saved before the stream kept the catalog's figures
+            catalog_summary_rebuild()
+            low_stock_rebuild()
+            rebuilt = True
         if SearchEntry.Meta.table_name in created:
             search_index_rebuild()
-            return True
-        return False
+            rebuilt = True
+        return rebuilt
     covers_bucket_ensure()
     catalog_seed()
     return True
 
 
-def catalog_seed(*, dry_run=False):
+def catalog_seed(*, dry_run: bool = False) -> tuple[int, int]:
     """Load the seed's books and the sample catalog, each with a generated cover.
     Returns ``(written, unchanged)``; a second run writes nothing."""
     wanted = []
@@ -47,9 +57,6 @@ def catalog_seed(*, dry_run=False):
     with Book.batch_write() as batch:
         for book in changed:
             batch.save(book)
-    if changed or not _summary_exists():
-        catalog_summary_rebuild()
-    search_index_books(books=[book for book, _ in wanted])
     return len(changed), len(wanted) - len(changed)
 
 
@@ -61,5 +68,10 @@ def _differs(stored, wanted):
     return stored is None or stored.serialize() != wanted.serialize()
 
 
-def _summary_exists():
-    return CatalogSummary.count(CatalogSummary.KEY[0]) > 0
+def _store_has_books():
+    books = Book.scan(~Book.category.startswith(RESERVED_CATEGORY_PREFIX), page_size=25)
+    return next(iter(books), None) is not None
+
+
+def _members_exist():
+    return any(True for _ in CatalogMember.query(CatalogMember.PK, limit=1))

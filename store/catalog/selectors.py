@@ -7,8 +7,7 @@ import string
 
 from django.conf import settings
 
-from store.catalog.models import RESERVED_CATEGORY_PREFIX, Book, CatalogSummary, StockWatch
-from store.catalog.stock import is_low
+from store.catalog.models import RESERVED_CATEGORY_PREFIX, Book, CatalogSummary, LowStockBook
 from store.catalog.validators import isbn_normalize
 from store.pagination import decode_page_token, encode_page_token
 
@@ -31,10 +30,10 @@ SMALL_WORDS = {
 }
 FILTERED_READ_SIZE = 200  # items evaluated per request when a filter is on
 MAX_REQUESTS_PER_PAGE = 10
-LOW_STOCK_CANDIDATES = 500  # books re-read for the dashboard: five BatchGetItems at most
+LOW_STOCK_LIMIT = 500  # books the dashboard lists at most
 
 
-def catalog_summary_get():
+def catalog_summary_get() -> CatalogSummary | None:
     """The home page's one read: categories and featured books, or None."""
     try:
         return CatalogSummary.get(*CatalogSummary.KEY)
@@ -152,19 +151,8 @@ def book_list_page(*, category, text="", low_only=False, page_token=None, page_s
     return books, encode_page_token(pages.last_evaluated_key, scope=scope)
 
 
-def stock_watch_get():
-    """The low-stock watch list (one GetItem), or None before its first count."""
-    try:
-        return StockWatch.get(*StockWatch.KEY)
-    except StockWatch.DoesNotExist:
-        return None
-
-
-def book_low_stock_list(*, watch, also=(), limit=LOW_STOCK_CANDIDATES):
-    """The books low on stock among those the watch list names and ``also`` (keys of
-    books sold since its last count), re-read in BatchGetItems of 100, so that a restocked
-    book never shows. At most ``limit`` books are read: the watch list's first."""
-    keys = [tuple(key.split("#", 1)) for key in (watch.books.as_dict() if watch else {})]
-    keys = list(dict.fromkeys(keys + list(also)))[:limit]
-    books = [b for b in Book.batch_get(keys) if is_low(b.stock_quantity) and not b.hidden]
-    return sorted(books, key=lambda b: (b.stock_quantity, b.title))
+def low_stock_list(*, limit: int = LOW_STOCK_LIMIT) -> list[LowStockBook]:
+    """The books low on stock, fewest copies first (one Query of the low-stock projection's
+    items: each has the book's key, title and stock)."""
+    items = LowStockBook.query(LowStockBook.PK, limit=limit, page_size=limit)
+    return sorted(items, key=lambda item: (item.stock_quantity, item.title, item.sk))

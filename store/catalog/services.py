@@ -1,21 +1,18 @@
-"""Staff writes to the catalog. Each change is one DynamoDB transaction holding the book,
-its audit entry and, when the store's visible books change, the catalog summary's count."""
+"""Staff writes to the catalog. Each change is one DynamoDB transaction holding the book
+and its audit entry; what is derived from the books (the home page's counts and featured
+books, the search index, the low-stock list) follows through the stream
+(store/catalog/projections.py, store/search/projections.py)."""
 
-import logging
+from django.core.files.uploadedfile import UploadedFile
+from pynamodb.exceptions import TransactWriteError
 
-from pynamodb.exceptions import PynamoDBException, TransactWriteError
-
+from accounts.models import User
 from cloudshelf.dynamo import transaction, utcnow
 from cloudshelf.dynamo_errors import failed_actions
 from cloudshelf.errors import ApplicationError
 from store.audit.models import AuditEntry, book_subject
-from store.catalog import summary
 from store.catalog.covers import cover_image_prepare, cover_key, cover_store
-from store.catalog.models import Book, CatalogSummary
-from store.catalog.stock import stock_watch_note
-from store.search.services import SearchIndexConflict, search_index_book, search_unindex_book
-
-log = logging.getLogger(__name__)
+from store.catalog.models import Book
 
 # What an edit may change (the key, stock, cover and visibility have their own services).
 EDITABLE_FIELDS = ("title", "author", "isbn", "price", "description", "image_url")
@@ -36,22 +33,6 @@ class BookMoved(BookChanged):
     )
 
 
-def _book_changed(book, *, old_key=None):
-    """Keep the search index in step after a staff change to a book (store/search's
-    contract): create, edit, move (``old_key``: the key it had), hide and show, cover.
-    Stock is not in the index, so a stock adjustment needs no call. The book change is
-    already committed: a failure here is logged, and ``manage.py reindex_search`` (or the
-    book's next change) repairs the index."""
-    try:
-        if old_key:
-            search_unindex_book(book=Book(*old_key))
-        search_index_book(book=book)
-    except (SearchIndexConflict, PynamoDBException):
-        log.warning(
-            "search index not updated for %s/%s", book.category, book.book_id, exc_info=True
-        )
-
-
 def _audit(book, action, actor, now, **fields):
     return AuditEntry.new(
         subject=book_subject(book.category, book.book_id),
@@ -62,22 +43,10 @@ def _audit(book, action, actor, now, **fields):
     )
 
 
-def _count_update(tx, deltas):
-    actions = summary.count_actions(deltas)
-    if actions:
-        tx.update(
-            CatalogSummary(),
-            actions=actions,
-            condition=summary.count_condition(),
-            name="summary",
-        )
-
-
-def book_create(*, data, actor):
+def book_create(*, data: dict, actor: User) -> Book:
     """Add a book (``data``: a BookForm's cleaned data). Raises BookExists."""
     now = utcnow()
     book = Book(**data, created_at=now, updated_at=now)
-    summary.summary_ensure()
     entry = _audit(
         book,
         "book.create",
@@ -90,13 +59,10 @@ def book_create(*, data, actor):
         with transaction() as tx:
             tx.save(book, condition=Book.category.does_not_exist(), name="book")
             tx.save(entry, name="audit")
-            _count_update(tx, {book.category: 1})
     except TransactWriteError as error:
         if "book" in failed_actions(error):
             raise BookExists() from error
         raise
-    stock_watch_note({(book.category, book.book_id): book.stock_quantity})
-    _book_changed(book)
     return book
 
 
@@ -105,7 +71,7 @@ def _value_condition(field, value):
     return attribute.does_not_exist() if value is None else attribute == value
 
 
-def book_update(*, book, data, actor):
+def book_update(*, book: Book, data: dict, actor: User) -> Book:
     """Apply an edit to ``book`` as read just before. Only changed fields are written, on
     condition that nobody changed them meanwhile. A new category moves the book."""
     changes = {
@@ -117,7 +83,6 @@ def book_update(*, book, data, actor):
         return _book_move(book=book, category=data["category"], changes=changes, actor=actor)
     if not changes:
         return book
-    current = summary.summary_ensure()
     now = utcnow()
     actions = [Book.updated_at.set(now)]
     condition = Book.category.exists()
@@ -136,17 +101,13 @@ def book_update(*, book, data, actor):
     for field, (_, new) in changes.items():
         setattr(book, field, new)
     book.updated_at = now
-    summary.featured_refresh(current, book)
-    _book_changed(book)
     return book
 
 
-def _book_move(*, book, category, changes, actor):
+def _book_move(*, book: Book, category: str, changes: dict, actor: User) -> Book:
     """A new category is a new key: delete the old item and put the new one, in one
-    transaction, with the audit entry under both subjects and both counts moved."""
-    current = summary.summary_ensure()
+    transaction, with the audit entry under both subjects."""
     now = utcnow()
-    old_key = (book.category, book.book_id)
     moved = Book(
         **{
             **book.attribute_values,
@@ -167,8 +128,6 @@ def _book_move(*, book, category, changes, actor):
             tx.save(moved, condition=Book.category.does_not_exist(), name="moved")
             tx.save(_audit(book, "book.move", actor, now, changes=changes))
             tx.save(_audit(moved, "book.move", actor, now, changes=changes))
-            if not book.hidden:
-                _count_update(tx, {book.category: -1, category: 1})
     except TransactWriteError as error:
         failed = failed_actions(error)
         if "moved" in failed:
@@ -178,19 +137,14 @@ def _book_move(*, book, category, changes, actor):
         if failed:
             raise BookChanged() from error
         raise
-    summary.zero_counts_prune({book.category: -1})
-    summary.featured_refresh(current, moved, old_key=old_key)
-    stock_watch_note({old_key: None, (moved.category, moved.book_id): moved.stock_quantity})
-    _book_changed(moved, old_key=old_key)
     return moved
 
 
-def book_visibility_set(*, book, hidden, actor):
+def book_visibility_set(*, book: Book, hidden: bool, actor: User) -> bool:
     """Hide a book from the store (it keeps every attribute) or show it again.
     Returns False when it already was as asked."""
     if bool(book.hidden) == hidden:
         return False
-    current = summary.summary_ensure()
     now = utcnow()
     was_visible = Book.hidden.does_not_exist() | (Book.hidden == False)  # noqa: E712
     condition = was_visible if hidden else (Book.hidden == True)  # noqa: E712
@@ -211,26 +165,20 @@ def book_visibility_set(*, book, hidden, actor):
                     changes={"hidden": [bool(book.hidden), hidden]},
                 )
             )
-            _count_update(tx, {book.category: -1 if hidden else 1})
     except TransactWriteError as error:
         if failed_actions(error):
             return False
         raise
     book.hidden, book.updated_at = hidden, now
-    if hidden:
-        summary.zero_counts_prune({book.category: -1})
-    summary.featured_refresh(current, book, removed=hidden)
-    _book_changed(book)
     return True
 
 
-def book_cover_set(*, book, upload, actor):
+def book_cover_set(*, book: Book, upload: UploadedFile, actor: User) -> Book:
     """Check the upload (InvalidCover if it is not a usable image: then nothing is
     stored), store it in S3 under a content-addressed key and point the book at it."""
     content = cover_image_prepare(upload)
     key = cover_key(book.book_id, content)
     cover_store(key, content)
-    current = summary.summary_ensure()
     now = utcnow()
     try:
         with transaction() as tx:
@@ -250,6 +198,4 @@ def book_cover_set(*, book, upload, actor):
             raise BookMoved() from error
         raise
     book.image_key, book.updated_at = key, now
-    summary.featured_refresh(current, book)
-    _book_changed(book)
     return book

@@ -1,15 +1,14 @@
 """The dashboard's figures, from the daily-sales projection (store/orders/projections.py):
 the 30-day chart and today's figures are ONE Query of the day items.
 
-Books low on stock: the watch list (kept by staff stock changes and imports, rebuilt by a
-recount) plus the books sold since its last recount, which the day items name; all are
-re-read (BatchGetItem) and only those low now are shown. No Scan."""
+Books low on stock: the low-stock projection's items (store/catalog/projections.py), one
+Query."""
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from store.catalog.selectors import book_low_stock_list, stock_watch_get
+from store.catalog.selectors import low_stock_list
 from store.orders.models import SalesDay
 from store.orders.selectors import sales_days_list
 
@@ -53,14 +52,7 @@ def recent_days(*, today: date, days: int = CHART_DAYS) -> list[DayFigures]:
 
 
 def dashboard(*, today: date) -> dict:
-    """Everything the dashboard shows: one Query, one GetItem and a BatchGetItem per 100
-    books to check (five at most)."""
+    """Everything the dashboard shows: one Query for the 30 days, one for the low-stock
+    list."""
     days = recent_days(today=today)
-    watch = stock_watch_get()
-    since = watch.counted_at.date() if watch and watch.counted_at else None
-    sold = {}
-    for figures in reversed(days):
-        if since is None or figures.day >= since:
-            sold.update(figures.sold)
-    low_books = book_low_stock_list(watch=watch, also=sold)
-    return {"today": days[-1], "days": days, "low_books": low_books, "watch": watch}
+    return {"today": days[-1], "days": days, "low_books": low_stock_list()}

@@ -301,10 +301,11 @@ def test_an_interrupted_index_write_is_repaired_by_the_next_call(make_indexed_bo
     assert index_entries() == sorted(entry.key for entry in search_entries_for(book))
 
 
-def test_seeding_indexes_the_sample_catalog(client, tables):
+def test_seeding_indexes_the_sample_catalog(client, streams):
     from store.catalog.seed import catalog_seed
 
     catalog_seed()
+    streams.deliver()
     assert found(client, "fitzger") == ["The Great Gatsby"]
     assert found(client, "clea co") == ["Clean Code"]
 

@@ -5,9 +5,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from cloudshelf.streams.local import deliver_pending
 from store.audit import selectors as audit_selectors
 from store.audit.models import AuditEntry, book_subject
-from store.catalog import summary
 from store.catalog.models import Book, CatalogSummary
 
 NEW_BOOK = {
@@ -24,12 +24,14 @@ NEW_BOOK = {
 
 
 @pytest.fixture
-def catalog(seed_books):
-    summary.catalog_summary_rebuild()
+def catalog(seed_books, streams):
+    streams.deliver()
     return seed_books
 
 
 def counts():
+    """The home page's counts once the stream is delivered."""
+    deliver_pending()
     return CatalogSummary.get(*CatalogSummary.KEY).categories.as_dict()
 
 

@@ -49,34 +49,42 @@ def no_scan(*args, **kwargs):
     raise AssertionError("fell back to a full Scan")
 
 
-def test_a_throttled_watch_list_update_is_raised_not_answered_by_a_scan(monkeypatch):
-    from store.catalog import stock
+def test_a_throttled_count_update_is_raised_not_retried_as_a_race(monkeypatch):
+    from store.catalog import projections
+    from store.catalog.models import CatalogMember, CatalogSummary
 
-    monkeypatch.setattr(stock.StockWatch, "update", throttled)
-    monkeypatch.setattr(stock, "stock_watch_recount", no_scan)
-    with pytest.raises(UpdateError):
-        stock.stock_watch_note({("Technology", "tech-001"): 1})
+    def refused_transaction():
+        raise TransactWriteError("failed", client_error("ThrottlingException"))
+
+    def no_marker(*args, **kwargs):
+        raise CatalogMember.DoesNotExist()
+
+    monkeypatch.setattr(CatalogMember, "get", no_marker)
+    monkeypatch.setattr(projections, "transaction", refused_transaction)
+    with pytest.raises(TransactWriteError):
+        projections._membership_apply(
+            CatalogSummary(categories={}), "Technology", "tech-001", counted=True
+        )
 
 
 def test_a_throttled_featured_update_is_raised_not_answered_by_a_rebuild(monkeypatch):
+    from datetime import UTC, datetime
     from decimal import Decimal
 
-    from store.catalog import summary
-    from store.catalog.models import Book, CatalogSummary, FeaturedBook
+    from store.catalog import projections
+    from store.catalog.models import Book, CatalogSummary
 
-    book = Book("Technology", "tech-001", title="T", author="A", price=Decimal("1.00"))
-    current = CatalogSummary(
-        featured=[
-            FeaturedBook(
-                category="Technology",
-                book_id="tech-001",
-                title="T",
-                author="A",
-                price=Decimal("1.00"),
-            )
-        ]
+    book = Book(
+        "Technology",
+        "tech-001",
+        title="T",
+        author="A",
+        price=Decimal("1.00"),
+        stock_quantity=3,
+        updated_at=datetime(2025, 1, 1, tzinfo=UTC),
     )
+    current = CatalogSummary(featured=[], featured_version=1)
     monkeypatch.setattr(CatalogSummary, "update", throttled)
-    monkeypatch.setattr(summary, "catalog_summary_rebuild", no_scan)
+    monkeypatch.setattr(projections, "catalog_summary_rebuild", no_scan)
     with pytest.raises(UpdateError):
-        summary.featured_refresh(current, book)
+        projections._featured_apply(current, book, ("Technology", "tech-001"))

@@ -12,7 +12,8 @@ from accounts.decorators import staff_required
 from cloudshelf.dynamo import utcnow
 from cloudshelf.streams.deadletters import dead_letters_count
 from cloudshelf.streams.positions import positions_all
-from store.catalog.stock import stock_watch_recount
+from store.catalog.projections import low_stock_rebuild
+from store.catalog.selectors import low_stock_list
 from store.orders import reports
 from store.staff.charts import bar_chart
 from store.templatetags.store_tags import money
@@ -53,6 +54,6 @@ def dashboard(request):
 @staff_required
 @require_POST
 def low_stock_recount(request):
-    watch = stock_watch_recount()
-    messages.success(request, f"Recounted: {len(watch.books.as_dict())} books are low on stock.")
+    low_stock_rebuild()
+    messages.success(request, f"Recounted: {len(low_stock_list())} books are low on stock.")
     return redirect("staff:dashboard")
