@@ -337,6 +337,7 @@ def _streams(results):
         ["write -> projections, p99", _ms(delay["p99_ms"], 0)],
         ["write -> projections, max", _ms(delay["max_ms"], 0)],
         ["stream records per order", cost["records_per_order"]],
+        ["local reader's throughput (records a second)", cost.get("records_per_second_local")],
         ["DynamoDB requests per record (projections)", cost["requests_per_record"]],
         [
             "write / read request units per 1,000 orders",
@@ -365,7 +366,7 @@ the emulator is slower than DynamoDB).
 
 {_table(["figure", "value"], rows)}
 Requests by operation while delivering: {", ".join(f"{k} {v}" for k, v in cost["requests"].items())}.
-"""
+{("\n" + run["note"] + "\n") if run.get("note") else ""}"""
 
 
 def _coldstart(results):
