@@ -352,6 +352,7 @@ def _streams(results):
         ["stream reads", per["stream_reads_dollars"]],
     ]
     names = ", ".join(f"`{p.rsplit('.', 1)[-1]}`" for p in figures["projections"]) or "none"
+    note = f"\n{run['note']}\n" if run.get("note") else ""
     return f"""## Event backbone
 
 `benchmarks/stream_delay.py`: books and orders written straight into their tables with boto3
@@ -366,7 +367,7 @@ the emulator is slower than DynamoDB).
 
 {_table(["figure", "value"], rows)}
 Requests by operation while delivering: {", ".join(f"{k} {v}" for k, v in cost["requests"].items())}.
-{("\n" + run["note"] + "\n") if run.get("note") else ""}"""
+{note}"""
 
 
 def _coldstart(results):
