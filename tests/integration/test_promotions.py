@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
+from openapi_schema_validator import OAS31Validator
 
 from cloudshelf.dynamo import utcnow
 from store.orders import selectors, services
@@ -15,6 +16,7 @@ from store.promotions.rules import CodeNotUsable, CodeUnknown
 from store.promotions.selectors import promotion_get, promotion_orders_list
 from store.promotions.services import PromotionFields
 from tests.conftest import ADDRESS, add_to_cart, cart_of, place_form, review_checkout
+from tests.integration.test_api_contract import answer_schema
 from tests.integration.test_checkout import fill_cart, run_together
 
 
@@ -340,3 +342,38 @@ def test_a_code_that_no_longer_applies_blocks_checkout_with_the_reason(
     shopper_client.post("/cart/discount/remove/")
     assert cart_of(shopper_client.user.user_id).discount_code is None
     assert review_checkout(shopper_client).context["review"].quote.code is None
+
+
+# --- The JSON API ---------------------------------------------------------------------------
+
+
+def test_the_api_cart_and_order_show_the_discount_as_described(
+    shopper_client, make_book, make_code
+):
+    make_code()
+    add_to_cart(shopper_client, make_book(price=Decimal("42.99")))
+    shopper_client.post("/cart/discount/", {"discount_code": "save10"})
+    cart = shopper_client.get("/api/v1/cart", HTTP_ORIGIN="http://testserver")
+    body = cart.json()
+    validate(answer_schema("/cart", 200), body)
+    assert body["discount"] == {
+        "code": "SAVE10",
+        "label": "10 % off",
+        "amount": "4.30",
+        "free_shipping": False,
+        "problem": None,
+    }
+    assert (body["subtotal"], body["tax"], body["total"]) == ("42.99", "3.10", "47.78")
+    placed = shopper_client.post("/checkout/place/", place_form(review_checkout(shopper_client)))
+    order_id = placed["Location"].split("/")[2]
+    order = shopper_client.get(f"/api/v1/orders/{order_id}").json()
+    validate(answer_schema("/orders/{order_id}", 200), order)
+    assert (order["discount_code"], order["discount"], order["total"]) == (
+        "SAVE10",
+        "4.30",
+        "47.78",
+    )
+
+
+def validate(schema, body):
+    OAS31Validator(schema).validate(body)
