@@ -127,7 +127,7 @@ SCHEMAS.update(
                 "code": {**STRING, "description": "The discount code on the cart (upper case)."},
                 "label": {
                     **NULLABLE_STRING,
-                    "description": "What it gives (\"10 % off\", \"Free shipping\"), or null.",
+                    "description": 'What it gives ("10 % off", "Free shipping"), or null.',
                 },
                 "amount": {**MONEY, "description": "Taken off the subtotal, before tax."},
                 "free_shipping": {"type": "boolean"},
