@@ -377,3 +377,40 @@ def test_the_api_cart_and_order_show_the_discount_as_described(
 
 def validate(schema, body):
     OAS31Validator(schema).validate(body)
+
+
+def test_the_cart_page_with_a_code_costs_one_more_getitem(
+    shopper_client, make_book, make_code, dynamodb_requests
+):
+    add_to_cart(shopper_client, make_book())
+    shopper_client.get("/cart/")
+    dynamodb_requests.clear()
+    shopper_client.get("/cart/")
+    without = dict(dynamodb_requests)
+    make_code()
+    shopper_client.post("/cart/discount/", {"discount_code": "SAVE10"})
+    dynamodb_requests.clear()
+    shopper_client.get("/cart/")
+    assert dynamodb_requests["GetItem"] == without["GetItem"] + 1
+    assert {op: n for op, n in dynamodb_requests.items() if op != "GetItem"} == {
+        op: n for op, n in without.items() if op != "GetItem"
+    }
+
+
+def test_an_anonymous_visitor_can_apply_a_code_and_keeps_it_in_the_cart(
+    client, make_book, make_code
+):
+    make_code(code="ANON")
+    add_to_cart(client, make_book(price=Decimal("10.00")))
+    response = client.post("/cart/discount/", {"discount_code": "anon"}, follow=True)
+    assert response.context["cart"].discount.amount == Decimal("1.00")
+    removed = client.post("/cart/discount/remove/", follow=True)
+    assert "The discount code was removed" in removed.content.decode()
+    assert removed.context["cart"].discount is None
+
+
+def test_applying_to_an_empty_cart_says_so(client, tables):
+    response = client.post("/cart/discount/", {"discount_code": "SAVE10"}, follow=True)
+    assert "Your cart is empty: add books before entering a discount code." in (
+        response.content.decode()
+    )
