@@ -3,7 +3,7 @@ review and order placement all compute the discount here, from the code as it is
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from cloudshelf.errors import ApplicationError
@@ -80,7 +80,8 @@ def promotion_usable_now(promotion: Promotion, *, now: datetime) -> None:
             f"The discount code {code} can be used from {promotion.starts_at:%B %-d, %Y}."
         )
     if promotion.ends_at is not None and now >= promotion.ends_at:
-        raise CodeNotUsable(f"The discount code {code} expired on {promotion.ends_at:%B %-d, %Y}.")
+        last = promotion.ends_at - timedelta(seconds=1)  # ends_at is the first moment after
+        raise CodeNotUsable(f"The discount code {code} expired on {last:%B %-d, %Y}.")
     if promotion.max_uses is not None and promotion.uses >= promotion.max_uses:
         raise CodeNotUsable(f"The discount code {code} has been used as many times as it may be.")
 

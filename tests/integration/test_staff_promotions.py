@@ -176,3 +176,22 @@ def test_an_unknown_code_page_is_a_404(staff_client, code):
 def test_shoppers_cannot_reach_the_staff_pages(shopper_client):
     for path in ("/admin/promotions/", "/admin/promotions/X/"):
         assert shopper_client.get(path).status_code in (302, 403, 404)
+
+
+def test_the_last_day_is_included_and_the_day_after_is_expired(staff_client, make_user, make_book):
+    from datetime import timedelta
+
+    from cloudshelf.dynamo import utcnow
+    from store.promotions.rules import CodeNotUsable
+
+    today = utcnow().date()
+    staff_client.post("/admin/promotions/", {**NEW, "code": "TODAY", "ends_on": today.isoformat()})
+    staff_client.post(
+        "/admin/promotions/",
+        {**NEW, "code": "YESTERDAY", "ends_on": (today - timedelta(days=1)).isoformat()},
+    )
+    shopper = make_user()
+    fill_cart(shopper, (make_book(), 1))
+    assert promotion_services.cart_discount_apply(owner=shopper.user_id, code="today").amount
+    with pytest.raises(CodeNotUsable, match=f"expired on {today - timedelta(days=1):%B %-d, %Y}"):
+        promotion_services.cart_discount_apply(owner=shopper.user_id, code="yesterday")
