@@ -70,6 +70,20 @@ def _quote_ready(ctx):
     ctx.review_order()
 
 
+def _code_ready(ctx):
+    ctx.ensure_cart_filled()
+    ctx.ensure_code()
+
+
+def _code_quote_ready(ctx):
+    _code_ready(ctx)
+    ctx.client("shopper").post("/cart/discount/", {"discount_code": BENCH_CODE})
+    ctx.review_order()
+
+
+BENCH_CODE = "BENCH10"
+
+
 def _place_data(ctx):
     return {**CHECKOUT_ADDRESS, "quote": ctx.quote}
 
@@ -214,6 +228,34 @@ PAGES = [
         load=False,
     ),
     Page(
+        "cart_discount",
+        "Apply a discount code (POST)",
+        "/cart/discount/",
+        user="shopper",
+        method="POST",
+        data=lambda ctx: {"discount_code": BENCH_CODE},
+        prepare=_code_ready,
+        statuses=(302,),
+        budget={"GetItem": 2, "UpdateItem": 1},
+        budget_text="1 GetItem of the code, beside the cart's GetItem and UpdateItem",
+        url_name="store:cart-discount",
+        load=False,
+    ),
+    Page(
+        "checkout_place_code",
+        "Checkout: place order with a discount code (POST)",
+        "/checkout/place/",
+        user="shopper",
+        method="POST",
+        data=_place_data,
+        prepare=_code_quote_ready,
+        statuses=(302,),
+        budget={"GetItem": 2, "BatchGetItem": 1, "TransactWriteItems": 1},
+        budget_text="the cart's and the code's GetItem, 1 BatchGetItem, 1 TransactWriteItems",
+        url_name="store:cart-discount",
+        load=False,
+    ),
+    Page(
         "order_confirmation",
         "Order confirmation",
         lambda ctx: ctx.order_url + "confirmation/",
@@ -319,6 +361,20 @@ class Context:
                 f"the checkout review answered {response.status_code} without a quote"
             )
         self.quote = html.unescape(match.group(1) or match.group(2))
+
+    def ensure_code(self):
+        """The 10 % code BENCH_CODE, made once (for the discount-code pages)."""
+        from decimal import Decimal
+
+        from store.promotions.selectors import promotion_get
+        from store.promotions.services import PromotionFields, promotion_create
+
+        if promotion_get(code=BENCH_CODE) is None:
+            promotion_create(
+                actor=self.user("staff"),
+                code=BENCH_CODE,
+                values=PromotionFields(kind="percent", value=Decimal("10")),
+            )
 
     def ensure_order_placed(self):
         if self.order_url:

@@ -275,6 +275,9 @@ DYNAMODB_TABLE_MODELS += ["store.audit.models.AuditEntry"]
 COVER_MAX_BYTES = int(env("COVER_MAX_BYTES", str(4 * 1024 * 1024)))
 COVER_MAX_DIMENSION = int(env("COVER_MAX_DIMENSION", "4000"))
 STAFF_PAGE_SIZE = int(env("STAFF_PAGE_SIZE", "50"))
+# Discount codes and their uses (store/promotions/): hash "pk", range "sk".
+PROMOTIONS_TABLE_NAME = env("PROMOTIONS_TABLE_NAME", "cloudshelf-promotions")
+DYNAMODB_TABLE_MODELS += ["store.promotions.models.Promotion"]
 # A CSV uploaded from the books page is imported within the request (API Gateway gives a
 # request 29 s): keep it small.
 IMPORT_UPLOAD_MAX_BYTES = int(env("IMPORT_UPLOAD_MAX_BYTES", str(2 * 1024 * 1024)))

@@ -124,11 +124,32 @@ SCHEMAS.update(
                 "api_url": URL,
             }
         ),
+        "CartDiscount": obj(
+            {
+                "code": {**STRING, "description": "The discount code on the cart (upper case)."},
+                "label": {
+                    **NULLABLE_STRING,
+                    "description": 'What it gives ("10 % off", "Free shipping"), or null.',
+                },
+                "amount": {**MONEY, "description": "Taken off the subtotal, before tax."},
+                "free_shipping": {"type": "boolean"},
+                "problem": {
+                    **NULLABLE_STRING,
+                    "description": "Why the code takes nothing off this cart now (expired, "
+                    "used up, not applicable...), or null.",
+                },
+            }
+        ),
         "Cart": obj(
             {
                 "lines": {"type": "array", "items": ref("CartLine")},
                 "item_count": {"type": "integer", "minimum": 0},
                 "subtotal": MONEY,
+                "discount": {
+                    "oneOf": [ref("CartDiscount"), {"type": "null"}],
+                    "description": "The cart's discount code, or null without one. `tax` "
+                    "is on the subtotal less the discount; `total` is after it.",
+                },
                 "tax": MONEY,
                 "shipping": MONEY,
                 "total": MONEY,
@@ -180,6 +201,11 @@ SCHEMAS["Order"] = obj(
         **SCHEMAS["OrderSummary"]["properties"],
         "items": {"type": "array", "items": ref("OrderLine")},
         "subtotal": MONEY,
+        "discount_code": {**NULLABLE_STRING, "description": "The discount code used, or null."},
+        "discount": {
+            **MONEY,
+            "description": "What the code took off the subtotal, before tax (0.00 without one).",
+        },
         "tax": MONEY,
         "shipping": MONEY,
         "shipping_address": ref("Address"),

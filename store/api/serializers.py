@@ -88,10 +88,25 @@ def cart(view):
         ],
         "item_count": view.item_count,
         "subtotal": money(pricing.subtotal),
+        "discount": cart_discount(view),
         "tax": money(pricing.tax),
         "shipping": money(pricing.shipping),
         "total": money(pricing.total),
         "currency": CURRENCY,
+    }
+
+
+def cart_discount(view):
+    """The cart's discount code: what it takes off, or why it takes nothing; None without one."""
+    if not view.discount_code:
+        return None
+    discount = view.discount
+    return {
+        "code": view.discount_code,
+        "label": discount.label if discount else None,
+        "amount": money(discount.amount if discount else 0),
+        "free_shipping": bool(discount and discount.free_shipping),
+        "problem": view.discount_problem or None,
     }
 
 
@@ -125,6 +140,8 @@ def order_detail(order):
             for line in order.items
         ],
         "subtotal": money(order.subtotal),
+        "discount_code": order.discount_code,
+        "discount": money(order.discount or 0),
         "tax": money(order.tax),
         "shipping": money(order.shipping),
         "shipping_address": {

@@ -36,3 +36,5 @@ class Cart(Model):
     # Not in the seed's sample cart: a random reference given to each new cart, part of
     # the key of the order that checks it out (so one cart state gives one order).
     cart_ref = UnicodeAttribute(null=True)
+    # Not in the seed's sample cart: the discount code the shopper entered (store/promotions).
+    discount_code = UnicodeAttribute(null=True)

@@ -12,6 +12,8 @@ from cloudshelf.dynamo import utcnow
 from store.cart.models import Cart
 from store.cart.pricing import Pricing, order_pricing
 from store.catalog.models import Book
+from store.promotions.rules import Discount, PricedLine, PromotionError
+from store.promotions.selectors import discount_get
 
 CART_ID = "active"
 
@@ -117,6 +119,9 @@ class CartLineView:
 class CartView:
     cart: Cart | None = None
     lines: list[CartLineView] = field(default_factory=list)
+    # The cart's discount code (store/promotions): what it takes off, or why it takes nothing.
+    discount: Discount | None = None
+    discount_problem: str = ""
 
     @property
     def is_empty(self) -> bool:
@@ -128,7 +133,15 @@ class CartView:
 
     @property
     def pricing(self) -> Pricing:
-        return order_pricing(lines=[(line.price, line.quantity) for line in self.lines])
+        return order_pricing(
+            lines=[(line.price, line.quantity) for line in self.lines],
+            discount=self.discount.amount if self.discount else None,
+            free_shipping=bool(self.discount and self.discount.free_shipping),
+        )
+
+    @property
+    def discount_code(self) -> str | None:
+        return self.cart.discount_code if self.cart is not None else None
 
     @property
     def problems(self) -> list[str]:
@@ -160,4 +173,19 @@ def cart_detail_get(*, owner: str | None, consistent_read: bool = False) -> Cart
         )
         for line in cart.items
     ]
-    return CartView(cart=cart, lines=lines)
+    view = CartView(cart=cart, lines=lines)
+    if cart.discount_code:
+        _cart_discount(view, cart.discount_code)
+    return view
+
+
+def _cart_discount(view: CartView, code: str) -> None:
+    """What the cart's code takes off its lines at their current prices (one GetItem)."""
+    priced = [
+        PricedLine(category=li.category, book_id=li.book_id, price=li.price, quantity=li.quantity)
+        for li in view.lines
+    ]
+    try:
+        view.discount = discount_get(code=code, lines=priced)
+    except PromotionError as error:
+        view.discount_problem = error.message

@@ -52,6 +52,10 @@ class Order(Model):
     # Not in the seed's sample order: a random token of the request that placed it, so that
     # a request whose write was retried after a timeout recognises its own order.
     placement_token = UnicodeAttribute(null=True)
+    # Not in the seed's sample order: the discount code used and what it took off the
+    # subtotal, before tax (store/promotions). ``subtotal`` stays the sum of the lines.
+    discount_code = UnicodeAttribute(null=True)
+    discount = DecimalAttribute(null=True)
 
     order_date_index = OrderDateIndex()
 

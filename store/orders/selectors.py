@@ -69,7 +69,7 @@ class CheckoutReview:
 
 def checkout_review_get(*, user_id: str) -> CheckoutReview:
     """What placing the order would do now: the cart at current prices (one GetItem and
-    one BatchGet), why it cannot be placed if it cannot, else the quote to agree to."""
+    one BatchGet, and one GetItem of its discount code if it has one), why it cannot be placed if it cannot, else the quote to agree to."""
     cart = cart_detail_get(owner=user_id)
     problems = list(cart.problems)
     if len(cart.lines) > ORDER_MAX_LINES:
@@ -80,9 +80,18 @@ def checkout_review_get(*, user_id: str) -> CheckoutReview:
     if cart.is_empty or problems:
         return CheckoutReview(cart=cart, problems=problems)
     assert cart.cart is not None  # a cart with lines is a stored cart
+    if cart.discount_problem:
+        return CheckoutReview(
+            cart=cart,
+            problems=[cart.discount_problem + " Remove the code, or try another, to check out."],
+        )
+    discount = cart.discount
     quote = CheckoutQuote(
         order_id=checkout_order_id(user_id=user_id, cart=cart.cart),
         prices={line_key(line.category, line.book_id): line.price for line in cart.lines},
+        code=discount.code if discount else None,
+        code_version=discount.version if discount else None,
+        discount=discount.amount if discount else None,
     )
     return CheckoutReview(cart=cart, quote=quote)
 

@@ -11,6 +11,7 @@ import logging
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from pynamodb.exceptions import TransactWriteError, UpdateError
@@ -34,6 +35,10 @@ from store.catalog.models import Book
 from store.orders.models import Address, Order, OrderLine
 from store.orders.quotes import CheckoutQuote
 from store.orders.selectors import checkout_order_id, order_get
+from store.promotions.models import Promotion
+from store.promotions.rules import Discount, PricedLine, PromotionError, promotion_discount
+from store.promotions.selectors import promotion_get
+from store.promotions.services import use_actions_add, use_actions_return
 from store.templatetags.store_tags import money
 
 log = logging.getLogger(__name__)
@@ -45,6 +50,7 @@ NEXT_STATUSES: dict[str, tuple[str, ...]] = {
     SHIPPED: (DELIVERED,),
 }
 TRANSACTION_ATTEMPTS = 3
+CODE_ACTIONS = 3  # a discount code's use adds three actions to the placing transaction
 
 
 class CheckoutError(ApplicationError):
@@ -118,6 +124,73 @@ def _checkout_problems(cart: Cart, books: dict, quote: CheckoutQuote) -> list[st
     return problems
 
 
+def _code_changed(code: str, quote: CheckoutQuote, discount: Discount | None) -> str:
+    if discount is not None and discount.amount != quote.discount:
+        return (
+            f"The discount code {code} changed since you reviewed your order: it now takes "
+            f"{money(discount.amount)} off instead of {money(quote.discount)}. "
+            "Please review your order again."
+        )
+    return (
+        f"The discount code {code} changed since you reviewed your order. "
+        "Please review your order again."
+    )
+
+
+def _code_discount(cart: Cart, quote: CheckoutQuote) -> tuple[Promotion, Discount]:
+    """The code of the reviewed order as it stands now (one consistent GetItem) and what it
+    takes off; OrderNotPlaced saying what changed if that is not what was reviewed."""
+    code = quote.code or ""
+    promotion = promotion_get(code=code, consistent_read=True)
+    if promotion is None:
+        raise OrderNotPlaced(f"The discount code {code} no longer exists. Please review again.")
+    lines = [
+        PricedLine(
+            category=line.category,
+            book_id=line.book_id,
+            price=quote.prices[line_key(line.category, line.book_id)],
+            quantity=line.quantity,
+        )
+        for line in cart.items
+    ]
+    try:
+        discount = promotion_discount(promotion=promotion, lines=lines, now=utcnow())
+    except PromotionError as error:
+        raise OrderNotPlaced(
+            problems=[
+                error.message + " Your order was not placed: remove the code or try another."
+            ]
+        ) from error
+    if discount.version != quote.code_version or discount.amount != quote.discount:
+        raise OrderNotPlaced(_code_changed(code, quote, discount))
+    return promotion, discount
+
+
+def _code_refused(failed: set[str], promotion: Promotion, quote: CheckoutQuote) -> str:
+    """Why the transaction's conditions on the code refused the order."""
+    code = promotion.code
+    if "code-customer" in failed:
+        times = "once" if promotion.per_customer == 1 else f"{promotion.per_customer} times"
+        return (
+            f"You have already used the discount code {code} as often as one customer may "
+            f"({times}). Your order was not placed: remove the code to order without it."
+        )
+    fresh = promotion_get(code=code, consistent_read=True)
+    if fresh is None:
+        return f"The discount code {code} no longer exists. Please review your order again."
+    if fresh.max_uses is not None and fresh.uses >= fresh.max_uses:
+        return (
+            f"The discount code {code} has just been used as many times as it may be. "
+            "Your order was not placed: remove the code to order without it."
+        )
+    if fresh.state != "active":
+        return (
+            f"The discount code {code} is now {fresh.state}. "
+            "Your order was not placed: remove the code to order without it."
+        )
+    return _code_changed(code, quote, None)
+
+
 def order_place(*, user: User, shipping_address: dict, quote: CheckoutQuote) -> PlacedOrder:
     """Place the order the shopper reviewed (``quote``): ONE transaction decrements each
     book's stock on the condition that enough is left at the quoted price, writes the order
@@ -145,6 +218,17 @@ def order_place(*, user: User, shipping_address: dict, quote: CheckoutQuote) -> 
     problems = _checkout_problems(cart, books, quote)
     if problems:
         raise OrderNotPlaced(problems=problems)
+    promotion: Promotion | None = None
+    discount: Discount | None = None
+    if quote.code or cart.discount_code:
+        if quote.code != cart.discount_code:
+            raise CartChanged()
+        if len(cart.items) > ORDER_MAX_LINES - CODE_ACTIONS:
+            raise OrderNotPlaced(
+                f"An order with a discount code can hold at most "
+                f"{ORDER_MAX_LINES - CODE_ACTIONS} different books."
+            )
+        promotion, discount = _code_discount(cart, quote)
 
     now = utcnow()
     lines = []
@@ -159,7 +243,11 @@ def order_place(*, user: User, shipping_address: dict, quote: CheckoutQuote) -> 
                 quantity=line.quantity,
             )
         )
-    pricing = order_pricing(lines=[(line.price, line.quantity) for line in lines])
+    pricing = order_pricing(
+        lines=[(line.price, line.quantity) for line in lines],
+        discount=discount.amount if discount else None,
+        free_shipping=bool(discount and discount.free_shipping),
+    )
     order = Order(
         user_id,
         order_id,
@@ -174,6 +262,8 @@ def order_place(*, user: User, shipping_address: dict, quote: CheckoutQuote) -> 
         created_at=now,
         updated_at=now,
         placement_token=secrets.token_hex(8),
+        discount_code=discount.code if discount else None,
+        discount=pricing.discount if discount else None,
     )
 
     for attempt in range(TRANSACTION_ATTEMPTS):
@@ -187,6 +277,15 @@ def order_place(*, user: User, shipping_address: dict, quote: CheckoutQuote) -> 
                         actions=[Book.stock_quantity.add(-ordered.quantity)],
                         condition=_still_sellable(ordered),
                         name=f"line:{index}",
+                    )
+                if promotion is not None and discount is not None:
+                    use_actions_add(
+                        tx,
+                        promotion=promotion,
+                        discount=discount,
+                        user_id=user_id,
+                        order_id=order_id,
+                        at=now,
                     )
             break
         except TransactWriteError as error:
@@ -211,6 +310,8 @@ def order_place(*, user: User, shipping_address: dict, quote: CheckoutQuote) -> 
                         )
                     ]
                 ) from error
+            if promotion is not None and failed & {"code", "code-customer", "code-order"}:
+                raise OrderNotPlaced(_code_refused(failed, promotion, quote)) from error
             if "cart" in failed:
                 raise CartChanged() from error
             if is_conflict(error) and attempt + 1 < TRANSACTION_ATTEMPTS:
@@ -239,6 +340,7 @@ def order_cancel(*, user_id: str, order_id: str) -> Order:
     # Lines without a category (orders written elsewhere) and books deleted since cannot
     # be restocked; the order is still cancelled.
     restock = [line for line in order.items if line.category]
+    code: str | None = order.discount_code
     for attempt in range(TRANSACTION_ATTEMPTS + 1):
         now = utcnow()
         try:
@@ -256,6 +358,15 @@ def order_cancel(*, user_id: str, order_id: str) -> Order:
                         condition=Book.book_id.exists(),
                         name=f"restock:{index}",
                     )
+                if code:
+                    # The code's use is given back once: on the condition that it is counted.
+                    use_actions_return(
+                        tx,
+                        code=code,
+                        discount=order.discount or Decimal(0),
+                        user_id=user_id,
+                        order_id=order_id,
+                    )
         except TransactWriteError as error:
             failed = failed_actions(error)
             if "order" in failed:
@@ -264,6 +375,12 @@ def order_cancel(*, user_id: str, order_id: str) -> Order:
                 raise OrderStatusConflict(
                     f"This order is {status}; only a confirmed order can be cancelled."
                 ) from error
+            if code and failed & {"code", "code-customer", "code-order"}:
+                log.warning(
+                    "order %s: the use of code %s was not counted; not returned", order_id, code
+                )
+                code = None
+                continue
             gone = {int(name.split(":")[1]) for name in failed if name.startswith("restock:")}
             if gone:
                 log.warning(

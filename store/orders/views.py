@@ -11,6 +11,7 @@ from store.cart.selectors import cart_get
 from store.orders import selectors, services
 from store.orders.forms import PlaceOrderForm, ShippingAddressForm
 from store.orders.quotes import quote_sign
+from store.promotions import views as promotion_views
 
 
 def _address_page(request, form, status=200):
@@ -34,6 +35,9 @@ def checkout(request):
         return _address_page(request, form, status=400)
     if "change_address" in request.POST:
         return _address_page(request, form)
+    code_form = None
+    if "apply_code" in request.POST:
+        code_form = promotion_views.review_code_apply(request)
     review = selectors.checkout_review_get(user_id=request.user.user_id)
     if review.cart.is_empty:
         messages.info(request, "Your cart is empty.")
@@ -49,7 +53,8 @@ def checkout(request):
     return render(
         request,
         "store/orders/checkout_review.html",
-        {"review": review, "form": place_form, "address": form.address},
+        {"review": review, "form": place_form, "address": form.address, "code_form": code_form},
+        status=400 if code_form is not None and code_form.errors else 200,
     )
 
 

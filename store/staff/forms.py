@@ -160,3 +160,122 @@ class OrderStatusForm(forms.Form):
     status = forms.ChoiceField(
         choices=[("shipped", "Shipped"), ("delivered", "Delivered"), ("cancelled", "Cancelled")]
     )
+
+
+# --- Discount codes (store/promotions) ----------------------------------------------------
+
+PROMOTION_KINDS = [
+    ("percent", "A percentage off the subtotal"),
+    ("amount", "A fixed amount off the subtotal"),
+    ("free_shipping", "Free shipping"),
+]
+MAX_USES = 1_000_000
+
+
+class PromotionForm(forms.Form):
+    """A discount code's rules. Dates are UTC days: it works from the start day's first
+    second to the end day's last."""
+
+    code = forms.RegexField(
+        regex=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$",
+        max_length=40,
+        help_text="Up to 40 letters, digits, dashes or underscores; case does not matter.",
+        error_messages={"invalid": "Use up to 40 letters, digits, dashes or underscores."},
+    )
+    kind = forms.ChoiceField(label="Discount", choices=PROMOTION_KINDS)
+    value = forms.DecimalField(
+        label="Percent or amount off",
+        required=False,
+        min_value=Decimal("0.01"),
+        max_value=Decimal("100000"),
+        max_digits=8,
+        decimal_places=2,
+        help_text="For a percentage, 1 to 100; for an amount, dollars. Empty for free shipping.",
+    )
+    min_subtotal = forms.DecimalField(
+        label="Minimum subtotal",
+        required=False,
+        min_value=Decimal("0.01"),
+        max_value=Decimal("1000000"),
+        max_digits=9,
+        decimal_places=2,
+    )
+    starts_on = forms.DateField(
+        label="First day (UTC)", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    ends_on = forms.DateField(
+        label="Last day (UTC)", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    max_uses = forms.IntegerField(
+        label="Uses in total", required=False, min_value=1, max_value=MAX_USES
+    )
+    per_customer = forms.IntegerField(
+        label="Uses per customer", required=False, min_value=1, max_value=MAX_USES
+    )
+    categories = forms.CharField(
+        label="Only these categories",
+        required=False,
+        max_length=2000,
+        help_text="Category names, separated by commas. Empty: every category.",
+    )
+    books = forms.CharField(
+        label="Only these books",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One per line, as category/book id (for example Technology/clean-code).",
+    )
+
+    def __init__(self, *args, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if editing:
+            del self.fields["code"]
+
+    def clean_categories(self):
+        names = [name.strip() for name in self.cleaned_data["categories"].split(",")]
+        names = list(dict.fromkeys(name for name in names if name))
+        for name in names:
+            if len(name) > 100 or set(name) & validators.CATEGORY_FORBIDDEN:
+                raise forms.ValidationError(f"“{name[:100]}” is not a category name.")
+        if len(names) > 50:
+            raise forms.ValidationError("Name at most 50 categories.")
+        return tuple(names)
+
+    def clean_books(self):
+        keys = [line.strip() for line in self.cleaned_data["books"].splitlines()]
+        keys = list(dict.fromkeys(key for key in keys if key))
+        for key in keys:
+            category, _, book_id = key.partition("/")
+            if not (
+                category
+                and book_id
+                and len(key) <= 201
+                and not set(category) & validators.CATEGORY_FORBIDDEN
+                and validators.BOOK_ID_RE.fullmatch(book_id)
+            ):
+                raise forms.ValidationError(
+                    f"“{key[:200]}” is not category/book id, such as Technology/clean-code."
+                )
+        if len(keys) > 100:
+            raise forms.ValidationError("Name at most 100 books.")
+        return tuple(keys)
+
+    def clean(self):
+        cleaned = super().clean()
+        kind, value = cleaned.get("kind"), cleaned.get("value")
+        if kind == "free_shipping":
+            cleaned["value"] = Decimal("0")
+        elif kind and value is None and "value" not in self.errors:
+            self.add_error("value", "Enter the percent or the amount off.")
+        elif kind == "percent" and value is not None and value > 100:
+            self.add_error("value", "A percentage is at most 100.")
+        starts, ends = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", "The last day cannot be before the first day.")
+        return cleaned
+
+
+class PromotionStateForm(forms.Form):
+    state = forms.ChoiceField(
+        choices=[("active", "active"), ("paused", "paused"), ("ended", "ended")]
+    )

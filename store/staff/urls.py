@@ -1,6 +1,6 @@
 from django.urls import path
 
-from store.staff.views import books, dashboard, orders
+from store.staff.views import books, dashboard, orders, promotions
 
 app_name = "staff"
 
@@ -21,4 +21,8 @@ urlpatterns = [
     path(ORDER, orders.order_detail, name="order-detail"),
     path(ORDER + "status/", orders.order_status, name="order-status"),
     path("customers/", orders.customer_lookup, name="customers"),
+    path("promotions/", promotions.promotion_list, name="promotion-list"),
+    path("promotions/<str:code>/", promotions.promotion_detail, name="promotion-detail"),
+    path("promotions/<str:code>/state/", promotions.promotion_state, name="promotion-state"),
+    path("promotions/<str:code>/delete/", promotions.promotion_delete, name="promotion-delete"),
 ]

@@ -206,6 +206,10 @@ def _collect_extra_values(values):
     values["token"] = [reset_token_make(user=bystander)]
     for order in Order.scan():
         values.setdefault("order_id", []).append(order.order_id)
+    from store.promotions.selectors import promotion_list
+
+    for promotion in promotion_list():
+        values.setdefault("code", []).append(promotion.code)
 
 
 def build_world(make_user, sign_in, enrich=(), crawl_site=True):

@@ -114,8 +114,22 @@ def shop_in_world(world):
         shop(world.clients[role])
 
 
-# What every world holds besides books and users: each role's order and cart line.
-ENRICH = [shop_in_world]
+def promotion_in_world(world):
+    """A discount code, made by staff, and on the shopper's cart."""
+    from decimal import Decimal
+
+    from store.promotions.services import PromotionFields, cart_discount_apply, promotion_create
+
+    promotion_create(
+        actor=world.users["staff"],
+        code="WORLD10",
+        values=PromotionFields(kind="percent", value=Decimal("10")),
+    )
+    cart_discount_apply(owner=world.users["shopper"].user_id, code="WORLD10")
+
+
+# What every world holds besides books and users: each role's order and cart line, a code.
+ENRICH = [shop_in_world, promotion_in_world]
 
 
 def world_make(*, extra_books=(), user_fields=None, crawl_site=True, enrich=()):
