@@ -6,6 +6,7 @@ and the low-stock list follow through the stream, as for a book added in the con
 
 from django.conf import settings
 
+from cloudshelf.streams.projections import projections_all
 from cloudshelf.tables import covers_bucket_ensure, tables_create
 from store.catalog.covers import cover_key, cover_store, generated_cover
 from store.catalog.models import RESERVED_CATEGORY_PREFIX, Book, CatalogMember
@@ -33,6 +34,12 @@ def catalog_bootstrap() -> bool:
         return rebuilt
     covers_bucket_ensure()
     catalog_seed()
+    # The stream projects the sample books within a minute or so; a first start should show
+    # them at once, so the books' projections are rebuilt now (the records that follow are
+    # then no-ops, as every redelivery is).
+    for projection in projections_all():
+        if projection.table_name == Book.Meta.table_name and projection.rebuild:
+            projection.rebuild(dry_run=False)
     return True
 
 
