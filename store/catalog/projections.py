@@ -6,6 +6,7 @@ their items match it, so a record delivered twice, late or out of order changes 
 more. A record whose images show nothing either of them reads is skipped."""
 
 from collections.abc import Callable
+from typing import TypeGuard
 
 from django.conf import settings
 from pynamodb.exceptions import TransactWriteError, UpdateError
@@ -73,7 +74,7 @@ def book_current(change: Change) -> Book | None:
 # --- catalog-summary ----------------------------------------------------------------------
 
 
-def _membership_apply(summary: CatalogSummary, category: str, book_id: str, counted: bool):
+def _membership_apply(summary: CatalogSummary, category: str, book_id: str, counted: bool) -> None:
     """Count the book in its category, or stop counting it: the marker and the count
     move in one transaction, each conditioned on what was read."""
     marker = CatalogMember(sk=member_key(category, book_id))
@@ -109,7 +110,7 @@ def _membership_apply(summary: CatalogSummary, category: str, book_id: str, coun
         raise
 
 
-def _featured_apply(summary: CatalogSummary, book: Book | None, key: tuple[str, str]):
+def _featured_apply(summary: CatalogSummary, book: Book | None, key: tuple[str, str]) -> None:
     """Put the book in the featured list, refresh it there or take it out. When a featured
     book drops out of a full list, the next in line is unknown: a rebuild finds it."""
     old = list(summary.featured)
@@ -175,7 +176,7 @@ catalog_summary = Projection(
 # --- low-stock ----------------------------------------------------------------------------
 
 
-def is_listed_low(book: Book | None) -> bool:
+def is_listed_low(book: Book | None) -> TypeGuard[Book]:
     """A book the dashboard lists as low on stock (hidden ones are left out)."""
     return is_counted(book) and (book.stock_quantity or 0) <= settings.LOW_STOCK_THRESHOLD
 
@@ -239,8 +240,8 @@ def low_stock_rebuild(
     return len(stale) + len(gone)
 
 
-def _item_values(item: LowStockBook | None):
-    return item and (item.title, item.stock_quantity)
+def _item_values(item: LowStockBook | None) -> tuple[str, int] | None:
+    return (item.title, item.stock_quantity) if item else None
 
 
 low_stock = Projection(

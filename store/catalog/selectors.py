@@ -4,8 +4,10 @@ list's "All categories", which reads at most 2,000 items a page."""
 
 import re
 import string
+from typing import Any
 
 from django.conf import settings
+from pynamodb.expressions.condition import Condition
 
 from store.catalog.models import RESERVED_CATEGORY_PREFIX, Book, CatalogSummary, LowStockBook
 from store.catalog.validators import isbn_normalize
@@ -41,15 +43,17 @@ def catalog_summary_get() -> CatalogSummary | None:
         return None
 
 
-def category_is_valid(category):
+def category_is_valid(category: str | None) -> bool:
     return (
         bool(category)
-        and not category.startswith(RESERVED_CATEGORY_PREFIX)
-        and len(category) <= 100
+        and not str(category).startswith(RESERVED_CATEGORY_PREFIX)
+        and len(str(category)) <= 100
     )
 
 
-def category_books_page(*, category, page_token=None, page_size=24):
+def category_books_page(
+    *, category: str, page_token: str | None = None, page_size: int = 24
+) -> tuple[list[Book], str | None]:
     """One page of a category's books (one Query). Returns ``(books, next_token)``;
     raises InvalidPageToken for a token that is not ours."""
     start_key = decode_page_token(page_token, scope=f"category:{category}")
@@ -61,7 +65,7 @@ def category_books_page(*, category, page_token=None, page_size=24):
     return books, next_token
 
 
-def book_get(*, category, book_id):
+def book_get(*, category: str, book_id: str) -> Book | None:
     """A book the store shows (one GetItem), or None."""
     if not category_is_valid(category):
         return None
@@ -72,7 +76,7 @@ def book_get(*, category, book_id):
     return None if book.hidden else book
 
 
-def title_variants(query):
+def title_variants(query: str) -> list[str]:
     """The ways a shopper's typing may match a stored title exactly, most likely first."""
     typed = " ".join(query.split())
     words = typed.lower().split(" ")
@@ -83,7 +87,7 @@ def title_variants(query):
     return list(dict.fromkeys(v for v in variants if v))
 
 
-def books_with_title(query):
+def books_with_title(query: str | None) -> list[Book]:
     """Books whose title is exactly ``query``, ignoring case for the usual capitalisations,
     through TitleSearchIndex: one Query per variant tried, four at most."""
     query = re.sub(r"\s+", " ", query or "").strip()[:200]
@@ -96,13 +100,13 @@ def books_with_title(query):
     return []
 
 
-def category_list():
+def category_list() -> list[str]:
     """Category names from the catalog summary (one GetItem)."""
     summary = catalog_summary_get()
     return list(summary.categories.as_dict()) if summary else []
 
 
-def book_get_any(*, category, book_id):
+def book_get_any(*, category: str, book_id: str) -> Book | None:
     """A book, hidden or not (one consistent GetItem), or None."""
     if not category or category.startswith(RESERVED_CATEGORY_PREFIX):
         return None
@@ -112,7 +116,7 @@ def book_get_any(*, category, book_id):
         return None
 
 
-def _book_filter(text, low_only):
+def _book_filter(text: str, low_only: bool) -> Condition:
     condition = ~Book.category.startswith(RESERVED_CATEGORY_PREFIX)
     if low_only:
         condition &= Book.stock_quantity <= settings.LOW_STOCK_THRESHOLD
@@ -124,7 +128,14 @@ def _book_filter(text, low_only):
     return condition
 
 
-def book_list_page(*, category, text="", low_only=False, page_token=None, page_size=50):
+def book_list_page(
+    *,
+    category: str,
+    text: str = "",
+    low_only: bool = False,
+    page_token: str | None = None,
+    page_size: int = 50,
+) -> tuple[list[Book], str | None]:
     """Up to ``page_size`` books of a category (Query) or, for ``category=""``, of all
     categories (Scan, the staff list's "All categories"), filtered in DynamoDB. A page
     makes at most MAX_REQUESTS_PER_PAGE requests and may hold fewer books than asked
@@ -133,7 +144,7 @@ def book_list_page(*, category, text="", low_only=False, page_token=None, page_s
     start_key = decode_page_token(page_token, scope=scope)
     filtered = bool(text or low_only or not category)
     read_size = FILTERED_READ_SIZE if filtered else page_size
-    options = {
+    options: dict[str, Any] = {
         "filter_condition": _book_filter(text, low_only),
         "page_size": read_size,
         "last_evaluated_key": start_key,

@@ -3,8 +3,12 @@ and its audit entry; what is derived from the books (the home page's counts and 
 books, the search index, the low-stock list) follows through the stream
 (store/catalog/projections.py, store/search/projections.py)."""
 
+from datetime import datetime
+from typing import Any
+
 from django.core.files.uploadedfile import UploadedFile
 from pynamodb.exceptions import TransactWriteError
+from pynamodb.expressions.condition import Condition
 
 from accounts.models import User
 from cloudshelf.dynamo import transaction, utcnow
@@ -33,7 +37,7 @@ class BookMoved(BookChanged):
     )
 
 
-def _audit(book, action, actor, now, **fields):
+def _audit(book: Book, action: str, actor: User, now: datetime, **fields: Any) -> AuditEntry:
     return AuditEntry.new(
         subject=book_subject(book.category, book.book_id),
         action=action,
@@ -66,7 +70,7 @@ def book_create(*, data: dict, actor: User) -> Book:
     return book
 
 
-def _value_condition(field, value):
+def _value_condition(field: str, value: object) -> Condition:
     attribute = getattr(Book, field)
     return attribute.does_not_exist() if value is None else attribute == value
 

@@ -8,6 +8,7 @@ rebuild_projections catalog-summary`` and the rare change the projection cannot 
 from collections import Counter
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
+from typing import TypeGuard
 
 from cloudshelf.dynamo import utcnow
 from store.catalog.models import (
@@ -24,7 +25,7 @@ SCAN_PAGE_SIZE = 1000
 _NEVER = datetime.min.replace(tzinfo=UTC)
 
 
-def is_counted(book: Book | None) -> bool:
+def is_counted(book: Book | None) -> TypeGuard[Book]:
     """A book the home page counts: it exists, is a book and is not hidden."""
     return (
         book is not None
@@ -33,8 +34,8 @@ def is_counted(book: Book | None) -> bool:
     )
 
 
-def is_featurable(book: Book | None) -> bool:
-    return is_counted(book) and (book.stock_quantity or 0) > 0
+def is_featurable(book: Book | None) -> TypeGuard[Book]:
+    return book is not None and is_counted(book) and (book.stock_quantity or 0) > 0
 
 
 def featured_rank(entry: Book | FeaturedBook) -> tuple:
@@ -83,7 +84,9 @@ def catalog_summary_rebuild(
     membership markers to match, and pick the featured books. Returns how many items it
     wrote (or would write); a second run writes none. Runs from commands and the
     projection's rare fallbacks, never on a shopper's request."""
-    counts, candidates, members = Counter(), [], set()
+    counts: Counter[str] = Counter()
+    candidates: list[FeaturedBook] = []
+    members: set[str] = set()
     for book in Book.scan(consistent_read=True, page_size=SCAN_PAGE_SIZE):
         if progress:
             progress(1)
