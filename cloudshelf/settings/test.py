@@ -23,6 +23,9 @@ globals().update(
 # Tests deliver stream records when they choose (cloudshelf.streams.local.deliver_pending);
 # a server a test starts may poll instead (CLOUDSHELF_STREAM_POLL_INTERVAL).
 STREAM_POLL_INTERVAL = float(env("CLOUDSHELF_STREAM_POLL_INTERVAL", "0")) or None
+# The suite's emulator answers one request at a time; on a loaded machine a request may wait
+# behind a Scan. Fail only on a real hang (tests of timeouts set their own, through the env).
+DYNAMODB_READ_TIMEOUT = float(env("DYNAMODB_READ_TIMEOUT", "20"))
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
