@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -9,27 +11,41 @@ from accounts import auth
 from accounts.decorators import login_required
 from accounts.forms import (
     PasswordChangeForm,
+    PasswordResetCodeForm,
     PasswordResetForm,
     ProfileForm,
     RegisterForm,
     SetPasswordForm,
+    SignInCodeForm,
     SignInForm,
+    VerifyRegistrationForm,
 )
+from accounts.identity import IdentityError, NotConfirmed, identity_service
 from accounts.selectors import password_reset_user_get
 from accounts.services import (
     AccountChanged,
     EmailTaken,
     ResetLinkInvalid,
     WrongPassword,
+    password_reset_code_complete,
     password_reset_complete,
     password_reset_request,
     user_password_change,
     user_profile_update,
     user_register,
+    user_registration_confirm,
     user_sign_in_check,
+    user_sign_in_code_check,
+    user_sign_out_everywhere,
 )
 from accounts.throttles import Throttled, client_address
 from cloudshelf.redirects import safe_redirect_target
+
+PENDING_KEY = "_sign_in_pending"
+
+
+def redirect_with_query(name, **query):
+    return redirect(f"{reverse(name)}?{urlencode(query)}")
 
 
 def safe_next(request, default="store:home"):
@@ -78,7 +94,12 @@ def register(request):
             )
         except EmailTaken as error:
             form.add_error("email", error.message)
+        except IdentityError as error:
+            form.add_error("new_password1", error.message)
         else:
+            if identity_service().confirms_registration:
+                messages.info(request, f"We have emailed a verification code to {user.email}.")
+                return redirect_with_query("accounts:register-verify", email=user.email)
             auth.login(request, user)
             messages.success(request, f"Welcome to CloudShelf, {user.first_name or user.email}.")
             return redirect(safe_next(request))
@@ -91,9 +112,26 @@ def sign_in(request):
     next_url = request.POST.get("next") or request.GET.get("next", "")
     if request.method == "POST" and form.is_valid():
         try:
-            user = user_sign_in_check(**form.cleaned_data, client_address=client_address(request))
+            result = user_sign_in_check(
+                **form.cleaned_data, client_address=client_address(request)
+            )
         except Throttled as error:
             return throttled_page(request, "accounts/sign_in.html", form, error, next=next_url)
+        except NotConfirmed as error:
+            messages.info(request, error.message)
+            return redirect_with_query(
+                "accounts:register-verify", email=form.cleaned_data["email"]
+            )
+        if result.challenge:
+            # Not signed in yet: the pool's short-lived session for the second step, and
+            # nothing else, waits in this (anonymous) session until the code is right.
+            request.session[PENDING_KEY] = {
+                "email": form.cleaned_data["email"],
+                "session": result.session,
+                "next": safe_next(request),
+            }
+            return redirect("accounts:sign-in-code")
+        user = result.user
         if user is not None:
             auth.login(request, user)
             messages.success(request, f"Welcome back, {user.first_name or user.email}.")
@@ -102,8 +140,81 @@ def sign_in(request):
     return form_page(request, "accounts/sign_in.html", form, next=next_url)
 
 
+@account_page
+def sign_in_code(request):
+    pending = request.session.get(PENDING_KEY)
+    if not pending:
+        messages.info(request, "Please sign in first.")
+        return redirect("accounts:login")
+    form = SignInCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = user_sign_in_code_check(
+                email=pending["email"],
+                session=pending["session"],
+                code=form.cleaned_data["code"],
+                client_address=client_address(request),
+            )
+        except Throttled as error:
+            return throttled_page(request, "accounts/sign_in_code.html", form, error)
+        except IdentityError as error:
+            form.add_error("code", error.message)
+        else:
+            request.session.pop(PENDING_KEY, None)
+            auth.login(request, user)
+            messages.success(request, f"Welcome back, {user.first_name or user.email}.")
+            return redirect(pending["next"])
+    return form_page(request, "accounts/sign_in_code.html", form)
+
+
+@account_page
+def register_verify(request):
+    initial = {"email": request.GET.get("email", "")}
+    form = VerifyRegistrationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user_registration_confirm(
+                email=form.cleaned_data["email"],
+                code=form.cleaned_data["code"],
+                client_address=client_address(request),
+                site_url=request.build_absolute_uri("/"),
+            )
+        except Throttled as error:
+            return throttled_page(request, "accounts/register_verify.html", form, error)
+        except IdentityError as error:
+            form.add_error("code", error.message)
+        else:
+            messages.success(request, "Your email address is verified. You can sign in now.")
+            return redirect("accounts:login")
+    return form_page(request, "accounts/register_verify.html", form)
+
+
+@account_page
+def password_reset_code(request):
+    initial = {"email": request.GET.get("email", "")}
+    form = PasswordResetCodeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            password_reset_code_complete(
+                email=form.cleaned_data["email"],
+                code=form.cleaned_data["code"],
+                password=form.cleaned_data["new_password1"],
+                client_address=client_address(request),
+            )
+        except Throttled as error:
+            return throttled_page(request, "accounts/password_reset_code.html", form, error)
+        except IdentityError as error:
+            form.add_error("code", error.message)
+        else:
+            messages.success(request, "Your new password is set. You can sign in with it now.")
+            return redirect("accounts:login")
+    return form_page(request, "accounts/password_reset_code.html", form)
+
+
 @require_POST
 def sign_out(request):
+    if request.user.is_authenticated:
+        user_sign_out_everywhere(user=request.user)
     auth.logout(request)
     messages.info(request, "You have signed out.")
     return redirect("store:home")
@@ -157,6 +268,8 @@ def password_change(request):
             return throttled_page(request, "accounts/password_change.html", form, error)
         except WrongPassword as error:
             form.add_error("old_password", error.message)
+        except IdentityError as error:
+            form.add_error("new_password1", error.message)
         except AccountChanged as error:
             form.add_error(None, error.message)
         else:
@@ -183,6 +296,10 @@ def password_reset(request):
             )
         except Throttled as error:
             return throttled_page(request, "accounts/password_reset.html", form, error)
+        if identity_service().resets_by_code:
+            return redirect_with_query(
+                "accounts:password-reset-code", email=form.cleaned_data["email"]
+            )
         return redirect("accounts:password-reset-done")
     return form_page(request, "accounts/password_reset.html", form)
 
