@@ -1,6 +1,7 @@
 from functools import wraps
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -21,6 +22,14 @@ def login_required(view):
     return wrapper
 
 
+def staff_needs_totp(user):
+    """With Cognito, staff reach staff pages only with TOTP on: then each of their sign-ins
+    has passed the code step (turning it on ends the sessions made before)."""
+    from accounts.identity import is_cognito
+
+    return is_cognito() and user.is_staff and not user.totp_enabled
+
+
 def staff_required(view):
     """Anonymous visitors are sent to sign in; signed-in shoppers get a 403."""
 
@@ -32,6 +41,11 @@ def staff_required(view):
             return render(
                 request, "403.html", {"message": "This page is for staff only."}, status=403
             )
+        if staff_needs_totp(request.user):
+            messages.warning(
+                request, "Staff pages need two-step sign-in: set it up here first, please."
+            )
+            return redirect("accounts:two-factor")
         return view(request, *args, **kwargs)
 
     return wrapper

@@ -12,7 +12,7 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from pynamodb.exceptions import TransactWriteError, UpdateError
 
-from accounts.identity import SignInResult, identity_service
+from accounts.identity import SignInResult, TotpSetup, identity_service
 from accounts.models import EmailClaim, User, UserAddress
 from accounts.selectors import normalize_email, user_get_by_email
 from accounts.throttles import (
@@ -367,3 +367,21 @@ def user_sign_out_everywhere(*, user: User) -> None:
         identity_service().sign_out_everywhere(user=user)
     except Exception:  # signing out here must never fail; the session is deleted anyway
         log.exception("could not sign %s out of the identity service", user.user_id)
+
+
+def user_totp_start(*, user: User, password: str, client_address: str) -> TotpSetup:
+    """Begin TOTP set-up (the password is checked, throttled as at sign-in)."""
+    subjects = {ACCOUNT: user.email, ADDRESS: client_address}
+    throttle_check(scope="sign-in", subjects=subjects)
+    throttle_take(scope="sign-in", subjects=subjects)
+    return identity_service().totp_associate(user=user, password=password)
+
+
+def user_totp_enable(*, user: User, password: str, code: str, client_address: str) -> None:
+    """Confirm TOTP with a first code; the user's other sessions end."""
+    subjects = {ACCOUNT: user.email, ADDRESS: client_address}
+    throttle_check(scope="sign-in", subjects=subjects)
+    throttle_take(scope="sign-in", subjects=subjects)
+    identity_service().totp_enable(user=user, password=password, code=code)
+    throttle_release(scope="sign-in", kind=ACCOUNT, subject=user.email)
+    throttle_release(scope="sign-in", kind=ADDRESS, subject=client_address)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("sign-in/code/", views.sign_in_code, name="sign-in-code"),
     path("sign-out/", views.sign_out, name="logout"),
     path("profile/", views.profile, name="profile"),
+    path("two-factor/", views.two_factor, name="two-factor"),
     path("password/", views.password_change, name="password-change"),
     path("password-reset/", views.password_reset, name="password-reset"),
     path("password-reset/code/", views.password_reset_code, name="password-reset-code"),

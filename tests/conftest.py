@@ -9,6 +9,7 @@ from django.conf import settings
 from benchmarks.requestcount import count_dynamodb_requests
 from cloudshelf.dynamo import connection
 from cloudshelf.tables import covers_bucket_ensure, table_models, tables_create
+from tests.cognito_fixtures import cognito, identity  # noqa: F401 (fixtures)
 
 
 def emulator_post(path):
