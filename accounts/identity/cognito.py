@@ -253,6 +253,9 @@ class CognitoIdentity:
 
     # -- signing in -------------------------------------------------------------------
     def authenticate(self, *, email: str, password: str) -> SignInResult:
+        from accounts.selectors import normalize_email
+
+        email = normalize_email(email)  # the pool's usernames are case-sensitive
         try:
             answer = self.client.initiate_auth(
                 ClientId=self.client_id,
@@ -292,6 +295,9 @@ class CognitoIdentity:
         return user
 
     def challenge_respond(self, *, email: str, session: str, code: str) -> User:
+        from accounts.selectors import normalize_email
+
+        email = normalize_email(email)
         try:
             answer = self.client.respond_to_auth_challenge(
                 ClientId=self.client_id,

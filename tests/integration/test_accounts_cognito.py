@@ -362,3 +362,50 @@ def test_the_move_command_puts_every_built_in_user_in_the_pool(cognito, make_use
         assert User.get(user.user_id).cognito_sub
         sign_in(Client(), user)  # the built-in password still works, once and after
         assert User.get(user.user_id).password.startswith("cognito$")
+
+
+def test_signing_out_signs_out_of_the_pool_everywhere(client, confirmed):
+    from botocore.exceptions import ClientError
+
+    from accounts.identity.cognito import cognito_client
+
+    elsewhere = _tokens(confirmed)  # a session of the same user on another device
+    client.post("/accounts/sign-in/", {"email": "ada@example.com", "password": GOOD})
+    client.post("/accounts/sign-out/")
+    with pytest.raises(ClientError) as error:
+        cognito_client().get_user(AccessToken=elsewhere["AccessToken"])
+    assert error.value.response["Error"]["Code"] == "NotAuthorizedException"
+
+
+def test_a_new_email_is_the_new_sign_in_name_in_the_pool(client, confirmed):
+    client.post("/accounts/sign-in/", {"email": "ada@example.com", "password": GOOD})
+    response = client.post(
+        "/accounts/profile/",
+        {
+            "first_name": "Ada",
+            "last_name": "Lovelace",
+            "email": "countess@example.com",
+            "current_password": GOOD,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:800]
+    assert (
+        Client()
+        .post("/accounts/sign-in/", {"email": "countess@example.com", "password": GOOD})
+        .status_code
+        == 302
+    )
+
+
+def test_an_unknown_reset_code_email_gets_a_clear_message(cognito):
+    response = Client().post(
+        "/accounts/password-reset/code/",
+        {
+            "email": "nobody@example.com",
+            "code": "123456",
+            "new_password1": NEWER,
+            "new_password2": NEWER,
+        },
+    )
+    assert response.status_code == 400
+    assert "not valid" in response.content.decode()
