@@ -409,3 +409,17 @@ def test_an_unknown_reset_code_email_gets_a_clear_message(cognito):
     )
     assert response.status_code == 400
     assert "not valid" in response.content.decode()
+
+
+def test_create_user_pool_is_idempotent_on_the_emulator(tables, settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    settings.COGNITO_USER_POOL_ID = settings.COGNITO_CLIENT_ID = ""
+    settings.COGNITO_USER_POOL_NAME = "cloudshelf-command-test"
+    first, second = StringIO(), StringIO()
+    call_command("create_user_pool", stdout=first)
+    call_command("create_user_pool", stdout=second)
+    assert "COGNITO_USER_POOL_ID=us-east-1_" in first.getvalue()
+    assert first.getvalue() == second.getvalue()
