@@ -1,6 +1,8 @@
+from functools import wraps
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -50,6 +52,18 @@ PENDING_KEY = "_sign_in_pending"
 
 def redirect_with_query(name, **query):
     return redirect(f"{reverse(name)}?{urlencode(query)}")
+
+
+def cognito_only(view):
+    """Pages of the Cognito identity service only: not found with the built-in one."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not is_cognito():
+            raise Http404("This page belongs to the Cognito identity service.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 def safe_next(request, default="store:home"):
@@ -145,6 +159,7 @@ def sign_in(request):
 
 
 @account_page
+@cognito_only
 def sign_in_code(request):
     pending = request.session.get(PENDING_KEY)
     if not pending:
@@ -172,6 +187,7 @@ def sign_in_code(request):
 
 
 @account_page
+@cognito_only
 def register_verify(request):
     initial = {"email": request.GET.get("email", "")}
     form = VerifyRegistrationForm(request.POST or None, initial=initial)
@@ -194,6 +210,7 @@ def register_verify(request):
 
 
 @account_page
+@cognito_only
 def password_reset_code(request):
     initial = {"email": request.GET.get("email", "")}
     form = PasswordResetCodeForm(request.POST or None, initial=initial)
@@ -350,18 +367,12 @@ def password_reset_confirm(request, token):
 
 
 @account_page
+@cognito_only
 @login_required
 def two_factor(request):
     """Turn on TOTP: the current password, then a QR code (and the secret as text) to
     scan, then a code from the app (with the password again: no pool token is kept)."""
     user = request.user
-    if not is_cognito():
-        return render(
-            request,
-            "accounts/two_factor.html",
-            {"unavailable": True},
-            status=404,
-        )
     start_form = TotpStartForm(request.POST if request.POST.get("step") == "start" else None)
     enable_form = TotpEnableForm(request.POST if request.POST.get("step") == "enable" else None)
     setup = None

@@ -423,3 +423,13 @@ def test_create_user_pool_is_idempotent_on_the_emulator(tables, settings):
     call_command("create_user_pool", stdout=second)
     assert "COGNITO_USER_POOL_ID=us-east-1_" in first.getvalue()
     assert first.getvalue() == second.getvalue()
+
+
+def test_cognito_pages_are_not_found_with_the_built_in_service(client, tables):
+    for path in (
+        "/accounts/register/verify/",
+        "/accounts/sign-in/code/",
+        "/accounts/password-reset/code/",
+        "/accounts/two-factor/",
+    ):
+        assert client.get(path).status_code == 404, path
