@@ -24,7 +24,13 @@ from accounts.forms import (
     TotpStartForm,
     VerifyRegistrationForm,
 )
-from accounts.identity import IdentityError, NotConfirmed, identity_service, is_cognito
+from accounts.identity import (
+    IdentityError,
+    NotConfirmed,
+    PasswordRefused,
+    identity_service,
+    is_cognito,
+)
 from accounts.selectors import password_reset_user_get
 from accounts.services import (
     AccountChanged,
@@ -113,7 +119,9 @@ def register(request):
         except EmailTaken as error:
             form.add_error("email", error.message)
         except IdentityError as error:
-            form.add_error("new_password1", error.message)
+            form.add_error(
+                "new_password1" if isinstance(error, PasswordRefused) else None, error.message
+            )
         else:
             if identity_service().confirms_registration:
                 messages.info(request, f"We have emailed a verification code to {user.email}.")

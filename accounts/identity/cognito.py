@@ -216,6 +216,10 @@ class CognitoIdentity:
                 raise EmailTaken() from error
             if code == "InvalidPasswordException":
                 raise PasswordRefused() from error
+            if code == "InvalidParameterException":
+                raise IdentityError(
+                    "The identity service refused these details: check the email and names."
+                ) from error
             raise
         user.update(actions=[User.cognito_sub.set(answer["UserSub"])])
         if _is_local():
@@ -406,7 +410,13 @@ class CognitoIdentity:
             # Not in the pool yet: put it there (with an unusable password) so that the
             # pool can send the code; the built-in hash keeps working until the reset.
             user_move_to_pool(user=user, password=None, identity=self)
-        answer = self.client.forgot_password(ClientId=self.client_id, Username=user.email)
+        try:
+            answer = self.client.forgot_password(ClientId=self.client_id, Username=user.email)
+        except ClientError:
+            # The page says the same whatever happens (no account enumeration); the pool's
+            # own limits (LimitExceededException) end up here too.
+            log.exception("Cognito ForgotPassword failed for %s", user.user_id)
+            return
         headers = answer.get("ResponseMetadata", {}).get("HTTPHeaders", {})
         code = headers.get("x-moto-forgot-password-confirmation-code")
         if code:  # the emulator: it returns the code instead of emailing it

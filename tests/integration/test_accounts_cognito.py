@@ -433,3 +433,32 @@ def test_cognito_pages_are_not_found_with_the_built_in_service(client, tables):
         "/accounts/two-factor/",
     ):
         assert client.get(path).status_code == 404, path
+
+
+def _start_production(**env):
+    from tests.integration.test_production_settings import SECRET, run_django
+
+    return run_django(
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.IDENTITY_SERVICE)",
+        DJANGO_SECRET_KEY=SECRET,
+        DJANGO_ALLOWED_HOSTS="shop.example.com",
+        **env,
+    )
+
+
+def test_production_refuses_cognito_without_the_pools_ids():
+    result = _start_production(CLOUDSHELF_IDENTITY_SERVICE="cognito")
+    assert result.returncode != 0 and "COGNITO_USER_POOL_ID" in result.stderr
+    result = _start_production(
+        CLOUDSHELF_IDENTITY_SERVICE="cognito",
+        COGNITO_USER_POOL_ID="us-east-1_abc",
+        COGNITO_CLIENT_ID="client",
+    )
+    assert result.returncode == 0 and result.stdout.strip() == "cognito"
+
+
+def test_an_unknown_identity_service_is_refused_at_start():
+    result = _start_production(CLOUDSHELF_IDENTITY_SERVICE="ldap")
+    assert result.returncode != 0 and "builtin or cognito" in result.stderr
+    assert _start_production().stdout.strip() == "builtin"
