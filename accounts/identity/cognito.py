@@ -139,16 +139,29 @@ def user_pool_ensure() -> tuple[str, str]:
         if cached:
             return cached
         client = cognito_client()
-        for pool in client.list_user_pools(MaxResults=60)["UserPools"]:
-            if pool["Name"] == name:
-                clients = client.list_user_pool_clients(UserPoolId=pool["Id"], MaxResults=10)
-                if clients["UserPoolClients"]:
-                    found = (pool["Id"], clients["UserPoolClients"][0]["ClientId"])
-                    _pool_cache[key] = found
-                    return found
-        created = user_pool_create(name=name)
-        _pool_cache[key] = created
-        return created
+        found = _oldest_pool(client, name)
+        if found is None:
+            user_pool_create(name=name)
+            # Another process may have created one at the same time: every process settles
+            # on the oldest pool of that name, so they all use the same one.
+            found = _oldest_pool(client, name)
+        assert found is not None
+        _pool_cache[key] = found
+        return found
+
+
+def _oldest_pool(client: Any, name: str) -> tuple[str, str] | None:
+    pools = [
+        pool
+        for page in client.get_paginator("list_user_pools").paginate(MaxResults=60)
+        for pool in page["UserPools"]
+        if pool["Name"] == name
+    ]
+    for pool in sorted(pools, key=lambda p: (p.get("CreationDate") or 0, p["Id"])):
+        clients = client.list_user_pool_clients(UserPoolId=pool["Id"], MaxResults=10)
+        if clients["UserPoolClients"]:
+            return pool["Id"], clients["UserPoolClients"][0]["ClientId"]
+    return None
 
 
 def _deliver_local_code(*, to: str, subject: str, code: str) -> None:
