@@ -122,18 +122,20 @@ def user_authenticate(*, email: str, password: str) -> SignInResult:
     return identity_service().authenticate(email=email, password=password)
 
 
-def _throttled_attempt(*, email: str, client_address: str) -> dict[str, str]:
+def _throttled_attempt(
+    *, email: str, client_address: str, scope: str = "sign-in"
+) -> dict[str, str]:
     subjects = {ACCOUNT: normalize_email(email), ADDRESS: client_address}
-    throttle_check(scope="sign-in", subjects=subjects)
+    throttle_check(scope=scope, subjects=subjects)
     # The attempt is counted before the password is checked, atomically, so that
     # parallel guesses cannot all pass the check above together.
-    throttle_take(scope="sign-in", subjects=subjects)
+    throttle_take(scope=scope, subjects=subjects)
     return subjects
 
 
-def _throttle_succeeded(subjects: dict[str, str]) -> None:
-    throttle_clear(scope="sign-in", kind=ACCOUNT, subject=subjects[ACCOUNT])
-    throttle_release(scope="sign-in", kind=ADDRESS, subject=subjects[ADDRESS])
+def _throttle_succeeded(subjects: dict[str, str], scope: str = "sign-in") -> None:
+    throttle_clear(scope=scope, kind=ACCOUNT, subject=subjects[ACCOUNT])
+    throttle_release(scope=scope, kind=ADDRESS, subject=subjects[ADDRESS])
 
 
 def user_sign_in_check(*, email: str, password: str, client_address: str) -> SignInResult:
@@ -151,9 +153,10 @@ def user_sign_in_check(*, email: str, password: str, client_address: str) -> Sig
 
 def user_sign_in_code_check(*, email: str, session: str, code: str, client_address: str) -> User:
     """The second step of a sign-in (a TOTP code), throttled like the password."""
-    subjects = _throttled_attempt(email=email, client_address=client_address)
+    subjects = _throttled_attempt(email=email, client_address=client_address, scope="code")
     user = identity_service().challenge_respond(email=email, session=session, code=code)
-    _throttle_succeeded(subjects)
+    _throttle_succeeded(subjects, scope="code")
+    _throttle_succeeded(subjects)  # the whole sign-in succeeded: its password step too
     return user
 
 
@@ -179,9 +182,9 @@ def user_registration_confirm(
 ) -> User:
     """Check the emailed verification code (throttled like a password), activate the
     account and send the welcome email."""
-    subjects = _throttled_attempt(email=email, client_address=client_address)
+    subjects = _throttled_attempt(email=email, client_address=client_address, scope="code")
     user = identity_service().registration_confirm(email=email, code=code)
-    _throttle_succeeded(subjects)
+    _throttle_succeeded(subjects, scope="code")
     _send_email(template="welcome", to=user.email, context={"user": user, "site_url": site_url})
     return user
 
@@ -355,9 +358,9 @@ def password_reset_code_complete(
 ) -> User:
     """Set a new password with the code the identity service emailed (Cognito). Guessing
     codes is throttled like guessing passwords; a success clears the account's count."""
-    subjects = _throttled_attempt(email=email, client_address=client_address)
+    subjects = _throttled_attempt(email=email, client_address=client_address, scope="code")
     user = identity_service().password_reset_confirm(email=email, code=code, password=password)
-    _throttle_succeeded(subjects)
+    _throttle_succeeded(subjects, scope="code")
     return user
 
 

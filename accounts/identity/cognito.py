@@ -150,6 +150,12 @@ def user_pool_ensure() -> tuple[str, str]:
         return found
 
 
+def user_pool_forget() -> None:
+    """Forget the emulator's pool found before (it was reset)."""
+    with _pool_lock:
+        _pool_cache.clear()
+
+
 def _oldest_pool(client: Any, name: str) -> tuple[str, str] | None:
     pools = [
         pool
@@ -195,6 +201,30 @@ class CognitoIdentity:
     def __init__(self) -> None:
         self.pool_id, self.client_id = user_pool_ensure()
         self.client = cognito_client()
+        # Found or created on the emulator (not from settings): it may vanish when the
+        # emulator is reset, and is then found or created again.
+        self.local_pool = not settings.COGNITO_USER_POOL_ID
+
+    def _call(self, operation: str, **params: Any) -> Any:
+        try:
+            return getattr(self.client, operation)(**params)
+        except ClientError as error:
+            if not self.local_pool or _error_code(error) != "ResourceNotFoundException":
+                raise
+            old = {self.pool_id, self.client_id}
+            user_pool_forget()
+            self.pool_id, self.client_id = user_pool_ensure()
+            if {self.pool_id, self.client_id} == old:
+                raise
+            renamed = {
+                "UserPoolId": self.pool_id,
+                "ClientId": self.client_id,
+            }
+            params = {
+                k: renamed.get(k, v) if isinstance(v, str) and v in old else v
+                for k, v in params.items()
+            }
+            return getattr(self.client, operation)(**params)
 
     # -- registration -----------------------------------------------------------------
     def register(self, *, email: str, password: str, first_name: str, last_name: str) -> User:
@@ -211,7 +241,8 @@ class CognitoIdentity:
             account_status="unconfirmed",
         )
         try:
-            answer = self.client.sign_up(
+            answer = self._call(
+                "sign_up",
                 ClientId=self.client_id,
                 Username=user.email,
                 Password=password,
@@ -250,8 +281,11 @@ class CognitoIdentity:
         if user is None or user.account_status != "unconfirmed":
             raise CodeInvalid()
         try:
-            self.client.confirm_sign_up(
-                ClientId=self.client_id, Username=user.email, ConfirmationCode=code
+            self._call(
+                "confirm_sign_up",
+                ClientId=self.client_id,
+                Username=user.email,
+                ConfirmationCode=code,
             )
         except ClientError as error:
             if _error_code(error) in (
@@ -274,7 +308,8 @@ class CognitoIdentity:
 
         email = normalize_email(email)  # the pool's usernames are case-sensitive
         try:
-            answer = self.client.initiate_auth(
+            answer = self._call(
+                "initiate_auth",
                 ClientId=self.client_id,
                 AuthFlow="USER_PASSWORD_AUTH",
                 AuthParameters={"USERNAME": email, "PASSWORD": password},
@@ -316,7 +351,8 @@ class CognitoIdentity:
 
         email = normalize_email(email)
         try:
-            answer = self.client.respond_to_auth_challenge(
+            answer = self._call(
+                "respond_to_auth_challenge",
                 ClientId=self.client_id,
                 ChallengeName="SOFTWARE_TOKEN_MFA",
                 Session=session,
@@ -355,7 +391,8 @@ class CognitoIdentity:
         """Tokens for the user with this password; ``{}`` when the password is right but a
         second factor would be asked (so no tokens); None when it is wrong."""
         try:
-            answer = self.client.initiate_auth(
+            answer = self._call(
+                "initiate_auth",
                 ClientId=self.client_id,
                 AuthFlow="USER_PASSWORD_AUTH",
                 AuthParameters={"USERNAME": user.email, "PASSWORD": password},
@@ -380,13 +417,15 @@ class CognitoIdentity:
             raise WrongPassword()
         try:
             if tokens:
-                self.client.change_password(
+                self._call(
+                    "change_password",
                     AccessToken=tokens["AccessToken"],
                     PreviousPassword=old_password,
                     ProposedPassword=new_password,
                 )
             else:  # right password, TOTP on: no tokens without the code, so as admin
-                self.client.admin_set_user_password(
+                self._call(
+                    "admin_set_user_password",
                     UserPoolId=self.pool_id,
                     Username=user.email,
                     Password=new_password,
@@ -403,7 +442,8 @@ class CognitoIdentity:
         if not is_moved(user):
             return
         try:
-            self.client.admin_update_user_attributes(
+            self._call(
+                "admin_update_user_attributes",
                 UserPoolId=self.pool_id,
                 Username=user.email,
                 UserAttributes=[
@@ -424,7 +464,7 @@ class CognitoIdentity:
             # pool can send the code; the built-in hash keeps working until the reset.
             user_move_to_pool(user=user, password=None, identity=self)
         try:
-            answer = self.client.forgot_password(ClientId=self.client_id, Username=user.email)
+            answer = self._call("forgot_password", ClientId=self.client_id, Username=user.email)
         except ClientError:
             # The page says the same whatever happens (no account enumeration); the pool's
             # own limits (LimitExceededException) end up here too.
@@ -440,7 +480,8 @@ class CognitoIdentity:
         if user is None or not user.is_active:
             raise CodeInvalid()
         try:
-            self.client.confirm_forgot_password(
+            self._call(
+                "confirm_forgot_password",
                 ClientId=self.client_id,
                 Username=user.email,
                 ConfirmationCode=code,
@@ -464,7 +505,7 @@ class CognitoIdentity:
 
     def sign_out_everywhere(self, *, user: User) -> None:
         if is_moved(user):
-            self.client.admin_user_global_sign_out(UserPoolId=self.pool_id, Username=user.email)
+            self._call("admin_user_global_sign_out", UserPoolId=self.pool_id, Username=user.email)
 
     # -- TOTP -------------------------------------------------------------------------
     def totp_associate(self, *, user: User, password: str) -> TotpSetup:
@@ -475,7 +516,7 @@ class CognitoIdentity:
             raise WrongPassword()
         if not tokens:
             raise IdentityError("Two-step sign-in is already on for your account.")
-        secret = self.client.associate_software_token(AccessToken=tokens["AccessToken"])[
+        secret = self._call("associate_software_token", AccessToken=tokens["AccessToken"])[
             "SecretCode"
         ]
         label = quote(f"{TOTP_ISSUER}:{user.email}")
@@ -491,14 +532,18 @@ class CognitoIdentity:
         if not tokens:
             raise IdentityError("Two-step sign-in is already on for your account.")
         try:
-            self.client.verify_software_token(
-                AccessToken=tokens["AccessToken"], UserCode=code, FriendlyDeviceName="CloudShelf"
+            self._call(
+                "verify_software_token",
+                AccessToken=tokens["AccessToken"],
+                UserCode=code,
+                FriendlyDeviceName="CloudShelf",
             )
         except ClientError as error:
             if _error_code(error) in ("CodeMismatchException", "EnableSoftwareTokenMFAException"):
                 raise CodeInvalid("That code is not valid: check your app's clock.") from error
             raise
-        self.client.set_user_mfa_preference(
+        self._call(
+            "set_user_mfa_preference",
             AccessToken=tokens["AccessToken"],
             SoftwareTokenMfaSettings={"Enabled": True, "PreferredMfa": True},
         )
@@ -535,10 +580,10 @@ def user_move_to_pool(
     its hash, so that the next sign-in with the old password finishes the move. Idempotent;
     returns the pool's ``sub``."""
     identity = identity or CognitoIdentity()
-    client, pool_id = identity.client, identity.pool_id
     try:
-        client.admin_create_user(
-            UserPoolId=pool_id,
+        identity._call(
+            "admin_create_user",
+            UserPoolId=identity.pool_id,
             Username=user.email,
             MessageAction="SUPPRESS",
             TemporaryPassword=_unusable_password(),
@@ -556,13 +601,16 @@ def user_move_to_pool(
             raise
         fresh = False
     if password is not None or fresh:
-        client.admin_set_user_password(
-            UserPoolId=pool_id,
+        identity._call(
+            "admin_set_user_password",
+            UserPoolId=identity.pool_id,
             Username=user.email,
             Password=password if password is not None else _unusable_password(),
             Permanent=True,
         )
-    attributes = client.admin_get_user(UserPoolId=pool_id, Username=user.email)["UserAttributes"]
+    attributes = identity._call(
+        "admin_get_user", UserPoolId=identity.pool_id, Username=user.email
+    )["UserAttributes"]
     sub = next(a["Value"] for a in attributes if a["Name"] == "sub")
     actions: list[Action] = [User.cognito_sub.set(sub)]
     if password is not None:

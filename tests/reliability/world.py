@@ -109,6 +109,23 @@ def shop(client, *, books=(("Technology", "tech-001"), ("Fiction", "fic-001")), 
     return placed["Location"].split("/orders/")[1].split("/")[0]
 
 
+def world_sign_in(client, user):
+    """Sign in through the site's page; with Cognito, a staff member then turns on TOTP (as
+    the staff pages require) through the two-step sign-in page."""
+    from accounts.identity import is_cognito
+    from tests.cognito_fixtures import totp_now
+
+    sign_in(client, user)
+    if is_cognito() and user.is_staff:
+        client.post("/accounts/two-factor/", {"step": "start", "password": PASSWORD})
+        enabled = client.post(
+            "/accounts/two-factor/",
+            {"step": "enable", "password": PASSWORD, "code": totp_now()},
+        )
+        assert enabled.status_code == 302, enabled.content.decode()[:300]
+    return client
+
+
 def shop_in_world(world):
     for role in ("shopper", "staff"):
         shop(world.clients[role])
@@ -140,7 +157,7 @@ def world_make(*, extra_books=(), user_fields=None, crawl_site=True, enrich=()):
     if user_fields:
         plain = make
         make = lambda **fields: plain(**{**fields, **user_fields})  # noqa: E731
-    return build_world(make, sign_in, enrich=[*ENRICH, *enrich], crawl_site=crawl_site)
+    return build_world(make, world_sign_in, enrich=[*ENRICH, *enrich], crawl_site=crawl_site)
 
 
 def benign_change(change):
