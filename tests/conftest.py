@@ -56,6 +56,12 @@ def tables():
         tables_create()
         covers_bucket_ensure()
     emulator_truncate()
+    if settings.IDENTITY_SERVICE == "cognito" and not settings.COGNITO_USER_POOL_ID:
+        # The whole suite under CLOUDSHELF_IDENTITY_SERVICE=cognito: the emulator's pool
+        # goes with the tables' items (every process finds or creates a new one).
+        from accounts.identity.cognito import user_pool_discard
+
+        user_pool_discard()
     yield
 
 

@@ -150,6 +150,21 @@ def user_pool_ensure() -> tuple[str, str]:
         return found
 
 
+def user_pool_discard() -> int:
+    """Delete the emulator's pools named ``COGNITO_USER_POOL_NAME`` (tests empty the tables
+    between tests, and the pool must not keep users whose items are gone). Local only."""
+    if settings.COGNITO_USER_POOL_ID or not _is_local():
+        raise IdentityError("Only the emulator's own pool may be discarded.")
+    client, deleted = cognito_client(), 0
+    for page in client.get_paginator("list_user_pools").paginate(MaxResults=60):
+        for pool in page["UserPools"]:
+            if pool["Name"] == settings.COGNITO_USER_POOL_NAME:
+                client.delete_user_pool(UserPoolId=pool["Id"])
+                deleted += 1
+    user_pool_forget()
+    return deleted
+
+
 def user_pool_forget() -> None:
     """Forget the emulator's pool found before (it was reset)."""
     with _pool_lock:
