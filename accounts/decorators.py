@@ -1,6 +1,7 @@
 from functools import wraps
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -21,12 +22,25 @@ def login_required(view):
     return wrapper
 
 
+def staff_needs_totp(user):
+    """With Cognito, staff reach staff pages only with TOTP on: then each of their sign-ins
+    has passed the code step (turning it on ends the sessions made before)."""
+    from accounts.identity import is_cognito
+
+    return is_cognito() and user.is_staff and not user.totp_enabled
+
+
 def staff_refusal(request):
     """What a visitor who is not staff gets from a staff page (None for staff)."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     if not request.user.is_staff:
         return render(request, "403.html", {"message": "This page is for staff only."}, status=403)
+    if staff_needs_totp(request.user):
+        messages.warning(
+            request, "Staff pages need two-step sign-in: set it up here first, please."
+        )
+        return redirect("accounts:two-factor")
     return None
 
 

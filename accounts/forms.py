@@ -197,3 +197,51 @@ class ProfileForm(forms.Form):
 
 class PasswordResetForm(forms.Form):
     email = _email_field(autofocus=True)
+
+
+def _code_field(label, help_text=""):
+    # Cognito's codes are six digits; the local emulator's reset codes are longer
+    # ("moto-confirmation-code:123456"), so the field takes any short token.
+    return forms.CharField(
+        label=label,
+        max_length=64,
+        help_text=help_text,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text"}),
+    )
+
+
+class VerifyRegistrationForm(forms.Form):
+    email = _email_field()
+    code = _code_field("Verification code", "We emailed it to you when you registered.")
+
+
+class SignInCodeForm(forms.Form):
+    code = _code_field("Code from your authenticator app", "Six digits, changing every 30 s.")
+
+    def clean_code(self):
+        code = self.cleaned_data["code"].replace(" ", "")
+        if not re.fullmatch(r"[0-9]{6}", code):
+            raise ValidationError("Enter the six digits your authenticator app shows.")
+        return code
+
+
+class PasswordResetCodeForm(NewPasswordMixin, forms.Form):
+    """A new password with the code the identity service emailed (Cognito)."""
+
+    email = _email_field()
+    code = _code_field("Code from the email")
+    new_password1 = _password_field("New password", "new-password", password_help_html())
+    new_password2 = _password_field("Confirm new password", "new-password")
+
+    def password_owner(self):
+        return PasswordOwner(email=self.cleaned_data.get("email", ""), first_name="", last_name="")
+
+
+class TotpStartForm(forms.Form):
+    password = _password_field("Current password", "current-password")
+
+
+class TotpEnableForm(SignInCodeForm):
+    password = _password_field("Current password", "current-password")
+
+    field_order = ["code", "password"]

@@ -38,6 +38,11 @@ class User(Model):
     created_at = IsoDateTimeAttribute(null=True)
     last_login = IsoDateTimeAttribute(null=True)
     account_status = UnicodeAttribute(default="active")
+    # With the Cognito identity service: the pool user's ``sub`` this item belongs to, and
+    # whether the user signs in with a TOTP code too. ``password`` then holds no hash but
+    # ``cognito$<random>``, renewed at each password change so that other sessions end.
+    cognito_sub = UnicodeAttribute(null=True)
+    totp_enabled = BooleanAttribute(default=False)
 
     email_index = EmailIndex()
 

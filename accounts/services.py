@@ -7,11 +7,12 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.hashers import check_password, make_password
+from django.contrib.auth.hashers import make_password
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from pynamodb.exceptions import TransactWriteError, UpdateError
 
+from accounts.identity import SignInResult, TotpSetup, identity_service
 from accounts.models import EmailClaim, User, UserAddress
 from accounts.selectors import normalize_email, user_get_by_email
 from accounts.throttles import (
@@ -79,20 +80,24 @@ def user_create(
     first_name: str = "",
     last_name: str = "",
     is_staff: bool = False,
+    password_hash: str | None = None,
+    account_status: str = "active",
+    user_id: str | None = None,
 ) -> User:
     """Create a user. The email is claimed by a sentinel item written in the same
-    transaction, so two racing registrations leave exactly one user."""
+    transaction, so two racing registrations leave exactly one user. ``password_hash``
+    (the Cognito service's marker) replaces the hash of ``password`` when given."""
     email = normalize_email(email)
     now = utcnow()
     user = User(
-        f"user-{uuid.uuid4().hex}",
+        user_id or f"user-{uuid.uuid4().hex}",
         email=email,
         first_name=first_name.strip(),
         last_name=last_name.strip(),
-        password=make_password(password),
+        password=password_hash or make_password(password),
         is_staff=is_staff,
         created_at=now,
-        account_status="active",
+        account_status=account_status,
     )
     claim = EmailClaim(EMAIL_SENTINEL_PREFIX + email, owner_id=user.user_id)
     for attempt in range(1, TRANSACTION_ATTEMPTS + 1):
@@ -111,39 +116,75 @@ def user_create(
     raise AssertionError("unreachable")
 
 
-def user_authenticate(*, email: str, password: str) -> User | None:
-    """The active user with these credentials, or None (same work either way)."""
-    user = user_get_by_email(email=email)
-    if user is None:
-        make_password(password)  # spend the same time as a real check
-        return None
-    if not check_password(password, user.password) or not user.is_active:
-        return None
-    return user
+def user_authenticate(*, email: str, password: str) -> SignInResult:
+    """The identity service's answer to these credentials: the active user, a second step
+    to take (a TOTP code), or neither (same work either way)."""
+    return identity_service().authenticate(email=email, password=password)
 
 
-def user_sign_in_check(*, email: str, password: str, client_address: str) -> User | None:
+def _throttled_attempt(
+    *, email: str, client_address: str, scope: str = "sign-in"
+) -> dict[str, str]:
+    subjects = {ACCOUNT: normalize_email(email), ADDRESS: client_address}
+    throttle_check(scope=scope, subjects=subjects)
+    # The attempt is counted before the password is checked, atomically, so that
+    # parallel guesses cannot all pass the check above together.
+    throttle_take(scope=scope, subjects=subjects)
+    return subjects
+
+
+def _throttle_succeeded(subjects: dict[str, str], scope: str = "sign-in") -> None:
+    throttle_clear(scope=scope, kind=ACCOUNT, subject=subjects[ACCOUNT])
+    throttle_release(scope=scope, kind=ADDRESS, subject=subjects[ADDRESS])
+
+
+def user_sign_in_check(*, email: str, password: str, client_address: str) -> SignInResult:
     """``user_authenticate`` with throttling: raises ``Throttled`` while the account or the
     client address has too many recent failures (checked before the password, so a
     throttled guess tells nothing). Failures are counted whether or not the email has an
-    account; a success clears the account's count."""
-    subjects = {ACCOUNT: normalize_email(email), ADDRESS: client_address}
-    throttle_check(scope="sign-in", subjects=subjects)
-    # The attempt is counted before the password is checked, atomically, so that
-    # parallel guesses cannot all pass the check above together.
-    throttle_take(scope="sign-in", subjects=subjects)
-    user = user_authenticate(email=email, password=password)
-    if user is not None:
-        throttle_clear(scope="sign-in", kind=ACCOUNT, subject=subjects[ACCOUNT])
-        throttle_release(scope="sign-in", kind=ADDRESS, subject=client_address)
+    account; a success clears the account's count (a second step still to take counts as
+    an attempt until its code is right)."""
+    subjects = _throttled_attempt(email=email, client_address=client_address)
+    result = user_authenticate(email=email, password=password)
+    if result.user is not None:
+        _throttle_succeeded(subjects)
+    return result
+
+
+def user_sign_in_code_check(*, email: str, session: str, code: str, client_address: str) -> User:
+    """The second step of a sign-in (a TOTP code), throttled like the password."""
+    subjects = _throttled_attempt(email=email, client_address=client_address, scope="code")
+    user = identity_service().challenge_respond(email=email, session=session, code=code)
+    _throttle_succeeded(subjects, scope="code")
+    _throttle_succeeded(subjects)  # the whole sign-in succeeded: its password step too
     return user
 
 
 def user_register(
     *, email: str, password: str, first_name: str, last_name: str, site_url: str
 ) -> User:
-    """Create a shopper's account and send the welcome email."""
-    user = user_create(email=email, password=password, first_name=first_name, last_name=last_name)
+    """Create a shopper's account. With a service that confirms registrations by an
+    emailed code, the account waits for ``user_registration_confirm``; otherwise the
+    welcome email goes now."""
+    identity = identity_service()
+    user = identity.register(
+        email=email, password=password, first_name=first_name, last_name=last_name
+    )
+    if not identity.confirms_registration:
+        _send_email(
+            template="welcome", to=user.email, context={"user": user, "site_url": site_url}
+        )
+    return user
+
+
+def user_registration_confirm(
+    *, email: str, code: str, client_address: str, site_url: str
+) -> User:
+    """Check the emailed verification code (throttled like a password), activate the
+    account and send the welcome email."""
+    subjects = _throttled_attempt(email=email, client_address=client_address, scope="code")
+    user = identity_service().registration_confirm(email=email, code=code)
+    _throttle_succeeded(subjects, scope="code")
     _send_email(template="welcome", to=user.email, context={"user": user, "site_url": site_url})
     return user
 
@@ -154,7 +195,7 @@ def user_password_verify(*, user: User, password: str, client_address: str) -> N
     subjects = {ACCOUNT: user.email, ADDRESS: client_address}
     throttle_check(scope="sign-in", subjects=subjects)
     throttle_take(scope="sign-in", subjects=subjects)  # counted first: see user_sign_in_check
-    if not check_password(password, user.password):
+    if not identity_service().password_check(user=user, password=password):
         raise WrongPassword()
     throttle_release(scope="sign-in", kind=ACCOUNT, subject=user.email)
     throttle_release(scope="sign-in", kind=ADDRESS, subject=client_address)
@@ -179,8 +220,19 @@ def user_password_set(*, user: User, password: str) -> User:
 def user_password_change(
     *, user: User, old_password: str, new_password: str, client_address: str
 ) -> User:
-    user_password_verify(user=user, password=old_password, client_address=client_address)
-    return user_password_set(user=user, password=new_password)
+    """Change the password through the identity service, after checking the current one
+    (throttled as at sign-in). Every other session of the user ends."""
+    identity = identity_service()
+    if identity.name == "builtin":
+        user_password_verify(user=user, password=old_password, client_address=client_address)
+        return user_password_set(user=user, password=new_password)
+    subjects = {ACCOUNT: user.email, ADDRESS: client_address}
+    throttle_check(scope="sign-in", subjects=subjects)
+    throttle_take(scope="sign-in", subjects=subjects)
+    identity.password_change(user=user, old_password=old_password, new_password=new_password)
+    throttle_release(scope="sign-in", kind=ACCOUNT, subject=user.email)
+    throttle_release(scope="sign-in", kind=ADDRESS, subject=client_address)
+    return user
 
 
 def user_profile_update(
@@ -218,6 +270,7 @@ def user_profile_update(
         return user
 
     user_password_verify(user=user, password=current_password, client_address=client_address)
+    identity_service().email_change(user=user, new_email=new_email)
     try:
         with transaction() as tx:
             tx.delete(
@@ -269,6 +322,10 @@ def password_reset_request(
     user = user_get_by_email(email=email)
     if user is None or not user.is_active:
         return
+    identity = identity_service()
+    if identity.resets_by_code:
+        identity.password_reset_send(user=user)
+        return
     token = reset_token_make(user=user)
     # Sent to the stored address, not to what was typed.
     _send_email(
@@ -294,3 +351,40 @@ def password_reset_complete(*, user: User, token: str, password: str) -> User:
         raise ResetLinkInvalid() from error
     throttle_clear(scope="sign-in", kind=ACCOUNT, subject=user.email)
     return user
+
+
+def password_reset_code_complete(
+    *, email: str, code: str, password: str, client_address: str
+) -> User:
+    """Set a new password with the code the identity service emailed (Cognito). Guessing
+    codes is throttled like guessing passwords; a success clears the account's count."""
+    subjects = _throttled_attempt(email=email, client_address=client_address, scope="code")
+    user = identity_service().password_reset_confirm(email=email, code=code, password=password)
+    _throttle_succeeded(subjects, scope="code")
+    return user
+
+
+def user_sign_out_everywhere(*, user: User) -> None:
+    """Sign the user out of the identity service too (Cognito: every refresh token ends)."""
+    try:
+        identity_service().sign_out_everywhere(user=user)
+    except Exception:  # signing out here must never fail; the session is deleted anyway
+        log.exception("could not sign %s out of the identity service", user.user_id)
+
+
+def user_totp_start(*, user: User, password: str, client_address: str) -> TotpSetup:
+    """Begin TOTP set-up (the password is checked, throttled as at sign-in)."""
+    subjects = {ACCOUNT: user.email, ADDRESS: client_address}
+    throttle_check(scope="sign-in", subjects=subjects)
+    throttle_take(scope="sign-in", subjects=subjects)
+    return identity_service().totp_associate(user=user, password=password)
+
+
+def user_totp_enable(*, user: User, password: str, code: str, client_address: str) -> None:
+    """Confirm TOTP with a first code; the user's other sessions end."""
+    subjects = {ACCOUNT: user.email, ADDRESS: client_address}
+    throttle_check(scope="sign-in", subjects=subjects)
+    throttle_take(scope="sign-in", subjects=subjects)
+    identity_service().totp_enable(user=user, password=password, code=code)
+    throttle_release(scope="sign-in", kind=ACCOUNT, subject=user.email)
+    throttle_release(scope="sign-in", kind=ADDRESS, subject=client_address)

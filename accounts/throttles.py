@@ -35,6 +35,12 @@ def limits_for(scope):
             ACCOUNT: settings.SIGN_IN_THROTTLE_PER_ACCOUNT,
             ADDRESS: settings.SIGN_IN_THROTTLE_PER_ADDRESS,
         },
+        # Codes (Cognito's verification and reset codes, TOTP codes) have counters of their
+        # own, with the sign-in limits: guessing them never uses up the password's.
+        "code": {
+            ACCOUNT: settings.SIGN_IN_THROTTLE_PER_ACCOUNT,
+            ADDRESS: settings.SIGN_IN_THROTTLE_PER_ADDRESS,
+        },
         "password-reset": {
             ACCOUNT: settings.PASSWORD_RESET_THROTTLE_PER_ACCOUNT,
             ADDRESS: settings.PASSWORD_RESET_THROTTLE_PER_ADDRESS,

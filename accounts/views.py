@@ -1,4 +1,8 @@
+from functools import wraps
+from urllib.parse import urlencode
+
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -9,11 +13,23 @@ from accounts import auth
 from accounts.decorators import login_required
 from accounts.forms import (
     PasswordChangeForm,
+    PasswordResetCodeForm,
     PasswordResetForm,
     ProfileForm,
     RegisterForm,
     SetPasswordForm,
+    SignInCodeForm,
     SignInForm,
+    TotpEnableForm,
+    TotpStartForm,
+    VerifyRegistrationForm,
+)
+from accounts.identity import (
+    IdentityError,
+    NotConfirmed,
+    PasswordRefused,
+    identity_service,
+    is_cognito,
 )
 from accounts.selectors import password_reset_user_get
 from accounts.services import (
@@ -21,15 +37,39 @@ from accounts.services import (
     EmailTaken,
     ResetLinkInvalid,
     WrongPassword,
+    password_reset_code_complete,
     password_reset_complete,
     password_reset_request,
     user_password_change,
     user_profile_update,
     user_register,
+    user_registration_confirm,
     user_sign_in_check,
+    user_sign_in_code_check,
+    user_sign_out_everywhere,
+    user_totp_enable,
+    user_totp_start,
 )
 from accounts.throttles import Throttled, client_address
 from cloudshelf.redirects import safe_redirect_target
+
+PENDING_KEY = "_sign_in_pending"
+
+
+def redirect_with_query(name, **query):
+    return redirect(f"{reverse(name)}?{urlencode(query)}")
+
+
+def cognito_only(view):
+    """Pages of the Cognito identity service only: not found with the built-in one."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not is_cognito():
+            raise Http404("This page belongs to the Cognito identity service.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 def safe_next(request, default="store:home"):
@@ -78,7 +118,14 @@ def register(request):
             )
         except EmailTaken as error:
             form.add_error("email", error.message)
+        except IdentityError as error:
+            form.add_error(
+                "new_password1" if isinstance(error, PasswordRefused) else None, error.message
+            )
         else:
+            if identity_service().confirms_registration:
+                messages.info(request, f"We have emailed a verification code to {user.email}.")
+                return redirect_with_query("accounts:register-verify", email=user.email)
             auth.login(request, user)
             messages.success(request, f"Welcome to CloudShelf, {user.first_name or user.email}.")
             return redirect(safe_next(request))
@@ -91,9 +138,26 @@ def sign_in(request):
     next_url = request.POST.get("next") or request.GET.get("next", "")
     if request.method == "POST" and form.is_valid():
         try:
-            user = user_sign_in_check(**form.cleaned_data, client_address=client_address(request))
+            result = user_sign_in_check(
+                **form.cleaned_data, client_address=client_address(request)
+            )
         except Throttled as error:
             return throttled_page(request, "accounts/sign_in.html", form, error, next=next_url)
+        except NotConfirmed as error:
+            messages.info(request, error.message)
+            return redirect_with_query(
+                "accounts:register-verify", email=form.cleaned_data["email"]
+            )
+        if result.challenge:
+            # Not signed in yet: the pool's short-lived session for the second step, and
+            # nothing else, waits in this (anonymous) session until the code is right.
+            request.session[PENDING_KEY] = {
+                "email": form.cleaned_data["email"],
+                "session": result.session,
+                "next": safe_next(request),
+            }
+            return redirect("accounts:sign-in-code")
+        user = result.user
         if user is not None:
             auth.login(request, user)
             messages.success(request, f"Welcome back, {user.first_name or user.email}.")
@@ -102,8 +166,84 @@ def sign_in(request):
     return form_page(request, "accounts/sign_in.html", form, next=next_url)
 
 
+@account_page
+@cognito_only
+def sign_in_code(request):
+    pending = request.session.get(PENDING_KEY)
+    if not pending:
+        messages.info(request, "Please sign in first.")
+        return redirect("accounts:login")
+    form = SignInCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = user_sign_in_code_check(
+                email=pending["email"],
+                session=pending["session"],
+                code=form.cleaned_data["code"],
+                client_address=client_address(request),
+            )
+        except Throttled as error:
+            return throttled_page(request, "accounts/sign_in_code.html", form, error)
+        except IdentityError as error:
+            form.add_error("code", error.message)
+        else:
+            request.session.pop(PENDING_KEY, None)
+            auth.login(request, user)
+            messages.success(request, f"Welcome back, {user.first_name or user.email}.")
+            return redirect(pending["next"])
+    return form_page(request, "accounts/sign_in_code.html", form)
+
+
+@account_page
+@cognito_only
+def register_verify(request):
+    initial = {"email": request.GET.get("email", "")}
+    form = VerifyRegistrationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user_registration_confirm(
+                email=form.cleaned_data["email"],
+                code=form.cleaned_data["code"],
+                client_address=client_address(request),
+                site_url=request.build_absolute_uri("/"),
+            )
+        except Throttled as error:
+            return throttled_page(request, "accounts/register_verify.html", form, error)
+        except IdentityError as error:
+            form.add_error("code", error.message)
+        else:
+            messages.success(request, "Your email address is verified. You can sign in now.")
+            return redirect("accounts:login")
+    return form_page(request, "accounts/register_verify.html", form)
+
+
+@account_page
+@cognito_only
+def password_reset_code(request):
+    initial = {"email": request.GET.get("email", "")}
+    form = PasswordResetCodeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            password_reset_code_complete(
+                email=form.cleaned_data["email"],
+                code=form.cleaned_data["code"],
+                password=form.cleaned_data["new_password1"],
+                client_address=client_address(request),
+            )
+        except Throttled as error:
+            return throttled_page(request, "accounts/password_reset_code.html", form, error)
+        except IdentityError as error:
+            form.add_error("code", error.message)
+        else:
+            messages.success(request, "Your new password is set. You can sign in with it now.")
+            return redirect("accounts:login")
+    return form_page(request, "accounts/password_reset_code.html", form)
+
+
 @require_POST
 def sign_out(request):
+    if request.user.is_authenticated:
+        user_sign_out_everywhere(user=request.user)
     auth.logout(request)
     messages.info(request, "You have signed out.")
     return redirect("store:home")
@@ -138,7 +278,12 @@ def profile(request):
         else:
             messages.success(request, "Your profile has been saved.")
             return redirect("accounts:profile")
-    return form_page(request, "accounts/profile.html", form)
+    return form_page(
+        request,
+        "accounts/profile.html",
+        form,
+        two_factor_offered=is_cognito(),
+    )
 
 
 @account_page
@@ -157,6 +302,8 @@ def password_change(request):
             return throttled_page(request, "accounts/password_change.html", form, error)
         except WrongPassword as error:
             form.add_error("old_password", error.message)
+        except IdentityError as error:
+            form.add_error("new_password1", error.message)
         except AccountChanged as error:
             form.add_error(None, error.message)
         else:
@@ -183,6 +330,10 @@ def password_reset(request):
             )
         except Throttled as error:
             return throttled_page(request, "accounts/password_reset.html", form, error)
+        if identity_service().resets_by_code:
+            return redirect_with_query(
+                "accounts:password-reset-code", email=form.cleaned_data["email"]
+            )
         return redirect("accounts:password-reset-done")
     return form_page(request, "accounts/password_reset.html", form)
 
@@ -221,3 +372,80 @@ def password_reset_confirm(request, token):
     # CSRF check refuses it.)
     response["Referrer-Policy"] = "same-origin"
     return response
+
+
+@account_page
+@cognito_only
+@login_required
+def two_factor(request):
+    """Turn on TOTP: the current password, then a QR code (and the secret as text) to
+    scan, then a code from the app (with the password again: no pool token is kept)."""
+    user = request.user
+    start_form = TotpStartForm(request.POST if request.POST.get("step") == "start" else None)
+    enable_form = TotpEnableForm(request.POST if request.POST.get("step") == "enable" else None)
+    setup = None
+    status = None
+    if request.method == "POST" and start_form.is_bound and start_form.is_valid():
+        try:
+            setup = user_totp_start(
+                user=user,
+                password=start_form.cleaned_data["password"],
+                client_address=client_address(request),
+            )
+        except Throttled as error:
+            start_form.add_error(None, error.message)
+            status = 429
+        except (WrongPassword, IdentityError) as error:
+            start_form.add_error("password", error.message)
+    elif request.method == "POST" and enable_form.is_bound and enable_form.is_valid():
+        try:
+            user_totp_enable(
+                user=user,
+                password=enable_form.cleaned_data["password"],
+                code=enable_form.cleaned_data["code"],
+                client_address=client_address(request),
+            )
+        except Throttled as error:
+            enable_form.add_error(None, error.message)
+            status = 429
+        except WrongPassword as error:
+            enable_form.add_error("password", error.message)
+        except IdentityError as error:
+            enable_form.add_error("code", error.message)
+        else:
+            auth.update_session_auth_hash(request, user_get_fresh(user))
+            messages.success(
+                request, "Two-step sign-in is on. You will be asked for a code at each sign-in."
+            )
+            return redirect("accounts:profile")
+    elif request.method == "POST":
+        status = 400
+    has_errors = start_form.errors or enable_form.errors
+    return render(
+        request,
+        "accounts/two_factor.html",
+        {
+            "start_form": start_form,
+            "enable_form": enable_form,
+            "setup": setup,
+            "qr_svg": qr_svg(setup.uri) if setup else "",
+        },
+        status=status or (400 if has_errors else 200),
+    )
+
+
+def user_get_fresh(user):
+    user.refresh(consistent_read=True)
+    return user
+
+
+def qr_svg(uri):
+    """The QR code as SVG markup made here (segno): no external request, no inline style
+    or script, so the strict CSP holds."""
+    import segno
+    from django.utils.safestring import mark_safe
+
+    svg = segno.make(uri, error="m").svg_inline(
+        scale=5, dark="#000", light="#fff", title="QR code of your TOTP secret"
+    )
+    return mark_safe(svg)  # markup generated by segno from our own URI

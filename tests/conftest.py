@@ -9,6 +9,7 @@ from django.conf import settings
 from benchmarks.requestcount import count_dynamodb_requests
 from cloudshelf.dynamo import connection
 from cloudshelf.tables import covers_bucket_ensure, table_models, tables_create
+from tests.cognito_fixtures import cognito, identity  # noqa: F401 (fixtures)
 
 
 def emulator_post(path):
@@ -55,6 +56,12 @@ def tables():
         tables_create()
         covers_bucket_ensure()
     emulator_truncate()
+    if settings.IDENTITY_SERVICE == "cognito" and not settings.COGNITO_USER_POOL_ID:
+        # The whole suite under CLOUDSHELF_IDENTITY_SERVICE=cognito: the emulator's pool
+        # goes with the tables' items (every process finds or creates a new one).
+        from accounts.identity.cognito import user_pool_discard
+
+        user_pool_discard()
     yield
 
 

@@ -13,6 +13,8 @@ STREAMS_TEMPLATE = ROOT / "deploy" / "streams.yaml"
 ACCOUNT, REGION, PARTITION = "123456789012", "us-east-1", "aws"
 # DynamoDB names a table's stream by the time it was enabled; any fixed label will do here.
 STREAM_LABEL = "2025-01-01T00:00:00.000"
+# The user pool's id in ARNs the resolver makes (Cognito makes the real one).
+POOL_LABEL = "us-east-1_TEMPLATE"
 NO_VALUE = object()
 # Issue 14's contract: the stream consumer's entry point, in the site's package.
 CONSUMER_HANDLER = "cloudshelf.streams.lambda_handler.handler"
@@ -78,6 +80,8 @@ class Resolver:
             return f"arn:aws:sqs:{REGION}:{ACCOUNT}:{self.name(name)}"
         if kind == "AWS::IAM::Role":
             return f"arn:aws:iam::{ACCOUNT}:role/{self.name(name)}"
+        if kind == "AWS::Cognito::UserPool":  # its id is made by Cognito
+            return f"arn:aws:cognito-idp:{REGION}:{ACCOUNT}:userpool/{POOL_LABEL}"
         if kind == "AWS::Lambda::Function":
             return f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{self.name(name)}"
         raise AssertionError(f"no Arn for {kind}")
@@ -179,10 +183,12 @@ def table_properties(stage="production"):
 class RolePolicy:
     """The Lambda role's inline policy, resolved for a stage (and an email identity)."""
 
-    def __init__(self, stage="production", email_identity="example.com"):
+    def __init__(self, stage="production", email_identity="example.com", identity="builtin"):
         template = load(APP_TEMPLATE)
         self.resolve = Resolver(
-            template, stage=stage, parameters={"EmailIdentity": email_identity}
+            template,
+            stage=stage,
+            parameters={"EmailIdentity": email_identity, "IdentityService": identity},
         )
         role = template["Resources"]["LambdaRole"]["Properties"]
         self.statements = [

@@ -376,6 +376,8 @@ def main(argv=None):
     parser.add_argument("--region", default=os.environ.get("AWS_REGION", "us-east-1"))
     parser.add_argument("--ttl-interval", type=float, default=30.0)
     args = parser.parse_args(argv)
+    # moto's Cognito checks TOTP codes only when asked to (its secret is fixed).
+    os.environ.setdefault("MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP", "true")
     logging.basicConfig(level=logging.INFO, format="[localaws] %(message)s")
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     server = LocalAWS(

@@ -4,6 +4,8 @@ seed document lists (table names, region) and the standard AWS SDK variables."""
 import os
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
+
 BASE_DIR = Path(__file__).resolve().parents[2]
 
 
@@ -119,6 +121,19 @@ COVERS_BUCKET_NAME = env("COVERS_BUCKET_NAME", "cloudshelf-covers")
 # A configured endpoint always wins (standard AWS SDK variables).
 DYNAMODB_ENDPOINT_URL = env("AWS_ENDPOINT_URL_DYNAMODB") or env("AWS_ENDPOINT_URL")
 S3_ENDPOINT_URL = env("AWS_ENDPOINT_URL_S3") or env("AWS_ENDPOINT_URL")
+# The identity service (accounts/identity/): "builtin" keeps password hashes in the users
+# table; "cognito" hands passwords, verification codes, resets and TOTP to a user pool.
+IDENTITY_SERVICE = env("CLOUDSHELF_IDENTITY_SERVICE", "builtin")
+if IDENTITY_SERVICE not in ("builtin", "cognito"):
+    raise ImproperlyConfigured(
+        f"CLOUDSHELF_IDENTITY_SERVICE must be builtin or cognito, not {IDENTITY_SERVICE!r}"
+    )
+COGNITO_ENDPOINT_URL = env("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER") or env("AWS_ENDPOINT_URL")
+# The pool and its app client (no secret): from the stack's outputs in production. Left
+# empty with a local endpoint, a pool named COGNITO_USER_POOL_NAME is found or created.
+COGNITO_USER_POOL_ID = env("COGNITO_USER_POOL_ID", "")
+COGNITO_CLIENT_ID = env("COGNITO_CLIENT_ID", "")
+COGNITO_USER_POOL_NAME = env("COGNITO_USER_POOL_NAME", "cloudshelf-users")
 # Explicit credentials for the embedded emulator only; otherwise botocore's chain decides.
 AWS_ACCESS_KEY_ID = None
 AWS_SECRET_ACCESS_KEY = None
@@ -160,6 +175,7 @@ def use_local_aws(port, data_dir=None, seed=False):
         "LOCALAWS": {"port": port, "data_dir": data_dir, "seed": seed},
         "DYNAMODB_ENDPOINT_URL": endpoint,
         "S3_ENDPOINT_URL": endpoint,
+        "COGNITO_ENDPOINT_URL": endpoint,
         "AWS_ACCESS_KEY_ID": "localaws",
         "AWS_SECRET_ACCESS_KEY": "localaws",
         "STORAGES": {**STORAGES, "default": s3_storage(endpoint, "localaws", "localaws")},

@@ -30,6 +30,15 @@ if not ALLOWED_HOSTS:
 # The CloudFront (or custom) domain, e.g. https://d1234abcd.cloudfront.net
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
+# Cognito (CLOUDSHELF_IDENTITY_SERVICE=cognito): the stack's pool and app client ids.
+if env("CLOUDSHELF_IDENTITY_SERVICE") == "cognito" and not (
+    env("COGNITO_USER_POOL_ID") and env("COGNITO_CLIENT_ID")
+):
+    raise ImproperlyConfigured(
+        "COGNITO_USER_POOL_ID and COGNITO_CLIENT_ID must be set when the identity service is "
+        "cognito."
+    )
+
 # HTTPS only. Zappa marks every request https (API Gateway and CloudFront speak only HTTPS
 # to browsers); behind another proxy, CloudFront's header says how the visitor came.
 SECURE_PROXY_SSL_HEADER = ("HTTP_CLOUDFRONT_FORWARDED_PROTO", "https")

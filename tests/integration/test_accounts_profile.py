@@ -10,6 +10,9 @@ from tests.conftest import PASSWORD, sign_in
 
 NEW = "tidal lantern orchard 42"
 
+# With each identity service (an email change updates the pool user too).
+pytestmark = pytest.mark.usefixtures("identity")
+
 
 def profile_data(user, **fields):
     data = {

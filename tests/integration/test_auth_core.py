@@ -10,6 +10,10 @@ from accounts.models import User
 from accounts.services import EmailTaken, user_create
 from tests.conftest import PASSWORD, sign_in
 
+# The core journeys, with each identity service (built-in users are moved into the pool
+# at their first sign-in under Cognito).
+pytestmark = pytest.mark.usefixtures("identity")
+
 
 def test_sign_in_with_the_right_password_signs_in(client, make_user):
     user = make_user(first_name="Ada")

@@ -14,12 +14,14 @@ from botocore.client import BaseClient
 from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
+from django.test import Client
 
 from store.catalog.models import Book
 from tests.conftest import PASSWORD, add_to_cart, place_form, review_checkout
 from tests.deploy_templates import (
     ACCOUNT,
     APP_TEMPLATE,
+    POOL_LABEL,
     REGION,
     STREAM_LABEL,
     Resolver,
@@ -124,6 +126,14 @@ def iam_requests(service, operation, params, bucket):
     elif service == "sqs":
         queue = params["QueueUrl"].rstrip("/").rsplit("/", 1)[1]
         yield f"sqs:{operation}", f"arn:aws:sqs:{REGION}:{ACCOUNT}:{queue}"
+    elif service == "cognito-idp":
+        # Only the Admin* calls are authorized by IAM; the public ones (SignUp,
+        # InitiateAuth, ConfirmForgotPassword...) are not evaluated against IAM at all.
+        if operation.startswith("Admin"):
+            yield (
+                f"cognito-idp:{operation}",
+                f"arn:aws:cognito-idp:{REGION}:{ACCOUNT}:userpool/{POOL_LABEL}",
+            )
     elif service in ("ses", "sesv2"):
         sender = params.get("FromEmailAddress") or params["Source"]
         domain = sender.rsplit("@", 1)[1].rstrip(">")
@@ -328,3 +338,46 @@ def test_role_refuses_reading_a_stream_of_another_table(streams_on):
         "dynamodb:GetShardIterator",
         "dynamodb:GetRecords",
     }
+
+
+def test_role_allows_the_cognito_journeys_and_only_on_its_pool(
+    as_in_production, cognito, make_user
+):
+    from tests.cognito_fixtures import totp_now
+
+    staff = make_user(is_staff=True)
+    with recorded_aws_requests() as calls:
+        client = Client()
+        assert (
+            client.post(
+                "/accounts/sign-in/", {"email": staff.email, "password": PASSWORD}
+            ).status_code
+            == 302
+        )  # moved into the pool here
+        client.post("/accounts/two-factor/", {"step": "start", "password": PASSWORD})
+        client.post(
+            "/accounts/two-factor/",
+            {"step": "enable", "password": PASSWORD, "code": totp_now()},
+        )
+        client.post(
+            "/accounts/password/",
+            {"old_password": PASSWORD, "new_password1": NEWER, "new_password2": NEWER},
+        )
+        client.post("/accounts/sign-out/")
+        Client().post("/accounts/password-reset/", {"email": staff.email})
+    operations = {op for service, op, _ in calls if service == "cognito-idp"}
+    assert operations >= {
+        "InitiateAuth",
+        "AdminCreateUser",
+        "AdminSetUserPassword",
+        "AdminGetUser",
+        "AssociateSoftwareToken",
+        "VerifySoftwareToken",
+        "AdminUserGlobalSignOut",
+        "ForgotPassword",
+    }
+    assert refused(calls, RolePolicy(identity="cognito")) == []
+    assert refused(calls, RolePolicy(identity="builtin")) != []
+
+
+NEWER = "quiet harbour maple 77"

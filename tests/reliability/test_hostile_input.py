@@ -9,17 +9,16 @@ import os
 
 import pytest
 
-from tests.conftest import sign_in
 from tests.reliability.hostile import fuzz_route
 from tests.reliability.sitemap import routes
-from tests.reliability.world import benign_change
+from tests.reliability.world import benign_change, world_sign_in
 
 EXAMPLES = int(os.environ.get("CLOUDSHELF_HOSTILE_EXAMPLES", "30"))
 
 
 @pytest.mark.parametrize("route", routes(), ids=str)
 def test_hostile_input_never_gives_5xx_and_refused_requests_store_nothing(route, world):
-    fuzz_route(world, route, examples=EXAMPLES, sign_in=sign_in, benign=benign_change)
+    fuzz_route(world, route, examples=EXAMPLES, sign_in=world_sign_in, benign=benign_change)
 
 
 def test_every_route_is_reached_with_real_ids(world):

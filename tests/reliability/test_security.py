@@ -283,6 +283,9 @@ def test_production_settings_pass_check_deploy():
         "DJANGO_ALLOWED_HOSTS": "shop.example.com",
         "PYTHONPATH": str(ROOT),
         "DEFAULT_FROM_EMAIL": "CloudShelf <shop@example.com>",
+        # Needed when the suite runs with CLOUDSHELF_IDENTITY_SERVICE=cognito.
+        "COGNITO_USER_POOL_ID": "us-east-1_check",
+        "COGNITO_CLIENT_ID": "check",
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

@@ -387,3 +387,27 @@ def test_lambda_role_sends_email_only_when_an_identity_is_given():
     identity = "arn:aws:ses:us-east-1:123456789012:identity/example.com"
     assert RolePolicy(email_identity="example.com").allows("ses:SendEmail", identity)
     assert not RolePolicy(email_identity="").allows("ses:SendEmail", identity)
+
+
+POOL_ARN = "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_TEMPLATE"
+
+
+def test_lambda_role_calls_the_user_pool_only_with_cognito_and_only_its_admin_calls():
+    cognito, builtin = RolePolicy(identity="cognito"), RolePolicy(identity="builtin")
+    for action in ("AdminCreateUser", "AdminSetUserPassword", "AdminUserGlobalSignOut"):
+        assert cognito.allows(f"cognito-idp:{action}", POOL_ARN)
+        assert not builtin.allows(f"cognito-idp:{action}", POOL_ARN)
+    other_pool = POOL_ARN.replace("TEMPLATE", "SOMEONEELSE")
+    assert not cognito.allows("cognito-idp:AdminCreateUser", other_pool)
+    for action in ("AdminDeleteUser", "DeleteUserPool", "AdminInitiateAuth", "ListUsers"):
+        assert not cognito.allows(f"cognito-idp:{action}", POOL_ARN)
+
+
+def test_user_pool_client_has_no_secret_and_the_server_password_flow():
+    client = load(APP_TEMPLATE)["Resources"]["UserPoolClient"]["Properties"]
+    assert client["GenerateSecret"] is False
+    assert "ALLOW_USER_PASSWORD_AUTH" in client["ExplicitAuthFlows"]
+    pool = load(APP_TEMPLATE)["Resources"]["UserPool"]["Properties"]
+    assert pool["UsernameAttributes"] == ["email"]
+    assert pool["Schema"] == [{"Name": "user_id", "AttributeDataType": "String", "Mutable": False}]
+    assert pool["EnabledMfas"] == ["SOFTWARE_TOKEN_MFA"]
