@@ -1,5 +1,6 @@
 from django.urls import path
 
+from store.reviews.urls import staff_urlpatterns as review_urlpatterns
 from store.staff.views import books, dashboard, orders
 
 app_name = "staff"
@@ -21,4 +22,5 @@ urlpatterns = [
     path(ORDER, orders.order_detail, name="order-detail"),
     path(ORDER + "status/", orders.order_status, name="order-status"),
     path("customers/", orders.customer_lookup, name="customers"),
+    *review_urlpatterns,
 ]
