@@ -106,7 +106,11 @@ def test_token_protected_route_refuses_a_post_from_a_foreign_origin(route, world
                     HTTP_ORIGIN=FOREIGN,
                 )
             )
-        assert response.status_code == 403, (role, path, response.status_code)
+        # A view that does not answer POST may say 405 first (cloudshelf.middleware), as in
+        # the test above; staff pages still answer non-staff with the token check.
+        unanswered = "POST" not in (allowed_methods(resolve(path).func) or ["POST"])
+        allowed = (403, 405) if unanswered else (403,)
+        assert response.status_code in allowed, (role, path, response.status_code)
         assert not watch.writes
 
 
