@@ -13,6 +13,7 @@ urlpatterns = [
     path("media/<path:key>", views.cover, name="cover"),
     path("", include("store.reviews.urls")),
     path("", include("store.alerts.urls")),
+    path("", include("store.wishlists.urls")),
     path("cart/", include("store.cart.urls")),
     path("", include("store.orders.urls")),
 ]

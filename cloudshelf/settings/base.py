@@ -276,6 +276,10 @@ DYNAMODB_TABLE_MODELS += ["store.audit.models.AuditEntry"]
 
 # --- Reviews and back-in-stock alerts (store/reviews, store/alerts) ----------------------
 DYNAMODB_TABLE_MODELS += ["store.reviews.models.Review"]
+WISHLISTS_TABLE_NAME = env("WISHLISTS_TABLE_NAME", "cloudshelf-wishlists")
+DYNAMODB_TABLE_MODELS += ["store.wishlists.models.WishlistEntry"]
+WISHLIST_MAX_BOOKS = int(env("WISHLIST_MAX_BOOKS", "50"))
+SAVED_FOR_LATER_MAX_BOOKS = int(env("SAVED_FOR_LATER_MAX_BOOKS", "30"))
 REVIEW_TITLE_MAX_LENGTH = 120
 REVIEW_TEXT_MAX_LENGTH = 5000
 # Reviews the book page shows (kept in the rating summary); the rest are paginated.

@@ -106,42 +106,39 @@ def book_page_reviews_get(
     *, book_id: str, user_id: str | None, extra_keys: dict[str, tuple[Any, dict]] | None = None
 ) -> BookPageReviews:
     """What the book page needs besides the book, in ONE request: the rating summary and,
-    for a signed-in shopper, their own review; ``extra_keys`` adds other items of the
-    projections table (``{name: (model, {"pk": ..., "sk": ...})}``) to the same
-    BatchGetItem. An anonymous visitor with no extra keys costs one GetItem."""
+    for a signed-in shopper, their own review; ``extra_keys`` adds other items to the same
+    BatchGetItem (``{name: (model, {key attribute: string value})}``). An anonymous
+    visitor with no extra keys costs one GetItem."""
     extra_keys = extra_keys or {}
     if user_id is None and not extra_keys:
         return BookPageReviews(rating=book_rating_get(book_id=book_id))
-    projections = settings.PROJECTIONS_TABLE_NAME
-    request: dict[str, Any] = {
-        projections: {"Keys": [{"pk": {"S": RATING_SUMMARY_PK}, "sk": {"S": book_id}}]}
-    }
-    for _model, key in extra_keys.values():
-        request[projections]["Keys"].append({"pk": {"S": key["pk"]}, "sk": {"S": key["sk"]}})
+    wanted: list[tuple[str, Any, dict]] = [
+        ("rating", RatingSummary, {"pk": RATING_SUMMARY_PK, "sk": book_id})
+    ]
     if user_id is not None:
-        request[settings.REVIEWS_TABLE_NAME] = {
-            "Keys": [{"book_id": {"S": book_id}, "user_id": {"S": user_id}}],
-            "ConsistentRead": True,
-        }
+        wanted.append(("mine", Review, {"book_id": book_id, "user_id": user_id}))
+    wanted += [(name, model, key) for name, (model, key) in extra_keys.items()]
+    request: dict[str, Any] = {}
+    for _name, model, key in wanted:
+        table = request.setdefault(model.Meta.table_name, {"Keys": [], "ConsistentRead": True})
+        table["Keys"].append({attr: {"S": value} for attr, value in key.items()})
     client = connection().client
     found: dict[str, list[dict]] = {}
     for _attempt in range(5):
         answer = client.batch_get_item(RequestItems=request)
-        for table, items in answer.get("Responses", {}).items():
-            found.setdefault(table, []).extend(items)
+        for table_name, answered in answer.get("Responses", {}).items():
+            found.setdefault(table_name, []).extend(answered)
         request = answer.get("UnprocessedKeys") or {}
         if not request:
             break
-    result = BookPageReviews(rating=Rating())
-    for item in found.get(projections, []):
-        pk, sk = item["pk"]["S"], item["sk"]["S"]
-        if pk == RATING_SUMMARY_PK:
-            result.rating = Rating.of(RatingSummary.from_raw_data(item))
-        for name, (model, key) in extra_keys.items():
-            if (key["pk"], key["sk"]) == (pk, sk):
-                result.extra[name] = model.from_raw_data(item)
-    for item in found.get(settings.REVIEWS_TABLE_NAME, []):
-        result.mine = Review.from_raw_data(item)
+    items: dict[str, Any] = {}
+    for name, model, key in wanted:
+        for item in found.get(model.Meta.table_name, []):
+            if all(item.get(attr, {}).get("S") == value for attr, value in key.items()):
+                items[name] = model.from_raw_data(item)
+    result = BookPageReviews(rating=Rating.of(items.pop("rating", None)))
+    result.mine = items.pop("mine", None)
+    result.extra = items
     return result
 
 
@@ -188,6 +185,11 @@ def book_page_extras(*, book: Any, user: Any) -> dict[str, Any]:
     if signed_in and sold_out and user.email:
         key = {"pk": alert_pk(book.book_id), "sk": address_hash(user.email)}
         extra["alert"] = (StockAlert, key)
+    if signed_in:
+        from store.wishlists.models import WishlistEntry, entry_key
+
+        key = {"user_id": user.user_id, "sk": entry_key("wish", book.category, book.book_id)}
+        extra["wished"] = (WishlistEntry, key)
     page = book_page_reviews_get(
         book_id=book.book_id, user_id=user.user_id if signed_in else None, extra_keys=extra
     )
@@ -197,4 +199,5 @@ def book_page_extras(*, book: Any, user: Any) -> dict[str, Any]:
         "sold_out": sold_out,
         "stock_alert": page.extra.get("alert"),
         "stock_alert_form": StockAlertForm() if sold_out else None,
+        "wished": page.extra.get("wished"),
     }
