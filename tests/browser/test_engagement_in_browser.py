@@ -12,7 +12,7 @@ from django.core import mail
 from store.orders.models import OrderLine
 from store.reviews import services as review_services
 from tests.browser.conftest import audit_accessibility
-from tests.browser.test_shopper_journey import fill, sign_in
+from tests.browser.test_shopper_journey import add_to_cart, fill, sign_in
 
 LINK = re.compile(r"https?://[^/\s]+(/\S+)")
 
@@ -129,3 +129,22 @@ def test_visitor_alert_arrives_once_after_staff_restock(
     visitor.goto(unsubscribe)
     visitor.get_by_role("button", name="Unsubscribe from this alert").click()
     visitor.get_by_role("heading", name="You are unsubscribed").wait_for()
+
+
+def test_shopper_saves_a_cart_line_for_later_and_moves_it_back(
+    open_page, live_url, make_book, make_user
+):
+    book = make_book(title="Maybe Later", stock_quantity=6)
+    shopper = make_user(first_name="Sol")
+    page = open_page()
+    sign_in(page, live_url, shopper.email)
+    add_to_cart(page, live_url, book.category, book.book_id, quantity=2)
+    page.goto(live_url + "/cart/")
+    page.get_by_role("button", name="Save for later").click()
+    page.get_by_text("Saved for later: it is below your cart.").wait_for()
+    assert "Your cart is empty" in page.inner_text("body")
+    page.get_by_role("heading", name="Saved for later").wait_for()
+    audit_accessibility(page)
+    page.get_by_role("button", name="Move to cart").click()
+    page.get_by_text("The book is back in your cart.").wait_for()
+    assert page.get_by_label("Quantity of Maybe Later").input_value() == "2"
