@@ -236,3 +236,33 @@ def test_shopper_cannot_hide_a_review(shopper_client, book):
     ref = review_ref(book_id=book.book_id, user_id="someone")
     response = shopper_client.post(reverse("staff:review-hide"), {"review": ref, "reason": "x"})
     assert response.status_code == 403
+
+
+def test_twenty_deliveries_racing_on_one_book_give_the_exact_figures(
+    make_user, book, buy, streams, settings
+):
+    """The records of 20 reviews applied at once, as 20 consumers would (and then all of
+    them again): the summary's version condition lets exactly one write win each round."""
+    from cloudshelf.streams.local import deliver_pending
+    from store.reviews.projections import book_ratings_apply
+
+    users = _users_with_orders(make_user, buy, book, 20)
+    streams.deliver()
+    for index, user in enumerate(users):
+        services.review_create(user=user, book=book, rating=index % 5 + 1, title="t", text="x")
+    changes = []
+    deliver_pending(collect=changes)  # delivered once in order ...
+    RatingSummary(RATING_SUMMARY_PK, book.book_id).delete()
+    from store.reviews.models import RATING_LEDGER_PK, RatingLedger
+
+    with RatingLedger.batch_write() as batch:
+        for item in RatingLedger.query(RATING_LEDGER_PK):
+            batch.delete(item)
+    review_changes = [c for c in changes if c.table_name == settings.REVIEWS_TABLE_NAME]
+    assert len(review_changes) == 20
+    # ... then, from nothing, all at once, twice over
+    errors = run_together([lambda c=c: book_ratings_apply(c) for c in review_changes * 2])
+    assert errors == []
+    rating = book_rating_get(book_id=book.book_id)
+    assert (rating.count, rating.total) == (20, 60)
+    assert rating.stars == {1: 4, 2: 4, 3: 4, 4: 4, 5: 4}
