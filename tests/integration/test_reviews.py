@@ -266,3 +266,20 @@ def test_twenty_deliveries_racing_on_one_book_give_the_exact_figures(
     rating = book_rating_get(book_id=book.book_id)
     assert (rating.count, rating.total) == (20, 60)
     assert rating.stars == {1: 4, 2: 4, 3: 4, 4: 4, 5: 4}
+
+
+def test_staff_hide_needs_a_reason_and_a_real_review(staff_client, book):
+    ref = review_ref(book_id=book.book_id, user_id="nobody")
+    url = reverse("staff:review-hide")
+    assert staff_client.post(url, {"review": ref, "reason": ""}).status_code == 400
+    assert staff_client.post(url, {"review": "forged", "reason": "spam"}).status_code == 404
+    assert staff_client.post(url, {"review": ref, "reason": "spam"}).status_code == 404
+    assert list(Review.query(book.book_id)) == []
+
+
+def test_staff_see_a_hide_form_on_the_book_page(make_user, staff_client, book, buy, streams):
+    [author] = _users_with_orders(make_user, buy, book, 1)
+    services.review_create(user=author, book=book, rating=3, title="Okay", text="x")
+    streams.deliver()
+    page = staff_client.get(reverse("store:book-detail", args=[book.category, book.book_id]))
+    assert "Hide this review" in page.content.decode()
