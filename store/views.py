@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from store.catalog import selectors
+from store.reviews.selectors import book_page_extras
 
 
 @require_safe
@@ -46,7 +47,11 @@ def book_detail(request, category, book_id):
     return render(
         request,
         "store/book_detail.html",
-        {"book": book, "low_stock": settings.LOW_STOCK_THRESHOLD},
+        {
+            "book": book,
+            "low_stock": settings.LOW_STOCK_THRESHOLD,
+            **book_page_extras(book=book, user=request.user),
+        },
     )
 
 

@@ -210,7 +210,8 @@ DYNAMODB_TABLE_MODELS = [
 # Tables whose changes something derived depends on carry a DynamoDB Stream with both
 # images; each record goes to the projections of STREAM_PROJECTIONS that read its table.
 STREAM_VIEW_TYPE = "NEW_AND_OLD_IMAGES"
-STREAM_TABLE_NAMES = [BOOKS_TABLE_NAME, ORDERS_TABLE_NAME]
+REVIEWS_TABLE_NAME = env("REVIEWS_TABLE_NAME", "cloudshelf-reviews")
+STREAM_TABLE_NAMES = [BOOKS_TABLE_NAME, ORDERS_TABLE_NAME, REVIEWS_TABLE_NAME]
 # The projections' own items (their figures, markers, stream positions, dead letters).
 PROJECTIONS_TABLE_NAME = env("PROJECTIONS_TABLE_NAME", "cloudshelf-projections")
 DYNAMODB_TABLE_MODELS += ["cloudshelf.streams.models.ProjectionItem"]
@@ -220,6 +221,8 @@ STREAM_PROJECTIONS = [
     "store.catalog.projections.low_stock",
     "store.orders.projections.daily_sales",
     "store.orders.projections.order_confirmation_email",
+    "store.reviews.projections.book_ratings",
+    "store.alerts.projections.stock_alerts",
 ]
 # Locally, a thread in the serving process reads the emulator's streams this often (seconds).
 # None: no poller (production reads streams through Lambda; tests deliver explicitly).
@@ -286,6 +289,22 @@ API_CACHE_SECONDS = int(env("API_CACHE_SECONDS", "60"))
 # Every staff change is kept in its own table (hash "subject", range time + id).
 AUDIT_TABLE_NAME = env("AUDIT_TABLE_NAME", "cloudshelf-audit")
 DYNAMODB_TABLE_MODELS += ["store.audit.models.AuditEntry"]
+
+# --- Reviews and back-in-stock alerts (store/reviews, store/alerts) ----------------------
+DYNAMODB_TABLE_MODELS += ["store.reviews.models.Review"]
+WISHLISTS_TABLE_NAME = env("WISHLISTS_TABLE_NAME", "cloudshelf-wishlists")
+DYNAMODB_TABLE_MODELS += ["store.wishlists.models.WishlistEntry"]
+WISHLIST_MAX_BOOKS = int(env("WISHLIST_MAX_BOOKS", "50"))
+SAVED_FOR_LATER_MAX_BOOKS = int(env("SAVED_FOR_LATER_MAX_BOOKS", "30"))
+REVIEW_TITLE_MAX_LENGTH = 120
+REVIEW_TEXT_MAX_LENGTH = 5000
+# Reviews the book page shows (kept in the rating summary); the rest are paginated.
+REVIEWS_ON_BOOK_PAGE = 5
+REVIEWS_PAGE_SIZE = 10
+# Where links in emails sent without a request (the stream's projections) point.
+SITE_URL = env("SITE_URL", "http://localhost:8000")
+# A confirmation link for a back-in-stock alert is good for this long (seconds).
+STOCK_ALERT_CONFIRM_MAX_AGE = 7 * 24 * 3600
 # Cover uploads: at most 4 MB (a Lambda request carries 6 MB, base64 adds a third) and
 # 4,000 pixels a side.
 COVER_MAX_BYTES = int(env("COVER_MAX_BYTES", str(4 * 1024 * 1024)))

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from store.reviews.urls import staff_urlpatterns as review_urlpatterns
 from store.staff.views import books, dashboard, orders, promotions
 
 app_name = "staff"
@@ -25,4 +26,5 @@ urlpatterns = [
     path("promotions/<str:code>/", promotions.promotion_detail, name="promotion-detail"),
     path("promotions/<str:code>/state/", promotions.promotion_state, name="promotion-state"),
     path("promotions/<str:code>/delete/", promotions.promotion_delete, name="promotion-delete"),
+    *review_urlpatterns,
 ]

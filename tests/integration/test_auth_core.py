@@ -124,12 +124,12 @@ def test_registering_a_taken_email_in_another_case_is_refused(make_user):
 
 def test_anonymous_catalog_page_reads_no_session(client, seed_books, dynamodb_requests):
     client.get("/books/Technology/tech-001/")
-    assert dict(dynamodb_requests) == {"GetItem": 1}
+    assert dict(dynamodb_requests) == {"GetItem": 2}  # the book, its rating summary
 
 
 def test_signed_in_page_costs_one_session_and_one_user_read(
     shopper_client, seed_books, dynamodb_requests
 ):
     shopper_client.get("/books/Technology/tech-001/")
-    # the book, the session, the user
-    assert dict(dynamodb_requests) == {"GetItem": 3}
+    # the book, the session, the user; the shopper's ratings, review and wishlist entry
+    assert dict(dynamodb_requests) == {"GetItem": 3, "BatchGetItem": 1}

@@ -290,7 +290,7 @@ def streams_on(as_in_production):
 
 def test_role_allows_lambda_to_read_both_streams_for_the_consumer(streams_on, make_book):
     tables, _ = streams_on
-    assert sorted(tables) == ["cloudshelf-books", "cloudshelf-orders"]
+    assert sorted(tables) == ["cloudshelf-books", "cloudshelf-orders", "cloudshelf-reviews"]
     make_book(title="Dune", stock_quantity=3)
     with recorded_aws_requests() as calls:
         read = {table: poll_like_an_event_source_mapping(table) for table in tables}

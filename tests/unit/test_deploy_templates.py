@@ -34,7 +34,7 @@ from tests.deploy_templates import (
 STAGE = "production"  # zappa_settings.json's production stage uses the models' default names
 ZAPPA = json.loads((ROOT / "zappa_settings.json").read_text())
 STAGES = sorted(ZAPPA)
-STREAMED_TABLES = {"cloudshelf-books", "cloudshelf-orders"}
+STREAMED_TABLES = {"cloudshelf-books", "cloudshelf-orders", "cloudshelf-reviews"}
 # Issue 14's contract for the projections table, whose PynamoDB model the backbone's own
 # code brings (once it is in DYNAMODB_TABLE_MODELS, the model test above checks it too).
 CONTRACT_TABLES = {
@@ -135,7 +135,7 @@ def test_template_creates_the_projections_table_of_the_contract(name):
 
 
 @pytest.mark.parametrize("stage", STAGES)
-def test_books_and_orders_tables_stream_new_and_old_images_and_no_other_table_does(stage):
+def test_books_orders_and_reviews_tables_stream_new_and_old_images_and_no_other_does(stage):
     prefix = "cloudshelf-dev" if stage == "dev" else "cloudshelf"
     streamed = {
         name: properties["StreamSpecification"]
@@ -145,6 +145,7 @@ def test_books_and_orders_tables_stream_new_and_old_images_and_no_other_table_do
     assert streamed == {
         f"{prefix}-books": {"StreamViewType": "NEW_AND_OLD_IMAGES"},
         f"{prefix}-orders": {"StreamViewType": "NEW_AND_OLD_IMAGES"},
+        f"{prefix}-reviews": {"StreamViewType": "NEW_AND_OLD_IMAGES"},
     }
 
 
@@ -181,7 +182,11 @@ def test_dead_letter_queue_keeps_messages_14_days_encrypted():
 
 @pytest.mark.parametrize("stage", STAGES)
 def test_each_stream_has_exactly_one_event_source_mapping(stage):
-    tables = [name for name in table_properties(stage) if name.endswith(("-books", "-orders"))]
+    tables = [
+        name
+        for name in table_properties(stage)
+        if name.endswith(("-books", "-orders", "-reviews"))
+    ]
     assert sorted(mappings(stage)) == sorted(stream_arn(name) for name in tables)
 
 

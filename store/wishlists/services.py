@@ -1,0 +1,157 @@
+"""Writes of wishlists and "save for later": add and remove (a transaction of the entry
+and its kind's counter, conditioned on the limit), move to the cart and back."""
+
+from django.conf import settings
+from pynamodb.exceptions import TransactWriteError
+
+from cloudshelf.dynamo import transaction, utcnow
+from cloudshelf.dynamo_errors import failed_actions, is_conflict, retry_pause
+from cloudshelf.errors import ApplicationError
+from store.cart import services as cart_services
+from store.cart.selectors import cart_get
+from store.catalog.models import Book
+from store.catalog.selectors import book_get
+from store.wishlists.models import LATER, WISH, WishlistEntry, counter_key, entry_key
+
+ATTEMPTS = 5
+
+
+class WishlistFull(ApplicationError):
+    message = "Your wishlist is full: remove a book first."
+    status_code = 409
+
+
+class WishlistBookMissing(ApplicationError):
+    message = "That book is not available."
+    status_code = 404
+
+
+class WishlistEntryMissing(ApplicationError):
+    message = "That book is not on your list."
+    status_code = 404
+
+
+def limit_of(kind: str) -> int:
+    return settings.WISHLIST_MAX_BOOKS if kind == WISH else settings.SAVED_FOR_LATER_MAX_BOOKS
+
+
+def _entry_put(*, user_id: str, kind: str, book: Book, quantity: int = 1) -> bool:
+    """Put the entry and count it, unless it is there already (True) or the limit is
+    reached (WishlistFull)."""
+    limit = limit_of(kind)
+    entry = WishlistEntry(
+        user_id=user_id,
+        sk=entry_key(kind, book.category, book.book_id),
+        category=book.category,
+        book_id=book.book_id,
+        title=book.title,
+        saved_price=book.price,
+        quantity=quantity,
+        saved_at=utcnow(),
+    )
+    counter = WishlistEntry(user_id=user_id, sk=counter_key(kind))
+    for attempt in range(ATTEMPTS):
+        try:
+            with transaction() as tx:
+                tx.save(entry, condition=WishlistEntry.sk.does_not_exist(), name="entry")
+                tx.update(
+                    counter,
+                    actions=[WishlistEntry.count.set((WishlistEntry.count | 0) + 1)],
+                    condition=WishlistEntry.count.does_not_exist() | (WishlistEntry.count < limit),
+                    name="counter",
+                )
+            return True
+        except TransactWriteError as error:
+            failed = failed_actions(error)
+            if "entry" in failed:
+                return True  # saved already: one entry
+            if "counter" in failed:
+                raise WishlistFull(
+                    f"Your list is full ({limit} books): remove one first."
+                ) from error
+            if not is_conflict(error):
+                raise
+            retry_pause(attempt)
+    raise ApplicationError("Your list is busy: try again.")
+
+
+def _entry_delete(*, user_id: str, kind: str, category: str, book_id: str) -> None:
+    entry = WishlistEntry(user_id=user_id, sk=entry_key(kind, category, book_id))
+    counter = WishlistEntry(user_id=user_id, sk=counter_key(kind))
+    for attempt in range(ATTEMPTS):
+        try:
+            with transaction() as tx:
+                tx.delete(entry, condition=WishlistEntry.sk.exists(), name="entry")
+                tx.update(
+                    counter,
+                    actions=[WishlistEntry.count.set(WishlistEntry.count - 1)],
+                    condition=WishlistEntry.count > 0,
+                    name="counter",
+                )
+            return
+        except TransactWriteError as error:
+            if "entry" in failed_actions(error):
+                raise WishlistEntryMissing() from error
+            if not is_conflict(error):
+                raise
+            retry_pause(attempt)
+    raise ApplicationError("Your list is busy: try again.")
+
+
+def wishlist_item_add(*, user_id: str, category: str, book_id: str) -> Book:
+    book = book_get(category=category, book_id=book_id)
+    if book is None:
+        raise WishlistBookMissing()
+    _entry_put(user_id=user_id, kind=WISH, book=book)
+    return book
+
+
+def wishlist_item_remove(*, user_id: str, category: str, book_id: str) -> None:
+    _entry_delete(user_id=user_id, kind=WISH, category=category, book_id=book_id)
+
+
+def wishlist_item_move_to_cart(*, user_id: str, category: str, book_id: str) -> None:
+    """One copy into the cart (refused as the cart refuses: sold out...), then off the
+    wishlist."""
+    cart_services.cart_item_add(owner=user_id, category=category, book_id=book_id, quantity=1)
+    _entry_delete(user_id=user_id, kind=WISH, category=category, book_id=book_id)
+
+
+def cart_item_save_for_later(*, user_id: str, category: str, book_id: str) -> None:
+    """Move a cart line out of the cart, into "saved for later" (with its quantity).
+    Saved first, then removed from the cart: a failure between leaves it in both, never
+    in neither."""
+    cart = cart_get(owner=user_id)
+    line = next(
+        (
+            line
+            for line in (cart.items if cart else [])
+            if (line.category, line.book_id) == (category, book_id)
+        ),
+        None,
+    )
+    if line is None:
+        raise cart_services.CartLineNotFound()
+    book = book_get(category=category, book_id=book_id)
+    if book is None:
+        raise WishlistBookMissing()
+    _entry_put(user_id=user_id, kind=LATER, book=book, quantity=line.quantity)
+    cart_services.cart_item_remove(owner=user_id, category=category, book_id=book_id)
+
+
+def saved_item_move_to_cart(*, user_id: str, category: str, book_id: str) -> None:
+    """Back into the cart with the quantity it had, then off the saved list."""
+    try:
+        entry = WishlistEntry.get(
+            user_id, entry_key(LATER, category, book_id), consistent_read=True
+        )
+    except WishlistEntry.DoesNotExist as error:
+        raise WishlistEntryMissing() from error
+    cart_services.cart_item_add(
+        owner=user_id, category=category, book_id=book_id, quantity=entry.quantity or 1
+    )
+    _entry_delete(user_id=user_id, kind=LATER, category=category, book_id=book_id)
+
+
+def saved_item_remove(*, user_id: str, category: str, book_id: str) -> None:
+    _entry_delete(user_id=user_id, kind=LATER, category=category, book_id=book_id)
