@@ -10,6 +10,9 @@ class CloudshelfConfig(AppConfig):
     def ready(self):
         if settings.LOCALAWS:
             start_local_aws(settings.LOCALAWS)
+        from cloudshelf.dynamo import client_prepare  # one DynamoDB client, made at start-up
+
+        client_prepare()
 
 
 def start_local_aws(config):
