@@ -183,6 +183,10 @@ def main(argv):
                     f"(floor {r['floor']['cpu_ms']['p50']:.2f} ms, x{r['ratio_to_floor']:.1f}); "
                     f"wall p50 {r['wall_ms']['p50']:.2f} ms"
                 )
+                log(
+                    "      "
+                    + ", ".join(f"{k} {v:.0%}" for k, v in r["cpu_by_part"].items() if v >= 0.01)
+                )
             results["timings"]["servertime_seconds"] = time.perf_counter() - t
 
         if "load" in sections:
