@@ -31,7 +31,7 @@ class Page:
     data: Callable | None = None  # ``data(ctx)`` for a POST
     prepare: Callable | None = None  # ``prepare(ctx)`` before each request, unmeasured
     budget: dict = field(default_factory=dict)  # the page's own requests: {"GetItem": 1}
-    budget_text: str = ""
+    budget_text: str = "(none set)"
     url_name: str | None = None  # the page exists when this name resolves
     statuses: tuple = (200,)
     load: bool = True  # served under load by gunicorn
@@ -90,6 +90,13 @@ def _place_data(ctx):
 
 def _add_data(ctx):
     return {"category": BOOK[0], "book_id": BOOK[1], "quantity": 1, "next": "/cart/"}
+
+
+def shopper_post(name, label, url, **fields):
+    """A form a signed-in shopper posts, answered with a redirect; not served under load."""
+    return Page(
+        name, label, url, user="shopper", method="POST", statuses=(302,), load=False, **fields
+    )
 
 
 PAGES = [
@@ -177,8 +184,6 @@ PAGES = [
         method="POST",
         data=lambda ctx: {"email": ctx.user("shopper").email, "password": PASSWORD},
         statuses=(302,),
-        budget={},
-        budget_text="(none set)",
         url_name="accounts:login",
         load=False,
     ),
@@ -187,23 +192,15 @@ PAGES = [
         "Account profile",
         "/accounts/profile/",
         user="shopper",
-        budget={},
-        budget_text="(none set)",
         url_name="accounts:profile",
         load=False,
     ),
-    Page(
+    shopper_post(
         "cart_add",
         "Add to cart (POST)",
         "/cart/add/",
-        user="shopper",
-        method="POST",
         data=_add_data,
-        statuses=(302,),
-        budget={},
-        budget_text="(none set)",
         url_name="store:cart-add",
-        load=False,
     ),
     Page(
         "cart",
@@ -222,8 +219,6 @@ PAGES = [
         "/checkout/",
         user="shopper",
         prepare=_cart_filled,
-        budget={},
-        budget_text="(none set)",
         url_name="store:checkout",
         in_mix=0.02,
     ),
@@ -235,52 +230,38 @@ PAGES = [
         method="POST",
         data=lambda ctx: dict(CHECKOUT_ADDRESS),
         prepare=_cart_filled,
-        budget={},
-        budget_text="(none set)",
         url_name="store:checkout",
         load=False,
     ),
-    Page(
+    shopper_post(
         "checkout_place",
         "Checkout: place order (POST)",
         "/checkout/place/",
-        user="shopper",
-        method="POST",
         data=_place_data,
         prepare=_quote_ready,
-        statuses=(302,),
         budget={"BatchGetItem": 1, "TransactWriteItems": 1},
         budget_text="1 BatchGetItem + 1 TransactWriteItems",
         url_name="store:checkout-place",
-        load=False,
     ),
-    Page(
+    shopper_post(
         "cart_discount",
         "Apply a discount code (POST)",
         "/cart/discount/",
-        user="shopper",
-        method="POST",
         data=lambda ctx: {"discount_code": BENCH_CODE},
         prepare=_code_ready,
-        statuses=(302,),
         budget={"GetItem": 2, "UpdateItem": 1},
         budget_text="1 GetItem of the code, beside the cart's GetItem and UpdateItem",
         url_name="store:cart-discount",
-        load=False,
     ),
-    Page(
+    shopper_post(
         "checkout_place_code",
         "Checkout: place order with a discount code (POST)",
         "/checkout/place/",
-        user="shopper",
-        method="POST",
         data=_place_data,
         prepare=_code_quote_ready,
-        statuses=(302,),
         budget={"GetItem": 2, "BatchGetItem": 1, "TransactWriteItems": 1},
         budget_text="the cart's and the code's GetItem, 1 BatchGetItem, 1 TransactWriteItems",
         url_name="store:cart-discount",
-        load=False,
     ),
     Page(
         "order_confirmation",
@@ -309,8 +290,6 @@ PAGES = [
         "Staff dashboard",
         "/admin/",
         user="staff",
-        budget={},
-        budget_text="(none set)",
         url_name="staff:dashboard",
     ),
 ]
