@@ -250,6 +250,13 @@ class IsoDateTimeAttribute(Attribute[datetime]):
         return value.astimezone(UTC).strftime(ISO_FORMAT)
 
     def deserialize(self, value):
+        # fromisoformat is ten times cheaper than strptime (two timestamps a book, 24 books
+        # a page); it is used only on the exact shape ISO_FORMAT writes.
+        if len(value) == 20 and value.isascii() and value[10] == "T" and value[19] == "Z":
+            try:
+                return datetime.fromisoformat(value[:19]).replace(tzinfo=UTC)
+            except ValueError:
+                pass
         return datetime.strptime(value, ISO_FORMAT).replace(tzinfo=UTC)
 
 

@@ -1,5 +1,6 @@
-"""The template costs removed in issue 17 stay removed without changing a byte: the cached
-loader in every settings module, and the cheap URL tags equal to ``{% url %}``."""
+"""The costs removed in issue 17 stay removed without changing a byte: the cached
+loader in every settings module, the cheap URL tags equal to ``{% url %}``, timestamps
+read as strptime reads them."""
 
 import importlib
 import sys
@@ -88,3 +89,26 @@ def test_fast_urls_follow_the_script_prefix_of_a_lambda_stage():
     finally:
         set_script_prefix("/")
     assert url_for("store:cart-add") == reverse("store:cart-add")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["2025-09-05T10:00:00Z", "1999-12-31T23:59:59Z", "2024-02-29T00:00:00Z"],
+)
+def test_timestamps_read_back_as_strptime_reads_them(text):
+    from datetime import UTC, datetime
+
+    from cloudshelf.dynamo import ISO_FORMAT, IsoDateTimeAttribute
+
+    expected = datetime.strptime(text, ISO_FORMAT).replace(tzinfo=UTC)
+    assert IsoDateTimeAttribute().deserialize(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["2025-13-05T10:00:00Z", "2025-09-05 10:00:00Z", "2025-09-05T10:00:00+", "2025-9-5"]
+)
+def test_timestamps_strptime_refuses_are_refused(text):
+    from cloudshelf.dynamo import IsoDateTimeAttribute
+
+    with pytest.raises(ValueError):
+        IsoDateTimeAttribute().deserialize(text)
