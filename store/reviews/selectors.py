@@ -1,5 +1,6 @@
 """Reads of reviews and ratings."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -93,6 +94,20 @@ def book_rating_get(*, book_id: str) -> Rating:
         return Rating.of(RatingSummary.get(RATING_SUMMARY_PK, book_id))
     except RatingSummary.DoesNotExist:
         return Rating()
+
+
+def book_ratings_get(*, book_ids: Iterable[str]) -> dict[str, Rating]:
+    """``{book_id: Rating}`` for the books that have reviews, for a page of book cards:
+    ONE BatchGetItem of their summaries (up to 100 books; a page holds fewer), reading only
+    the figures, not the reviews. Books with no summary are left out."""
+    unique = list(dict.fromkeys(book_ids))
+    if not unique:
+        return {}
+    summaries = RatingSummary.batch_get(
+        [(RATING_SUMMARY_PK, book_id) for book_id in unique],
+        attributes_to_get=["pk", "sk", "count", "total"],
+    )
+    return {s.sk: Rating(count=s.count, total=s.total) for s in summaries if (s.count or 0) > 0}
 
 
 @dataclass
