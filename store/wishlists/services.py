@@ -36,8 +36,8 @@ def limit_of(kind: str) -> int:
 
 
 def _entry_put(*, user_id: str, kind: str, book: Book, quantity: int = 1) -> bool:
-    """Put the entry and count it, unless it is there already (True) or the limit is
-    reached (WishlistFull)."""
+    """Put the entry and count it: True when it is new, False when it was there already
+    (nothing written, so adding twice is one entry); WishlistFull at the limit."""
     limit = limit_of(kind)
     entry = WishlistEntry(
         user_id=user_id,
@@ -64,7 +64,7 @@ def _entry_put(*, user_id: str, kind: str, book: Book, quantity: int = 1) -> boo
         except TransactWriteError as error:
             failed = failed_actions(error)
             if "entry" in failed:
-                return True  # saved already: one entry
+                return False  # saved already: one entry
             if "counter" in failed:
                 raise WishlistFull(
                     f"Your list is full ({limit} books): remove one first."
@@ -98,12 +98,13 @@ def _entry_delete(*, user_id: str, kind: str, category: str, book_id: str) -> No
     raise ApplicationError("Your list is busy: try again.")
 
 
-def wishlist_item_add(*, user_id: str, category: str, book_id: str) -> Book:
+def wishlist_item_add(*, user_id: str, category: str, book_id: str) -> tuple[Book, bool]:
+    """Put the book on the wishlist; returns it and whether it is new there (False: it
+    was on the list already, which is not an error)."""
     book = book_get(category=category, book_id=book_id)
     if book is None:
         raise WishlistBookMissing()
-    _entry_put(user_id=user_id, kind=WISH, book=book)
-    return book
+    return book, _entry_put(user_id=user_id, kind=WISH, book=book)
 
 
 def wishlist_item_remove(*, user_id: str, category: str, book_id: str) -> None:

@@ -48,10 +48,13 @@ def wishlist_detail(request):
 @require_POST
 def wishlist_add(request):
     data = _key(request)
-    book = services.wishlist_item_add(
+    book, added = services.wishlist_item_add(
         user_id=request.user.user_id, category=data["category"], book_id=data["book_id"]
     )
-    messages.success(request, f"“{book.title}” is on your wishlist.")
+    if added:
+        messages.success(request, f"“{book.title}” is on your wishlist.")
+    else:
+        messages.info(request, f"“{book.title}” was already on your wishlist.")
     target = reverse("store:book-detail", args=[book.category, book.book_id])
     return redirect(safe_redirect_target(request, data["next"] or target, target))
 
