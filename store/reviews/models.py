@@ -12,10 +12,12 @@ from cloudshelf.dynamo import IntegerAttribute, table_meta
 RATING_SUMMARY_PK = "rating-summary"
 RATING_LEDGER_PK = "rating-ledger"
 REPORT_OPEN = "open"
+REPORT_HIDDEN = "hidden"  # hidden by staff: listed for them, with its unhide button
 
 
 class ReportedIndex(GlobalSecondaryIndex):
-    """Sparse: only reviews with an open report carry ``report_state``."""
+    """Sparse: only reviews with an open report (``open``) or hidden by staff (``hidden``)
+    carry ``report_state``."""
 
     class Meta:
         index_name = "ReportedIndex"

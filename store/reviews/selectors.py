@@ -13,6 +13,7 @@ from store.orders.models import Order
 from store.pagination import decode_page_token, encode_page_token
 from store.reviews.models import (
     RATING_SUMMARY_PK,
+    REPORT_HIDDEN,
     REPORT_OPEN,
     RatingSummary,
     Review,
@@ -174,6 +175,12 @@ def review_page(*, book_id: str, token: str | None) -> tuple[list[Review], str |
 def reviews_reported_list() -> list[Review]:
     """Reviews with an open report, oldest report first (one Query of a sparse index)."""
     return list(Review.reported_index.query(REPORT_OPEN, limit=100))
+
+
+def reviews_hidden_list() -> list[Review]:
+    """Reviews staff hid, latest report (or hide, when none was reported) first: one
+    Query of the same sparse index."""
+    return list(Review.reported_index.query(REPORT_HIDDEN, scan_index_forward=False, limit=100))
 
 
 def book_bought_by(*, user_id: str, book_id: str) -> bool:
