@@ -131,7 +131,7 @@ PAGES = [
         "All reviews of a book",
         f"/books/{BOOK[0]}/{BOOK[1]}/reviews/",
         budget={"total": 2},
-        budget_text="1 GetItem + 1 Query",
+        budget_text="2 GetItem (the book, its rating summary with the newest reviews)",
         load=False,
     ),
     Page(

@@ -53,7 +53,7 @@ def book_detail(request, category, book_id):
         {
             "book": book,
             "low_stock": settings.LOW_STOCK_THRESHOLD,
-            **book_page_extras(book=book, user=request.user),
+            **book_page_extras(book=book, user=request.user, query=request.GET),
         },
     )
 

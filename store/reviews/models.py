@@ -27,6 +27,17 @@ class ReportedIndex(GlobalSecondaryIndex):
     reported_at = UnicodeAttribute(range_key=True)
 
 
+class NewestIndex(GlobalSecondaryIndex):
+    """A book's reviews by the time they were posted, for the book page's pages."""
+
+    class Meta:
+        index_name = "NewestIndex"
+        projection = AllProjection()
+
+    book_id = UnicodeAttribute(hash_key=True)
+    created_at = UnicodeAttribute(range_key=True)
+
+
 class Review(Model):
     """One shopper's review of one book: the key is the book and the user, so a shopper
     has at most one review per book."""
@@ -51,6 +62,7 @@ class Review(Model):
     reported_by = ListAttribute(default=list)  # user ids, so one shopper reports once
 
     reported_index = ReportedIndex()
+    newest_index = NewestIndex()
 
 
 class ReviewEntry(MapAttribute):

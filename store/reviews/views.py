@@ -85,12 +85,14 @@ def review_report(request, category, book_id):
 @require_safe
 def review_list(request, category, book_id):
     book = _book(category, book_id)
-    reviews, next_token = selectors.review_page(book_id=book_id, token=request.GET.get("page"))
-    return render(
-        request,
-        "store/reviews/review_list.html",
-        {"book": book, "reviews": reviews, "next_token": next_token},
+    page = selectors.review_page(
+        book_id=book_id,
+        older=request.GET.get(selectors.OLDER),
+        newer=request.GET.get(selectors.NEWER),
+    ) or selectors.review_first_page(
+        book_id=book_id, rating=selectors.book_rating_get(book_id=book_id)
     )
+    return render(request, "store/reviews/review_list.html", {"book": book, "review_page": page})
 
 
 def _staff_list(request, hide_form, status=200):
