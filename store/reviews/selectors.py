@@ -192,8 +192,10 @@ def review_first_page(*, book_id: str, rating: Rating) -> ReviewPage:
     its newest reviews, and a "Next page" token when the book has more."""
     size = settings.REVIEWS_ON_BOOK_PAGE
     reviews = rating.newest[:size]
-    older = _page_token(book_id, reviews[-1], OLDER) if rating.count > len(reviews) else None
-    return ReviewPage(reviews=reviews, older=older if reviews else None)
+    more = bool(reviews) and rating.count > len(reviews)
+    return ReviewPage(
+        reviews=reviews, older=_page_token(book_id, reviews[-1], OLDER) if more else None
+    )
 
 
 def review_page(*, book_id: str, older: str | None, newer: str | None) -> ReviewPage | None:
