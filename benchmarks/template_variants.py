@@ -17,19 +17,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PATH = "/category/Technology/"
 
-PRECOMPUTED_CARD = """{% load store_tags cart_tags %}
-<li class="book-card">
-  <a href="{% book_url book %}">
-    <img src="{% cover_url book %}" alt="" width="150" height="225" loading="lazy">
-    <span class="book-card__title">{{ book.title }}</span>
-  </a>
-  <span class="book-card__author">{{ book.author }}</span>
-  <span class="book-card__price">{{ book.price|money }}</span>
-  {% if book.stock_quantity is not None %}<span class="stock {% stock_class book %}">{% stock_label book %}</span>{% endif %}
-  {% add_to_cart_form book compact=True %}
-</li>
-"""
+CARD_URL = "{% url 'store:book-detail' book.category book.book_id %}"
+FORM_URL = "{% url 'store:cart-add' %}"
 
+
+def _card():
+    """templates/includes/book_card.html as it is, and with ``{% url %}`` replaced by the
+    cheap tag (a template already switched measures the same twice)."""
+    card = (ROOT / "templates" / "includes" / "book_card.html").read_text()
+    return card, card.replace(CARD_URL, "{% book_url book %}")
+
+
+# The card as it was when the question was decided (before ratings and wishlists).
 JINJA_CARD = """{% for book in books %}<li class="book-card">
   <a href="{{ book_url(book) }}">
     <img src="{{ cover_url(book) }}" alt="" width="150" height="225" loading="lazy">
@@ -116,14 +115,15 @@ def _variants(folder):
     base = settings.TEMPLATES[0]
     precomputed = folder / "precomputed"
     (precomputed / "includes").mkdir(parents=True)
-    (precomputed / "includes" / "book_card.html").write_text(PRECOMPUTED_CARD)
+    _as_is, cheap_card = _card()
+    (precomputed / "includes" / "book_card.html").write_text(cheap_card)
     form = folder / "form"
     (form / "includes").mkdir(parents=True)
     (form / "store" / "cart").mkdir(parents=True)
-    (form / "includes" / "book_card.html").write_text(PRECOMPUTED_CARD)
+    (form / "includes" / "book_card.html").write_text(cheap_card)
     add_form = (ROOT / "templates" / "store" / "cart" / "add_form.html").read_text()
     add_form = "{% load store_tags %}" + add_form.replace(
-        "{% url 'store:cart-add' %}", "{% url_for 'store:cart-add' %}"
+        FORM_URL, "{% url_for 'store:cart-add' %}"
     )
     (form / "store" / "cart" / "add_form.html").write_text(add_form)
     jinja = folder / "jinja"
