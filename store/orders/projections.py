@@ -49,7 +49,7 @@ from store.orders.models import (
     SalesDay,
     SalesLedger,
 )
-from store.orders.services import CANCELLED, CONFIRMED
+from store.orders.services import AWAITING_PAYMENT, CANCELLED, CONFIRMED, PAYMENT_FAILED
 
 log = logging.getLogger(__name__)
 
@@ -111,7 +111,10 @@ def book_key(line: OrderLine) -> str:
 
 
 def order_contribution(order: Order) -> Figures:
-    """What ``order`` adds to its day's figures."""
+    """What ``order`` adds to its day's figures: nothing until it is paid for (awaiting
+    payment), nor when its payment never came (its stock went back)."""
+    if order.status in (AWAITING_PAYMENT, PAYMENT_FAILED):
+        return Figures()
     if order.status == CANCELLED:
         return Figures(cancellations=1, statuses=Counter({CANCELLED: 1}))
     copies: Counter[str] = Counter()

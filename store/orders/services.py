@@ -11,9 +11,11 @@ import logging
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.expressions.condition import Condition
 
@@ -44,7 +46,10 @@ from store.templatetags.store_tags import money
 log = logging.getLogger(__name__)
 
 CONFIRMED, SHIPPED, DELIVERED, CANCELLED = "confirmed", "shipped", "delivered", "cancelled"
-STATUSES = (CONFIRMED, SHIPPED, DELIVERED, CANCELLED)
+# An order waits for its card payment, then is confirmed (store/payments/); one whose
+# payment never came releases its stock and becomes payment_failed.
+AWAITING_PAYMENT, PAYMENT_FAILED = "awaiting_payment", "payment_failed"
+STATUSES = (AWAITING_PAYMENT, CONFIRMED, SHIPPED, DELIVERED, CANCELLED, PAYMENT_FAILED)
 NEXT_STATUSES: dict[str, tuple[str, ...]] = {
     CONFIRMED: (SHIPPED, CANCELLED),
     SHIPPED: (DELIVERED,),
@@ -248,6 +253,11 @@ def order_place(*, user: User, shipping_address: dict, quote: CheckoutQuote) -> 
         discount=discount.amount if discount else None,
         free_shipping=bool(discount and discount.free_shipping),
     )
+    # The card payment: a PaymentIntent for the total computed here, in cents (its
+    # idempotency key is the order id, so a resubmitted form meets the same intent).
+    from store.payments.services import cents, intent_for_order
+
+    intent = intent_for_order(user_id=user_id, order_id=order_id, total=pricing.total)
     order = Order(
         user_id,
         order_id,
@@ -257,7 +267,11 @@ def order_place(*, user: User, shipping_address: dict, quote: CheckoutQuote) -> 
         tax=pricing.tax,
         shipping=pricing.shipping,
         total=pricing.total,
-        status=CONFIRMED,
+        status=AWAITING_PAYMENT,
+        payment_intent_id=intent.id,
+        payment_status="awaiting",
+        amount_cents=cents(pricing.total),
+        payment_expires_at=now + timedelta(minutes=settings.PAYMENT_TIME_LIMIT_MINUTES),
         shipping_address=Address(**shipping_address),
         created_at=now,
         updated_at=now,
@@ -266,58 +280,68 @@ def order_place(*, user: User, shipping_address: dict, quote: CheckoutQuote) -> 
         discount=pricing.discount if discount else None,
     )
 
-    for attempt in range(TRANSACTION_ATTEMPTS):
-        try:
-            with transaction() as tx:
-                tx.delete(cart, name="cart")  # on the condition that its version is unchanged
-                tx.save(order, condition=Order.order_id.does_not_exist(), name="order")
-                for index, ordered in enumerate(lines):
-                    tx.update(
-                        Book(ordered.category, ordered.book_id),
-                        actions=[Book.stock_quantity.add(-ordered.quantity)],
-                        condition=_still_sellable(ordered),
-                        name=f"line:{index}",
-                    )
-                if promotion is not None and discount is not None:
-                    use_actions_add(
-                        tx,
-                        promotion=promotion,
-                        discount=discount,
-                        user_id=user_id,
-                        order_id=order_id,
-                        at=now,
-                    )
-            break
-        except TransactWriteError as error:
-            failed = failed_actions(error)
-            if "order" in failed:
-                existing = order_get(user_id=user_id, order_id=order_id, consistent_read=True)
-                if existing is not None and existing.placement_token == order.placement_token:
-                    # Our own write, committed before a timeout that botocore retried.
-                    order = existing
-                    break
-                if existing is not None:
-                    return PlacedOrder(order=existing, created=False)
-            if any(name.startswith("line:") for name in failed):
-                # A book sold out or changed price since it was read: say which and why.
-                fresh = books_get(keys=keys, consistent_read=True)
-                raise OrderNotPlaced(
-                    problems=_checkout_problems(cart, fresh, quote)
-                    or [
-                        (
-                            "A book in your cart changed while the order was being placed. "
-                            "Please review your order again."
+    try:
+        for attempt in range(TRANSACTION_ATTEMPTS):
+            try:
+                with transaction() as tx:
+                    tx.delete(cart, name="cart")  # on the condition that its version is unchanged
+                    tx.save(order, condition=Order.order_id.does_not_exist(), name="order")
+                    for index, ordered in enumerate(lines):
+                        tx.update(
+                            Book(ordered.category, ordered.book_id),
+                            actions=[Book.stock_quantity.add(-ordered.quantity)],
+                            condition=_still_sellable(ordered),
+                            name=f"line:{index}",
                         )
-                    ]
-                ) from error
-            if promotion is not None and failed & {"code", "code-customer", "code-order"}:
-                raise OrderNotPlaced(_code_refused(failed, promotion, quote)) from error
-            if "cart" in failed:
-                raise CartChanged() from error
-            if is_conflict(error) and attempt + 1 < TRANSACTION_ATTEMPTS:
-                _pause(attempt)
-                continue
-            raise
+                    if promotion is not None and discount is not None:
+                        use_actions_add(
+                            tx,
+                            promotion=promotion,
+                            discount=discount,
+                            user_id=user_id,
+                            order_id=order_id,
+                            at=now,
+                        )
+                break
+            except TransactWriteError as error:
+                failed = failed_actions(error)
+                if "order" in failed:
+                    existing = order_get(user_id=user_id, order_id=order_id, consistent_read=True)
+                    if existing is not None and existing.placement_token == order.placement_token:
+                        # Our own write, committed before a timeout that botocore retried.
+                        order = existing
+                        break
+                    if existing is not None:
+                        return PlacedOrder(order=existing, created=False)
+                if any(name.startswith("line:") for name in failed):
+                    # A book sold out or changed price since it was read: say which and why.
+                    fresh = books_get(keys=keys, consistent_read=True)
+                    raise OrderNotPlaced(
+                        problems=_checkout_problems(cart, fresh, quote)
+                        or [
+                            (
+                                "A book in your cart changed while the order was being placed. "
+                                "Please review your order again."
+                            )
+                        ]
+                    ) from error
+                if promotion is not None and failed & {"code", "code-customer", "code-order"}:
+                    raise OrderNotPlaced(_code_refused(failed, promotion, quote)) from error
+                if "cart" in failed:
+                    raise CartChanged() from error
+                if is_conflict(error) and attempt + 1 < TRANSACTION_ATTEMPTS:
+                    _pause(attempt)
+                    continue
+                raise
+    except CheckoutError:
+        # Nothing was placed: the intent will never be paid; cancel it (best effort).
+        from store.payments.gateway import PaymentError, intent_cancel
+
+        try:
+            intent_cancel(intent_id=intent.id, key=f"cancel:{intent.id}")
+        except PaymentError:
+            log.warning("order %s: unused payment intent %s not cancelled", order_id, intent.id)
+        raise
     return PlacedOrder(order=order, created=True)
 
 

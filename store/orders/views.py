@@ -11,6 +11,7 @@ from store.cart.selectors import cart_get
 from store.orders import selectors, services
 from store.orders.forms import PlaceOrderForm, ShippingAddressForm
 from store.orders.quotes import quote_sign
+from store.payments.gateway import PaymentError
 from store.promotions import views as promotion_views
 
 
@@ -76,9 +77,14 @@ def checkout_place(request):
         for problem in error.problems:
             messages.error(request, problem)
         return redirect("store:cart")
+    except PaymentError as error:
+        messages.error(request, error.message + " Your cart is as it was.")
+        return redirect("store:cart")
     cart_count_remember(request, owner=request.user.user_id, count=0)
     if not placed.created:
         messages.info(request, "This order had already been placed; here it is.")
+    if placed.order.status == services.AWAITING_PAYMENT:
+        return redirect("store:order-pay", order_id=placed.order.order_id)
     return redirect("store:order-confirmation", order_id=placed.order.order_id)
 
 

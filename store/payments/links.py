@@ -1,0 +1,9 @@
+"""Absolute links into the payment pages, for Stripe (its return URL after 3-D Secure)."""
+
+from django.conf import settings
+from django.urls import reverse
+
+
+def payment_return_url(*, user_id: str, order_id: str) -> str:
+    path = reverse("store:payment-return", kwargs={"order_id": order_id})
+    return settings.SITE_URL.rstrip("/") + path
