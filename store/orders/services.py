@@ -353,28 +353,55 @@ def _order_for_change(user_id: str, order_id: str) -> Order:
 
 
 def order_cancel(*, user_id: str, order_id: str) -> Order:
-    """Cancel a confirmed order and put its books back in stock, in ONE transaction
-    conditioned on the order still being confirmed: two cancels restore stock once. For
-    the shopper (their own user_id) and for staff alike."""
+    """Cancel an order that is confirmed (or still awaiting its payment) and put its books
+    back in stock, in ONE transaction conditioned on its status being the one read: two
+    cancels restore stock once. A paid order is then refunded in full through Stripe
+    (store/payments, idempotent: a retry refunds once). For the shopper (their own
+    user_id) and for staff alike."""
     order = _order_for_change(user_id, order_id)
-    if order.status != CONFIRMED:
+    if order.status not in (CONFIRMED, AWAITING_PAYMENT):
         raise OrderStatusConflict(
-            f"This order is {order.status}; only a confirmed order can be cancelled."
+            f"This order is {order.status_label.lower()}; only a confirmed order can be cancelled."
         )
+    paid = order.payment_status == "paid"
+    order = _order_release(
+        order, status=CANCELLED, payment_status="refund_pending" if paid else None
+    )
+    from store.payments.services import intent_drop, order_refund_pending
+
+    if paid:
+        order_refund_pending(order=order)
+    else:
+        intent_drop(order=order)
+    return order
+
+
+def order_payment_expire(*, order: Order) -> Order:
+    """An order whose payment never came in time: its stock goes back and it becomes
+    payment_failed, in ONE transaction conditioned on it still awaiting that same
+    PaymentIntent (so the release happens once, and never for an order just paid)."""
+    return _order_release(order, status=PAYMENT_FAILED, payment_status="failed")
+
+
+def _order_release(order: Order, *, status: str, payment_status: str | None) -> Order:
+    """Move ``order`` from the status it was read with to ``status`` and restock its books
+    (and give back its discount code's use), in one transaction."""
+    user_id, order_id, previous = order.user_id, order.order_id, order.status
     # Lines without a category (orders written elsewhere) and books deleted since cannot
     # be restocked; the order is still cancelled.
     restock = [line for line in order.items if line.category]
     code: str | None = order.discount_code
+    condition = Order.status == previous
+    if previous == AWAITING_PAYMENT and order.payment_intent_id:
+        condition = condition & (Order.payment_intent_id == order.payment_intent_id)
     for attempt in range(TRANSACTION_ATTEMPTS + 1):
         now = utcnow()
+        actions = [Order.status.set(status), Order.updated_at.set(now)]
+        if payment_status:
+            actions.append(Order.payment_status.set(payment_status))
         try:
             with transaction() as tx:
-                tx.update(
-                    order,
-                    actions=[Order.status.set(CANCELLED), Order.updated_at.set(now)],
-                    condition=Order.status == CONFIRMED,
-                    name="order",
-                )
+                tx.update(order, actions=actions, condition=condition, name="order")
                 for index, line in enumerate(restock):
                     tx.update(
                         Book(line.category, line.book_id),
@@ -395,9 +422,9 @@ def order_cancel(*, user_id: str, order_id: str) -> Order:
             failed = failed_actions(error)
             if "order" in failed:
                 current = order_get(user_id=user_id, order_id=order_id, consistent_read=True)
-                status = current.status if current else "gone"
+                now_is = current.status_label.lower() if current else "gone"
                 raise OrderStatusConflict(
-                    f"This order is {status}; only a confirmed order can be cancelled."
+                    f"This order is {now_is}; only a confirmed order can be cancelled."
                 ) from error
             if code and failed & {"code", "code-customer", "code-order"}:
                 log.warning(
@@ -418,7 +445,9 @@ def order_cancel(*, user_id: str, order_id: str) -> Order:
                 _pause(attempt)
                 continue
             raise
-        order.status, order.updated_at = CANCELLED, now
+        order.status, order.updated_at = status, now
+        if payment_status:
+            order.payment_status = payment_status
         return order
     raise OrderError("The order could not be cancelled just now. Please try again.")
 

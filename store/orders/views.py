@@ -13,6 +13,7 @@ from store.orders.forms import PlaceOrderForm, ShippingAddressForm
 from store.orders.quotes import quote_sign
 from store.payments.gateway import PaymentError
 from store.promotions import views as promotion_views
+from store.templatetags.store_tags import money
 
 
 def _address_page(request, form, status=200):
@@ -128,11 +129,16 @@ def order_detail(request, order_id):
 @require_POST
 def order_cancel(request, order_id):
     try:
-        services.order_cancel(user_id=request.user.user_id, order_id=order_id)
+        order = services.order_cancel(user_id=request.user.user_id, order_id=order_id)
     except services.OrderNotFound as error:
         raise Http404("No such order.") from error
     except services.OrderError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, "Your order was cancelled; nothing will be shipped.")
+        refund = ""
+        if order.payment_status == "refunded":
+            refund = f" {money(order.refunded_amount)} is refunded to your card."
+        elif order.payment_status == "refund_pending":
+            refund = " Your refund is on its way to your card."
+        messages.success(request, "Your order was cancelled; nothing will be shipped." + refund)
     return redirect("store:order-detail", order_id=order_id)

@@ -6,7 +6,6 @@ Every call that changes something carries an idempotency key derived from what i
 network retries) never charges or refunds twice. Stripe's errors become PaymentError
 subclasses that say what to tell the shopper; nothing here raises a bare SDK error."""
 
-import contextlib
 import logging
 from dataclasses import dataclass
 from functools import lru_cache
@@ -186,15 +185,19 @@ def intent_pay(
     return Intent.of(obj)
 
 
-def intent_cancel(*, intent_id: str, key: str) -> None:
-    """Cancel a PaymentIntent that was never paid; one that cannot be cancelled is left."""
-    with contextlib.suppress(PaymentRefused):
+def intent_cancel(*, intent_id: str, key: str) -> bool:
+    """Cancel a PaymentIntent that was never paid; False for one that cannot be cancelled
+    (it succeeded, or was cancelled already)."""
+    try:
         _call(
             "cancel",
             client().v1.payment_intents.cancel,
             intent_id,
             options={"idempotency_key": key},
         )
+    except PaymentRefused:
+        return intent_get(intent_id).status == "canceled"
+    return True
 
 
 def refund_create(*, intent_id: str, amount_cents: int, key: str) -> int:

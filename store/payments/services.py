@@ -9,6 +9,7 @@ cents, written with the order, and an intent of another amount or currency is re
 
 import logging
 import re
+from datetime import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -86,6 +87,9 @@ def payment_confirm(*, order: Order, intent: Intent) -> bool:
     if intent.status != "succeeded":
         return False
     _check(order, intent)
+    if order.status == PAYMENT_FAILED and order.payment_status == FAILED:
+        _late_payment_refund(order)
+        return False
     if order.status != AWAITING_PAYMENT:
         return False
     now = utcnow()
@@ -105,6 +109,22 @@ def payment_confirm(*, order: Order, intent: Intent) -> bool:
             return False
         raise
     return True
+
+
+def _late_payment_refund(order: Order) -> None:
+    """A payment that succeeded after its order was released (its stock gone back): the
+    money goes back in full, once (conditional write, then an idempotent refund)."""
+    try:
+        order.update(
+            actions=[Order.payment_status.set(REFUND_PENDING), Order.updated_at.set(utcnow())],
+            condition=Order.payment_status == FAILED,
+        )
+    except UpdateError as error:
+        if is_conditional_failure(error):
+            return
+        raise
+    order.payment_status = REFUND_PENDING
+    order_refund_pending(order=order)
 
 
 def _note_decline(order: Order, message: str) -> None:
@@ -208,3 +228,145 @@ def webhook_receive(*, event: dict) -> str:
     if order.status != AWAITING_PAYMENT:
         return "already done"
     return "confirmed" if payment_confirm(order=order, intent=intent) else "already done"
+
+
+# --- Releasing unpaid orders, refunds ---------------------------------------------------
+
+
+def intent_drop(*, order: Order) -> bool:
+    """Cancel the PaymentIntent of an order that will never be paid (best effort); False
+    when Stripe did not cancel it (it succeeded, or could not be reached)."""
+    if not order.payment_intent_id:
+        return True
+    try:
+        return gateway.intent_cancel(
+            intent_id=order.payment_intent_id, key=f"cancel:{order.payment_intent_id}"
+        )
+    except PaymentError:
+        log.warning("order %s: intent %s not cancelled", order.order_id, order.payment_intent_id)
+        return False
+
+
+def _refund_write(order: Order, *, refunded: int, expect: int, status: str) -> bool:
+    try:
+        order.update(
+            actions=[
+                Order.refunded_cents.set(refunded),
+                Order.payment_status.set(status),
+                Order.updated_at.set(utcnow()),
+            ],
+            condition=(Order.refunded_cents == expect)
+            if expect
+            else Order.refunded_cents.does_not_exist() | (Order.refunded_cents == 0),
+        )
+    except UpdateError as error:
+        if is_conditional_failure(error):
+            return False
+        raise
+    order.refunded_cents, order.payment_status = refunded, status
+    return True
+
+
+def order_refund_pending(*, order: Order) -> bool:
+    """Refund what is left of a cancelled, paid order (``refund_pending``) through Stripe,
+    then record it. The refund's idempotency key is the order's, so a retry (the sweep's)
+    refunds once. False when Stripe could not be reached: the order stays refund_pending."""
+    already = order.refunded_cents or 0
+    left = (order.amount_cents or 0) - already
+    if left > 0 and order.payment_intent_id:
+        try:
+            gateway.refund_create(
+                intent_id=order.payment_intent_id,
+                amount_cents=left,
+                key=f"refund:{order.order_id}:cancel",
+            )
+        except PaymentError as error:
+            log.warning("order %s: refund not made yet: %s", order.order_id, error)
+            return False
+    return _refund_write(order, refunded=already + max(left, 0), expect=already, status=REFUNDED)
+
+
+class RefundRefused(ApplicationError):
+    status_code = 400
+    message = "That refund is not possible."
+
+
+def order_refund_partial(*, order: Order, amount: Decimal, actor: object) -> Order:
+    """Staff refund part of a paid order (in dollars); recorded on the order and in the
+    audit trail. The idempotency key names the amount refunded so far, so a double
+    submit refunds once."""
+    from store.audit.models import AuditEntry, order_subject
+
+    if order.payment_status not in (PAID, PARTIALLY_REFUNDED) or not order.payment_intent_id:
+        raise RefundRefused("Only a paid order can be refunded.")
+    try:
+        wanted = cents(amount)
+    except (ValueError, ArithmeticError) as error:
+        raise RefundRefused("Enter an amount in dollars and cents, such as 5.00.") from error
+    already = order.refunded_cents or 0
+    left = (order.amount_cents or 0) - already
+    if wanted <= 0 or wanted > left:
+        raise RefundRefused(f"Enter an amount between 0.01 and {Decimal(left) / 100:.2f}.")
+    gateway.refund_create(
+        intent_id=order.payment_intent_id,
+        amount_cents=wanted,
+        key=f"refund:{order.order_id}:{already}:{wanted}",
+    )
+    total = already + wanted
+    status = REFUNDED if total >= (order.amount_cents or 0) else PARTIALLY_REFUNDED
+    if not _refund_write(order, refunded=total, expect=already, status=status):
+        raise RefundRefused("The order changed meanwhile. Please look at it again.")
+    AuditEntry.new(
+        subject=order_subject(order.user_id, order.order_id),
+        action="order.refund",
+        actor=actor,
+        at=utcnow(),
+        changes={"refunded": [f"{Decimal(already) / 100:.2f}", f"{Decimal(total) / 100:.2f}"]},
+        reason=f"refunded {Decimal(wanted) / 100:.2f}",
+    ).save()
+    return order
+
+
+def payments_sweep(*, now: datetime | None = None, dry_run: bool = False) -> dict:
+    """What the webhook may have missed (one Scan of the orders table): an order awaiting
+    payment whose intent succeeded is confirmed; one past its time limit whose intent did
+    not is released (stock back once, intent cancelled); a cancelled order whose refund
+    did not reach Stripe is refunded. Returns counts per outcome."""
+    from store.orders.services import OrderStatusConflict, order_payment_expire
+
+    now_at = now or utcnow()
+    counts = {"confirmed": 0, "released": 0, "refunded": 0, "waiting": 0}
+    scan = Order.scan(
+        (Order.status == AWAITING_PAYMENT) | (Order.payment_status == REFUND_PENDING)
+    )
+    for order in scan:
+        if order.payment_status == REFUND_PENDING:
+            if not dry_run and order_refund_pending(order=order):
+                counts["refunded"] += 1
+            continue
+        try:
+            intent = (
+                gateway.intent_get(order.payment_intent_id) if order.payment_intent_id else None
+            )
+        except PaymentError:
+            counts["waiting"] += 1
+            continue
+        if intent is not None and intent.status == "succeeded":
+            if not dry_run and payment_confirm(order=order, intent=intent):
+                counts["confirmed"] += 1
+            continue
+        expires = order.payment_expires_at
+        if expires is None or expires > now_at or (intent and intent.status == "processing"):
+            counts["waiting"] += 1
+            continue
+        if dry_run:
+            counts["released"] += 1
+            continue
+        if not intent_drop(order=order):
+            continue  # not cancellable: it may have just succeeded; the next sweep sees
+        try:
+            order_payment_expire(order=order)
+        except OrderStatusConflict:
+            continue  # paid or released meanwhile
+        counts["released"] += 1
+    return counts
