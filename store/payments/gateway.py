@@ -90,11 +90,21 @@ def is_configured() -> bool:
     return bool(settings.STRIPE_SECRET_KEY and settings.STRIPE_PUBLISHABLE_KEY)
 
 
+def _http_client(timeout: float) -> Any:
+    """requests with our timeout where it is installed; the Lambda package leaves requests
+    out (zappa_settings.json), and the SDK's urllib client serves there."""
+    try:
+        import requests  # noqa: F401
+    except ImportError:
+        return stripe.UrllibClient()
+    return stripe.RequestsClient(timeout=timeout)
+
+
 @lru_cache(maxsize=4)
 def _client_for(key: str, base: str | None, timeout: float) -> stripe.StripeClient:
     options: dict[str, Any] = {
         "max_network_retries": 2,
-        "http_client": stripe.RequestsClient(timeout=timeout),
+        "http_client": _http_client(timeout),
     }
     if base:
         options["base_addresses"] = {"api": base}

@@ -3,18 +3,22 @@ webhook. The card is entered in Stripe.js's field (served by localstripe locally
 sends it to Stripe and gives the page a payment method id: the number never reaches us."""
 
 import logging
+from decimal import Decimal
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accounts.decorators import login_required
+from accounts.decorators import login_required, staff_required
 from cloudshelf.security import payment_page_policy
 from store.orders import selectors
 from store.payments import gateway, services
+from store.templatetags.store_tags import money
 
 log = logging.getLogger(__name__)
 
@@ -111,3 +115,36 @@ def stripe_webhook(request):
         )
     log.info("stripe webhook %s %s: %s", event.get("type"), event.get("id"), outcome)
     return HttpResponse(outcome, content_type="text/plain")
+
+
+class RefundForm(forms.Form):
+    amount = forms.DecimalField(
+        label="Amount to refund ($)", min_value=Decimal("0.01"), max_digits=9, decimal_places=2
+    )
+
+
+@never_cache
+@staff_required
+@require_POST
+def staff_refund(request, user_id, order_id):
+    """Staff refund part (or the rest) of a paid order; recorded in the audit trail."""
+    order = selectors.order_get(user_id=user_id, order_id=order_id, consistent_read=True)
+    if order is None:
+        raise Http404("No such order.")
+    form = RefundForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Enter an amount in dollars and cents, such as 5.00.")
+        return redirect("staff:order-detail", user_id, order_id)
+    try:
+        order = services.order_refund_partial(
+            order=order, amount=form.cleaned_data["amount"], actor=request.user
+        )
+    except (services.RefundRefused, gateway.PaymentError) as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            f"Refunded {money(form.cleaned_data['amount'])}; "
+            f"{money(order.refunded_amount)} refunded in all.",
+        )
+    return redirect("staff:order-detail", user_id, order_id)

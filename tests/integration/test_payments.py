@@ -218,3 +218,27 @@ def test_an_order_that_is_not_placed_charges_nothing(shopper_client, clean_code)
     response = shopper_client.post("/checkout/place/", form)
     assert response["Location"] == "/cart/"
     assert list(Order.query(shopper_client.user.user_id)) == []
+
+
+def test_staff_refund_part_of_a_paid_order_and_the_audit_says_who(client, placed, make_user):
+    from store.audit.selectors import order_audit_list
+    from tests.conftest import sign_in
+    from tests.payments_fixtures import pay
+
+    pay(placed)
+    staff = make_user(is_staff=True)
+    sign_in(client, staff)
+    url = f"/admin/orders/{placed.user_id}/{placed.order_id}/refund/"
+    page = client.post(url, {"amount": "10.00"}, follow=True).content.decode()
+    assert "Refunded $10.00; $10.00 refunded in all." in page
+    assert "Partly refunded: $10.00" in page
+    order = Order.get(placed.user_id, placed.order_id, consistent_read=True)
+    assert (order.payment_status, order.refunded_cents) == ("partially_refunded", 1000)
+    [entry] = list(order_audit_list(user_id=placed.user_id, order_id=placed.order_id))
+    assert (entry.action, entry.actor_email) == ("order.refund", staff.email)
+
+    too_much = client.post(url, {"amount": "50.00"}, follow=True).content.decode()
+    assert "Enter an amount between 0.01 and 42.42." in too_much
+    assert client.post(url, {"amount": "abc"}).status_code == 302
+    order = Order.get(placed.user_id, placed.order_id, consistent_read=True)
+    assert order.refunded_cents == 1000
