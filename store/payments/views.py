@@ -117,6 +117,9 @@ def stripe_webhook(request):
     return HttpResponse(outcome, content_type="text/plain")
 
 
+stripe_webhook.signature_checked = True  # type: ignore[attr-defined]  (tests/reliability)
+
+
 class RefundForm(forms.Form):
     amount = forms.DecimalField(
         label="Amount to refund ($)", min_value=Decimal("0.01"), max_digits=9, decimal_places=2
