@@ -34,6 +34,14 @@ class OrderDateIndex(GlobalSecondaryIndex):
     order_id = UnicodeAttribute(range_key=True)
 
 
+def guest_user_id(email: str) -> str:
+    """The hash key of a guest's orders: the same for every order of one address."""
+    import hashlib
+
+    digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
+    return f"guest-{digest}"
+
+
 class Order(Model):
     Meta = table_meta(settings.ORDERS_TABLE_NAME)
 
@@ -67,6 +75,10 @@ class Order(Model):
     payment_expires_at = IsoDateTimeAttribute(null=True)
     paid_at = IsoDateTimeAttribute(null=True)
     refunded_cents = IntegerAttribute(null=True)
+    # Not in the seed's sample order: a guest's order (no account) keeps who to tell; its
+    # user_id is guest_user_id(email), so the account later made with it finds it.
+    guest_email = UnicodeAttribute(null=True)
+    guest_name = UnicodeAttribute(null=True)
 
     order_date_index = OrderDateIndex()
 

@@ -369,6 +369,21 @@ def order_confirmation_email_apply(change: Change) -> None:
     token = _email_claim(sk)
     if token is None:
         return
+    if order.guest_email:  # a guest: their address, and a link that opens this order only
+        from store.orders.guest import guest_url
+
+        try:
+            order_confirmation_send(
+                order=order,
+                email=order.guest_email,
+                name=order.guest_name or "",
+                link=guest_url(order),
+            )
+        except Exception:
+            _email_release(sk, token)
+            raise
+        _email_mark(sk, token, SENT)
+        return
     user = user_get(user_id=order.user_id)
     if user is None or not user.email:
         log.warning("order %s: no user or address to confirm it to", order.order_id)

@@ -34,7 +34,7 @@ from store.cart.pricing import order_pricing
 from store.cart.selectors import books_get, cart_get, line_key, line_problem
 from store.cart.services import ORDER_MAX_LINES
 from store.catalog.models import Book
-from store.orders.models import Address, Order, OrderLine
+from store.orders.models import Address, Order, OrderLine, guest_user_id
 from store.orders.quotes import CheckoutQuote
 from store.orders.selectors import checkout_order_id, order_get
 from store.promotions.models import Promotion
@@ -196,7 +196,23 @@ def _code_refused(failed: set[str], promotion: Promotion, quote: CheckoutQuote) 
     return _code_changed(code, quote, None)
 
 
-def order_place(*, user: User, shipping_address: dict, quote: CheckoutQuote) -> PlacedOrder:
+@dataclass
+class Guest:
+    """A shopper checking out without an account: their orders are keyed by their email
+    (store.orders.models.guest_user_id), their cart is the anonymous one."""
+
+    email: str
+    name: str
+    cart_owner: str
+
+    @property
+    def user_id(self) -> str:
+        return guest_user_id(self.email)
+
+
+def order_place(
+    *, user: User | Guest, shipping_address: dict, quote: CheckoutQuote
+) -> PlacedOrder:
     """Place the order the shopper reviewed (``quote``): ONE transaction decrements each
     book's stock on the condition that enough is left at the quoted price, writes the order
     on the condition that it does not exist, and deletes the cart on the condition that its
@@ -204,8 +220,9 @@ def order_place(*, user: User, shipping_address: dict, quote: CheckoutQuote) -> 
     books and the transaction. The confirmation email follows from the orders stream
     (store/orders/projections.py), sent once."""
     user_id = user.user_id
-    cart = cart_get(owner=user_id)
-    order_id = checkout_order_id(user_id=user_id, cart=cart) if cart and cart.items else None
+    owner = user.cart_owner if isinstance(user, Guest) else user_id
+    cart = cart_get(owner=owner)
+    order_id = checkout_order_id(user_id=owner, cart=cart) if cart and cart.items else None
     if order_id != quote.order_id:
         # Already placed (a resubmitted form, a retry): land on that order.
         existing = order_get(user_id=user_id, order_id=quote.order_id, consistent_read=True)
@@ -278,6 +295,8 @@ def order_place(*, user: User, shipping_address: dict, quote: CheckoutQuote) -> 
         placement_token=secrets.token_hex(8),
         discount_code=discount.code if discount else None,
         discount=pricing.discount if discount else None,
+        guest_email=user.email if isinstance(user, Guest) else None,
+        guest_name=user.name if isinstance(user, Guest) else None,
     )
 
     try:

@@ -10,13 +10,16 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accounts.decorators import login_required, staff_required
+from accounts.decorators import staff_required
 from cloudshelf.security import payment_page_policy
 from store.orders import selectors
+from store.orders.guest import guest_path
+from store.orders.views import guest_aware
 from store.payments import gateway, services
 from store.templatetags.store_tags import money
 
@@ -24,10 +27,20 @@ log = logging.getLogger(__name__)
 
 
 def _own_order(request, order_id):
-    order = selectors.order_get(user_id=request.user.user_id, order_id=order_id)
-    if order is None:
-        raise Http404("No such order.")
-    return order
+    from store.orders.views import order_for_request
+
+    return order_for_request(request, order_id)
+
+
+def _access_query(order):
+    """``?access=<token>`` for a guest's order (its pages carry it), else nothing."""
+    if not order.user_id.startswith("guest-"):
+        return ""
+    return "?" + guest_path(order).split("?", 1)[1]
+
+
+def _to(name, order):
+    return redirect(reverse(name, kwargs={"order_id": order.order_id}) + _access_query(order))
 
 
 def _payment_page(request, order, *, intent=None, status=200):
@@ -39,6 +52,7 @@ def _payment_page(request, order, *, intent=None, status=200):
             "publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
             "stripe_js_url": settings.STRIPE_JS_URL,
             "intent": intent,
+            "access_query": _access_query(order),
         },
         status=status,
     )
@@ -46,13 +60,13 @@ def _payment_page(request, order, *, intent=None, status=200):
     return response
 
 
-@login_required
+@guest_aware
 @require_http_methods(["GET", "HEAD", "POST"])
 def order_pay(request, order_id):
     """GET: the card form. POST: pay with the payment method Stripe.js made."""
     order = _own_order(request, order_id)
     if order.status != services.AWAITING_PAYMENT:
-        return redirect("store:order-detail", order_id=order.order_id)
+        return _to("store:order-detail", order)
     if request.method != "POST":
         return _payment_page(request, order)
     try:
@@ -71,12 +85,12 @@ def order_pay(request, order_id):
         return _payment_page(request, order, status=error.status_code)
     if intent.status == "succeeded":
         messages.success(request, "Thank you: your payment was received.")
-        return redirect("store:order-confirmation", order_id=order.order_id)
+        return _to("store:order-confirmation", order)
     # 3-D Secure (or a payment still processing): the page hands over to Stripe.js.
     return _payment_page(request, order, intent=intent)
 
 
-@login_required
+@guest_aware
 @require_safe
 def payment_return(request, order_id):
     """Back from paying or from 3-D Secure: the server asks Stripe how it went."""
@@ -85,17 +99,17 @@ def payment_return(request, order_id):
         intent = services.payment_return(order=order)
     except gateway.PaymentError as error:
         messages.error(request, error.message)
-        return redirect("store:order-pay", order_id=order.order_id)
+        return _to("store:order-pay", order)
     if intent is None or intent.status == "succeeded":
-        return redirect("store:order-confirmation", order_id=order.order_id)
+        return _to("store:order-confirmation", order)
     if intent.status == "processing":
         messages.info(request, "Your payment is being processed; this page will say when it is.")
-        return redirect("store:order-detail", order_id=order.order_id)
+        return _to("store:order-detail", order)
     messages.error(
         request,
         intent.error or "The payment was not completed. Please try again or use another card.",
     )
-    return redirect("store:order-pay", order_id=order.order_id)
+    return _to("store:order-pay", order)
 
 
 @csrf_exempt  # Stripe's servers post here; the signature is the proof, not a CSRF token
