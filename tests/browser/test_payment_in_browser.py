@@ -98,3 +98,24 @@ def test_a_paid_order_is_cancelled_and_refunded(shopper, live_url):
         5242,
     )
     assert Book.get("Technology", "tech-001").stock_quantity == 25
+
+
+def test_a_guest_pays_with_the_success_card_and_sees_the_confirmation(
+    open_page, live_url, seed_books
+):
+    page = open_page()
+    add_to_cart(page, live_url, "Technology", "tech-001")
+    page.get_by_role("link", name="Cart").click()
+    page.get_by_role("link", name="Check out").click()
+    page.get_by_text("check out as a guest").wait_for()
+    audit_accessibility(page)
+    fill(page, {"Email": "grace@example.com", "Full name": "Grace Hopper", **ADDRESS})
+    page.get_by_role("button", name="Review your order").click()
+    page.get_by_role("button", name="Place order").click()
+    pay_by_card(page)
+    page.get_by_role("heading", name="Thank you").wait_for()
+    assert "grace@example.com" in page.locator("main").inner_text()
+    from store.orders.models import guest_user_id
+
+    [order] = list(Order.query(guest_user_id("grace@example.com"), consistent_read=True))
+    assert (order.status, order.payment_status) == ("confirmed", "paid")
