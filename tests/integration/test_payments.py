@@ -242,3 +242,40 @@ def test_staff_refund_part_of_a_paid_order_and_the_audit_says_who(client, placed
     assert client.post(url, {"amount": "abc"}).status_code == 302
     order = Order.get(placed.user_id, placed.order_id, consistent_read=True)
     assert order.refunded_cents == 1000
+
+
+def _dead_port():
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_a_stripe_outage_at_place_order_says_so_and_keeps_the_cart(
+    shopper_client, clean_code, settings
+):
+    from tests.conftest import add_to_cart, cart_of
+
+    add_to_cart(shopper_client, clean_code)
+    form = place_form(review_checkout(shopper_client))
+    settings.STRIPE_API_BASE = f"http://127.0.0.1:{_dead_port()}"
+    response = shopper_client.post("/checkout/place/", form, follow=True)
+    assert response.status_code == 200
+    assert "Card payments are unavailable just now; nothing was charged" in (
+        response.content.decode()
+    )
+    assert list(Order.query(shopper_client.user.user_id)) == []
+    assert stock_of(clean_code) == clean_code.stock_quantity
+    assert len(cart_of(shopper_client.user.user_id).items) == 1
+
+
+def test_a_stripe_outage_on_the_payment_page_is_a_503_and_the_order_waits(
+    shopper_client, placed, settings
+):
+    made = card()  # Stripe.js made it before Stripe went away
+    settings.STRIPE_API_BASE = f"http://127.0.0.1:{_dead_port()}"
+    response = shopper_client.post(f"/orders/{placed.order_id}/pay/", {"payment_method": made})
+    assert response.status_code == 503
+    assert "Card payments are unavailable just now" in response.content.decode()
+    assert order_of(shopper_client).status == "awaiting_payment"
