@@ -2,6 +2,7 @@
 for it, how to retry, and attributes that keep the seed's item shapes exact."""
 
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -134,6 +135,34 @@ class Transaction(TransactWrite):
 def transaction():
     """A Transaction on our endpoint (PynamoDB's own connection ignores Meta.host)."""
     return Transaction(connection=connection())
+
+
+def transaction_refusals(
+    write: Callable[["Transaction"], None], *, attempts: int = 1, busy: Exception | None = None
+) -> set[str]:
+    """Run ``write(tx)`` as one transaction and return the names of its actions whose
+    condition failed (empty: it was committed), for the caller to say what that means.
+    A conflict with a racing transaction is tried again, up to ``attempts`` times in all,
+    then raised (as ``busy`` when given); any other error is raised at once."""
+    from cloudshelf.dynamo_errors import failed_actions, is_conflict, retry_pause
+
+    for attempt in range(attempts):
+        try:
+            with transaction() as tx:
+                write(tx)
+            return set()
+        except TransactWriteError as error:
+            refused = failed_actions(error)
+            if refused:
+                return refused
+            if not is_conflict(error):
+                raise
+            if attempt == attempts - 1:
+                if busy is not None:
+                    raise busy from error
+                raise
+            retry_pause(attempt)
+    raise AssertionError("attempts must be at least 1")
 
 
 class DecimalAttribute(Attribute[Decimal]):

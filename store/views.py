@@ -7,13 +7,15 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from store.catalog import selectors
-from store.reviews.selectors import book_page_extras
+from store.reviews.selectors import book_page_extras, book_ratings_get
 
 
 @require_safe
 def home(request):
     summary = selectors.catalog_summary_get()
-    return render(request, "store/home.html", {"summary": summary})
+    featured = list(summary.featured) if summary else []
+    ratings = book_ratings_get(book_ids=[b.book_id for b in featured])
+    return render(request, "store/home.html", {"summary": summary, "card_ratings": ratings})
 
 
 @require_safe
@@ -33,6 +35,7 @@ def category_detail(request, category):
         {
             "category": category,
             "books": books,
+            "card_ratings": book_ratings_get(book_ids=[b.book_id for b in books]),
             "next_token": next_token,
             "is_first_page": not request.GET.get("page"),
         },
@@ -50,7 +53,7 @@ def book_detail(request, category, book_id):
         {
             "book": book,
             "low_stock": settings.LOW_STOCK_THRESHOLD,
-            **book_page_extras(book=book, user=request.user),
+            **book_page_extras(book=book, user=request.user, query=request.GET),
         },
     )
 

@@ -6,6 +6,8 @@ from the AWS SDK's own variables: the Lambda role's credentials, or AWS_ENDPOINT
 and AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY (the test suite points them at its emulator).
 The embedded emulator is never started here."""
 
+import re
+
 from django.core.exceptions import ImproperlyConfigured
 
 from cloudshelf.secrets import ssm_parameter
@@ -29,6 +31,17 @@ if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must be set in production.")
 # The CloudFront (or custom) domain, e.g. https://d1234abcd.cloudfront.net
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+
+# The site's public address, e.g. https://d1234abcd.cloudfront.net: links in emails (back-in-
+# stock alerts, their confirmations and unsubscribe links) start with it, and they are sent
+# by the stream consumer, which has no request to take a host from.
+SITE_URL = env("SITE_URL", "").rstrip("/")
+if not SITE_URL and CSRF_TRUSTED_ORIGINS:
+    SITE_URL = CSRF_TRUSTED_ORIGINS[0].rstrip("/")
+if SITE_URL and not re.fullmatch(r"https?://[^/\s?#]+", SITE_URL):
+    raise ImproperlyConfigured(
+        "SITE_URL must be the site's address, such as https://shop.example.com (no path)."
+    )
 
 # Cognito (CLOUDSHELF_IDENTITY_SERVICE=cognito): the stack's pool and app client ids.
 if env("CLOUDSHELF_IDENTITY_SERVICE") == "cognito" and not (

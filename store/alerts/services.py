@@ -1,8 +1,11 @@
 """Back-in-stock subscriptions: subscribe (confirmed at once for a signed-in shopper's
-account address, by a signed link otherwise), confirm, unsubscribe. The alert itself is
-sent by the stock-alerts projection (projections.py)."""
+account address, by a signed link otherwise), confirm, unsubscribe. The confirmation email
+is sent here, inline, while the visitor waits (nothing on a stream would carry it: the
+subscriptions live in the projections table, which has none); the alert itself is sent by
+the stock-alerts projection of the books stream (projections.py)."""
 
 import hashlib
+import logging
 import time
 import uuid
 from typing import Any
@@ -19,6 +22,8 @@ from cloudshelf.errors import ApplicationError
 from store.alerts.models import CONFIRMED, PENDING, StockAlert, alert_pk
 from store.catalog.models import Book
 
+log = logging.getLogger(__name__)
+
 CONFIRM_SALT = "cloudshelf.stock-alert.confirm"
 UNSUBSCRIBE_SALT = "cloudshelf.stock-alert.unsubscribe"
 
@@ -26,6 +31,14 @@ UNSUBSCRIBE_SALT = "cloudshelf.stock-alert.unsubscribe"
 class AlertLinkInvalid(ApplicationError):
     message = "This link is not valid, or has expired."
     status_code = 400
+
+
+class ConfirmationNotSent(ApplicationError):
+    message = (
+        "We could not send the confirmation email just now. Please try again in a few "
+        "minutes: your alert waits for its link."
+    )
+    status_code = 503
 
 
 def address_hash(email: str) -> str:
@@ -52,19 +65,24 @@ def _confirmation_send(alert: StockAlert, book: Book) -> None:
         "unsubscribe_url": unsubscribe_link(alert),
     }
     body = render_to_string("store/alerts/email/confirm.txt", context)
-    send_mail(
-        f"Confirm your alert for {book.title}",
-        body,
-        settings.DEFAULT_FROM_EMAIL,
-        [alert.email],
-        fail_silently=False,
-    )
+    try:
+        send_mail(
+            f"Confirm your alert for {book.title}",
+            body,
+            settings.DEFAULT_FROM_EMAIL,
+            [alert.email],
+            fail_silently=False,
+        )
+    except Exception as error:  # any backend (SES, SMTP) and any fault of it
+        log.exception("could not send the stock alert confirmation for %s", book.book_id)
+        raise ConfirmationNotSent() from error
 
 
 def stock_alert_subscribe(*, book: Book, email: str, verified: bool) -> StockAlert:
     """Subscribe ``email`` to the book's return. ``verified`` (the signed-in shopper's
-    own address) confirms at once; otherwise a confirmation link is emailed. Subscribing
-    again keeps the one subscription (a pending one gets its link again)."""
+    own address) confirms at once; otherwise a confirmation link is emailed now, inline
+    (ConfirmationNotSent when the mail service fails: the subscription stays pending).
+    Subscribing again keeps the one subscription (a pending one gets its link again)."""
     now = int(time.time())
     alert = StockAlert(
         pk=alert_pk(book.book_id),

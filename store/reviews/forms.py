@@ -27,3 +27,7 @@ class ReviewReportForm(forms.Form):
 class ReviewHideForm(forms.Form):
     review = forms.CharField(widget=forms.HiddenInput, max_length=500)
     reason = forms.CharField(label="Reason for hiding", max_length=300)
+
+
+class ReviewUnhideForm(forms.Form):
+    review = forms.CharField(widget=forms.HiddenInput, max_length=500)

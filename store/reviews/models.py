@@ -12,10 +12,12 @@ from cloudshelf.dynamo import IntegerAttribute, table_meta
 RATING_SUMMARY_PK = "rating-summary"
 RATING_LEDGER_PK = "rating-ledger"
 REPORT_OPEN = "open"
+REPORT_HIDDEN = "hidden"  # hidden by staff: listed for them, with its unhide button
 
 
 class ReportedIndex(GlobalSecondaryIndex):
-    """Sparse: only reviews with an open report carry ``report_state``."""
+    """Sparse: only reviews with an open report (``open``) or hidden by staff (``hidden``)
+    carry ``report_state``."""
 
     class Meta:
         index_name = "ReportedIndex"
@@ -23,6 +25,17 @@ class ReportedIndex(GlobalSecondaryIndex):
 
     report_state = UnicodeAttribute(hash_key=True)
     reported_at = UnicodeAttribute(range_key=True)
+
+
+class NewestIndex(GlobalSecondaryIndex):
+    """A book's reviews by the time they were posted, for the book page's pages."""
+
+    class Meta:
+        index_name = "NewestIndex"
+        projection = AllProjection()
+
+    book_id = UnicodeAttribute(hash_key=True)
+    created_at = UnicodeAttribute(range_key=True)
 
 
 class Review(Model):
@@ -49,6 +62,7 @@ class Review(Model):
     reported_by = ListAttribute(default=list)  # user ids, so one shopper reports once
 
     reported_index = ReportedIndex()
+    newest_index = NewestIndex()
 
 
 class ReviewEntry(MapAttribute):

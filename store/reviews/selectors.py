@@ -1,7 +1,9 @@
 """Reads of reviews and ratings."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from itertools import islice
 from typing import Any
 
 from django.conf import settings
@@ -9,9 +11,10 @@ from django.core import signing
 
 from cloudshelf.dynamo import connection
 from store.orders.models import Order
-from store.pagination import decode_page_token, encode_page_token
+from store.pagination import InvalidPageToken, decode_page_token, encode_page_token
 from store.reviews.models import (
     RATING_SUMMARY_PK,
+    REPORT_HIDDEN,
     REPORT_OPEN,
     RatingSummary,
     Review,
@@ -95,6 +98,20 @@ def book_rating_get(*, book_id: str) -> Rating:
         return Rating()
 
 
+def book_ratings_get(*, book_ids: Iterable[str]) -> dict[str, Rating]:
+    """``{book_id: Rating}`` for the books that have reviews, for a page of book cards:
+    ONE BatchGetItem of their summaries (up to 100 books; a page holds fewer), reading only
+    the figures, not the reviews. Books with no summary are left out."""
+    unique = list(dict.fromkeys(book_ids))
+    if not unique:
+        return {}
+    summaries = RatingSummary.batch_get(
+        [(RATING_SUMMARY_PK, book_id) for book_id in unique],
+        attributes_to_get=["pk", "sk", "count", "total"],
+    )
+    return {s.sk: Rating(count=s.count, total=s.total) for s in summaries if (s.count or 0) > 0}
+
+
 @dataclass
 class BookPageReviews:
     rating: Rating
@@ -142,23 +159,88 @@ def book_page_reviews_get(
     return result
 
 
-def review_page(*, book_id: str, token: str | None) -> tuple[list[Review], str | None]:
-    """One page of a book's visible reviews (one Query) and the next page's token."""
-    scope = f"reviews:{book_id}"
-    start = decode_page_token(token, scope=scope)
-    query = Review.query(
-        book_id,
-        filter_condition=Review.hidden == False,  # noqa: E712  (a DynamoDB condition)
-        limit=settings.REVIEWS_PAGE_SIZE,
-        last_evaluated_key=start,
+OLDER, NEWER = "older", "newer"  # the page's query parameters: "Next page", "Previous"
+
+
+@dataclass
+class ReviewPage:
+    """One page of a book's reviews, newest first, with the signed tokens of the pages
+    around it (None: no such page)."""
+
+    reviews: list[Any]  # Review, or ReviewEntry on the first page (from the summary)
+    older: str | None = None
+    newer: str | None = None
+    first: bool = True
+
+
+def _page_scope(book_id: str, direction: str) -> str:
+    return f"reviews:{book_id}:{direction}"
+
+
+def _page_token(book_id: str, review: Any, direction: str) -> str | None:
+    """The token of the page before or after ``review`` in the NewestIndex."""
+    key = {
+        "book_id": {"S": book_id},
+        "user_id": {"S": review.user_id},
+        "created_at": {"S": review.created_at},
+    }
+    return encode_page_token(key, scope=_page_scope(book_id, direction))
+
+
+def review_first_page(*, book_id: str, rating: Rating) -> ReviewPage:
+    """The first page, from the rating summary the book page has read anyway (no request):
+    its newest reviews, and a "Next page" token when the book has more."""
+    size = settings.REVIEWS_ON_BOOK_PAGE
+    reviews = rating.newest[:size]
+    more = bool(reviews) and rating.count > len(reviews)
+    return ReviewPage(
+        reviews=reviews, older=_page_token(book_id, reviews[-1], OLDER) if more else None
     )
-    reviews = list(query)
-    return reviews, encode_page_token(query.last_evaluated_key, scope=scope)
+
+
+def review_page(*, book_id: str, older: str | None, newer: str | None) -> ReviewPage | None:
+    """The page of visible reviews after (``older``) or before (``newer``) a signed token,
+    newest first: usually one Query of the NewestIndex (another when hidden reviews fill a
+    read). None when neither token is given (the first page comes from the summary).
+    Raises InvalidPageToken for a token we did not sign for this book and direction."""
+    direction = OLDER if older else NEWER if newer else None
+    if direction is None:
+        return None
+    start = decode_page_token(older or newer, scope=_page_scope(book_id, direction))
+    if not start or start.get("book_id") != {"S": book_id}:
+        raise InvalidPageToken()
+    size = settings.REVIEWS_ON_BOOK_PAGE
+    query = Review.newest_index.query(
+        book_id,
+        scan_index_forward=direction == NEWER,
+        filter_condition=Review.hidden == False,  # noqa: E712  (a DynamoDB condition)
+        last_evaluated_key=start,
+        page_size=size + 1,
+    )
+    found = list(islice(query, size + 1))
+    more = len(found) > size
+    found = found[:size]
+    if direction == NEWER:
+        found.reverse()  # read oldest first, shown newest first
+    if not found:
+        return ReviewPage(reviews=[], first=False)
+    return ReviewPage(
+        reviews=found,
+        older=_page_token(book_id, found[-1], OLDER) if more or direction == NEWER else None,
+        newer=_page_token(book_id, found[0], NEWER) if more or direction == OLDER else None,
+        first=direction == NEWER and not more,
+    )
 
 
 def reviews_reported_list() -> list[Review]:
     """Reviews with an open report, oldest report first (one Query of a sparse index)."""
     return list(Review.reported_index.query(REPORT_OPEN, limit=100))
+
+
+def reviews_hidden_list() -> list[Review]:
+    """Reviews staff hid, latest report (or hide, when none was reported) first: one
+    Query of the same sparse index."""
+    return list(Review.reported_index.query(REPORT_HIDDEN, scan_index_forward=False, limit=100))
 
 
 def book_bought_by(*, user_id: str, book_id: str) -> bool:
@@ -172,9 +254,11 @@ def book_bought_by(*, user_id: str, book_id: str) -> bool:
     return False
 
 
-def book_page_extras(*, book: Any, user: Any) -> dict[str, Any]:
+def book_page_extras(*, book: Any, user: Any, query: Any = None) -> dict[str, Any]:
     """The book page's reviews, rating and back-in-stock state, in ONE request besides the
-    book itself (a GetItem for a visitor, a BatchGetItem for a signed-in shopper)."""
+    book itself (a GetItem for a visitor, a BatchGetItem for a signed-in shopper). The
+    first page of reviews comes with the rating; a later one (``query`` holds its signed
+    ``older`` or ``newer`` token) costs one Query more."""
     from store.alerts.forms import StockAlertForm
     from store.alerts.models import StockAlert, alert_pk
     from store.alerts.services import address_hash
@@ -193,8 +277,13 @@ def book_page_extras(*, book: Any, user: Any) -> dict[str, Any]:
     page = book_page_reviews_get(
         book_id=book.book_id, user_id=user.user_id if signed_in else None, extra_keys=extra
     )
+    query = query or {}
+    reviews = review_page(
+        book_id=book.book_id, older=query.get(OLDER), newer=query.get(NEWER)
+    ) or review_first_page(book_id=book.book_id, rating=page.rating)
     return {
         "rating": page.rating,
+        "review_page": reviews,
         "mine": page.mine,
         "sold_out": sold_out,
         "stock_alert": page.extra.get("alert"),

@@ -1,17 +1,18 @@
-"""Writes of reviews: post, edit, delete, report, hide. The figures follow through the
+"""Writes of reviews: post, edit, delete, report, hide and unhide. The figures follow through the
 book-ratings projection (projections.py), never from here."""
 
 from datetime import UTC, datetime
+from typing import Any
 
-from pynamodb.exceptions import DeleteError, PutError, TransactWriteError, UpdateError
+from pynamodb.exceptions import DeleteError, PutError, UpdateError
 
 from accounts.models import User
-from cloudshelf.dynamo import transaction, utcnow
-from cloudshelf.dynamo_errors import failed_actions, is_conditional_failure
+from cloudshelf.dynamo import Transaction, transaction_refusals, utcnow
+from cloudshelf.dynamo_errors import is_conditional_failure
 from cloudshelf.errors import ApplicationError
 from store.audit.models import AuditEntry
 from store.catalog.models import Book
-from store.reviews.models import REPORT_OPEN, Review
+from store.reviews.models import REPORT_HIDDEN, REPORT_OPEN, Review
 from store.reviews.selectors import book_bought_by, review_get
 
 
@@ -32,6 +33,11 @@ class ReviewMissing(ApplicationError):
 
 class AlreadyReported(ApplicationError):
     message = "You have already reported this review."
+    status_code = 409
+
+
+class ReviewNotHidden(ApplicationError):
+    message = "This review is not hidden."
     status_code = 409
 
 
@@ -121,41 +127,91 @@ def review_report(*, user: User, book_id: str, author_id: str) -> None:
                 Review.report_count.add(1),
                 Review.reported_by.set(Review.reported_by.append([user.user_id])),
             ],
-            condition=Review.user_id.exists() & ~Review.reported_by.contains(user.user_id),
+            condition=Review.user_id.exists()
+            & (Review.hidden == False)  # noqa: E712  (a DynamoDB condition)
+            & ~Review.reported_by.contains(user.user_id),
         )
     except UpdateError as error:
         if not is_conditional_failure(error):
             raise
-        if review_get(book_id=book_id, user_id=author_id) is None:
+        review = review_get(book_id=book_id, user_id=author_id)
+        if review is None or review.hidden:
             raise ReviewMissing() from error
         raise AlreadyReported() from error
 
 
-def review_hide(*, actor: User, book_id: str, author_id: str, reason: str) -> None:
-    """Hide a review (staff): it leaves the figures and the pages; its open report is
-    closed. The review and its audit entry are one transaction."""
+def _review_moderate(
+    *,
+    actor: User,
+    book_id: str,
+    author_id: str,
+    action: str,
+    actions: list,
+    condition: Any,
+    hidden: bool,
+    reason: str | None = None,
+) -> None:
+    """Update the review as staff (``actions`` under ``condition``) in one transaction
+    with its audit entry (``action``, ``hidden`` going from ``not hidden``). Raises
+    ReviewMissing for no such review, ``ReviewNotHidden`` when ``condition`` fails on one
+    that exists."""
+    fields = {"reason": reason} if reason is not None else {}
     entry = AuditEntry.new(
         subject=review_subject(book_id, author_id),
-        action="review.hide",
+        action=action,
         actor=actor,
         at=utcnow(),
-        reason=reason,
-        changes={"hidden": [False, True]},
+        changes={"hidden": [not hidden, hidden]},
+        **fields,
     )
-    try:
-        with transaction() as tx:
-            tx.update(
-                Review(book_id=book_id, user_id=author_id),
-                actions=[
-                    Review.hidden.set(True),
-                    Review.hidden_reason.set(reason),
-                    Review.report_state.remove(),
-                ],
-                condition=Review.user_id.exists(),
-                name="review",
-            )
-            tx.save(entry, name="audit")
-    except TransactWriteError as error:
-        if "review" in failed_actions(error):
-            raise ReviewMissing() from error
-        raise
+
+    def write(tx: Transaction) -> None:
+        review = Review(book_id=book_id, user_id=author_id)
+        tx.update(review, actions=actions, condition=condition, name="review")
+        tx.save(entry, name="audit")
+
+    if "review" in transaction_refusals(write):
+        if review_get(book_id=book_id, user_id=author_id) is None:
+            raise ReviewMissing()
+        raise ReviewNotHidden()
+
+
+def review_hide(*, actor: User, book_id: str, author_id: str, reason: str) -> None:
+    """Hide a review (staff): it leaves the figures and the pages; its open report is
+    closed and it is listed among the hidden ones (where staff can unhide it). The review
+    and its audit entry are one transaction."""
+    _review_moderate(
+        actor=actor,
+        book_id=book_id,
+        author_id=author_id,
+        action="review.hide",
+        reason=reason,
+        hidden=True,
+        actions=[
+            Review.hidden.set(True),
+            Review.hidden_reason.set(reason),
+            Review.report_state.set(REPORT_HIDDEN),
+            Review.reported_at.set(Review.reported_at | _now()),
+        ],
+        condition=Review.user_id.exists(),
+    )
+
+
+def review_unhide(*, actor: User, book_id: str, author_id: str) -> None:
+    """Show a hidden review again (staff): it counts in the figures again (the
+    book-ratings projection follows ``hidden``) and leaves the staff list. Refused for a
+    review that is not hidden. The review and its audit entry are one transaction."""
+    _review_moderate(
+        actor=actor,
+        book_id=book_id,
+        author_id=author_id,
+        action="review.unhide",
+        hidden=False,
+        actions=[
+            Review.hidden.set(False),
+            Review.hidden_reason.remove(),
+            Review.report_state.remove(),
+            Review.reported_at.remove(),
+        ],
+        condition=Review.hidden == True,  # noqa: E712  (a DynamoDB condition)
+    )

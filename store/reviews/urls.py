@@ -17,4 +17,5 @@ urlpatterns = [
 staff_urlpatterns = [
     path("reviews/reported/", views.review_reported_list, name="reviews-reported"),
     path("reviews/hide/", views.review_hide, name="review-hide"),
+    path("reviews/unhide/", views.review_unhide, name="review-unhide"),
 ]

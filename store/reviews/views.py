@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.decorators import login_required, staff_required
 from store.catalog.selectors import book_get
 from store.reviews import selectors, services
-from store.reviews.forms import ReviewForm, ReviewHideForm, ReviewReportForm
+from store.reviews.forms import ReviewForm, ReviewHideForm, ReviewReportForm, ReviewUnhideForm
 
 
 def _book(category, book_id):
@@ -85,23 +85,33 @@ def review_report(request, category, book_id):
 @require_safe
 def review_list(request, category, book_id):
     book = _book(category, book_id)
-    reviews, next_token = selectors.review_page(book_id=book_id, token=request.GET.get("page"))
+    page = selectors.review_page(
+        book_id=book_id,
+        older=request.GET.get(selectors.OLDER),
+        newer=request.GET.get(selectors.NEWER),
+    ) or selectors.review_first_page(
+        book_id=book_id, rating=selectors.book_rating_get(book_id=book_id)
+    )
+    return render(request, "store/reviews/review_list.html", {"book": book, "review_page": page})
+
+
+def _staff_list(request, hide_form, status=200):
     return render(
         request,
-        "store/reviews/review_list.html",
-        {"book": book, "reviews": reviews, "next_token": next_token},
+        "store/staff/reviews_reported.html",
+        {
+            "reviews": selectors.reviews_reported_list(),
+            "hidden_reviews": selectors.reviews_hidden_list(),
+            "hide_form": hide_form,
+        },
+        status=status,
     )
 
 
 @staff_required
 @require_safe
 def review_reported_list(request):
-    reviews = selectors.reviews_reported_list()
-    return render(
-        request,
-        "store/staff/reviews_reported.html",
-        {"reviews": reviews, "hide_form": ReviewHideForm()},
-    )
+    return _staff_list(request, ReviewHideForm())
 
 
 @staff_required
@@ -109,12 +119,7 @@ def review_reported_list(request):
 def review_hide(request):
     form = ReviewHideForm(request.POST)
     if not form.is_valid():
-        return render(
-            request,
-            "store/staff/reviews_reported.html",
-            {"reviews": selectors.reviews_reported_list(), "hide_form": form},
-            status=400,
-        )
+        return _staff_list(request, form, status=400)
     ref = selectors.review_ref_read(form.cleaned_data["review"])
     if ref is None:
         raise services.ReviewMissing()
@@ -122,4 +127,16 @@ def review_hide(request):
         actor=request.user, book_id=ref[0], author_id=ref[1], reason=form.cleaned_data["reason"]
     )
     messages.success(request, "The review is hidden.")
+    return redirect("staff:reviews-reported")
+
+
+@staff_required
+@require_POST
+def review_unhide(request):
+    form = ReviewUnhideForm(request.POST)
+    ref = selectors.review_ref_read(form.data.get("review", "")) if form.is_valid() else None
+    if ref is None:
+        raise services.ReviewMissing()
+    services.review_unhide(actor=request.user, book_id=ref[0], author_id=ref[1])
+    messages.success(request, "The review is shown again.")
     return redirect("staff:reviews-reported")

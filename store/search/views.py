@@ -2,6 +2,7 @@ from django.conf import settings
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from store.reviews.selectors import book_ratings_get
 from store.search.selectors import book_search
 
 
@@ -19,6 +20,7 @@ def search(request):
         {
             "query": page.query,
             "books": page.books,
+            "card_ratings": book_ratings_get(book_ids=[b.book_id for b in page.books]),
             "page": page,
             "is_first_page": not request.GET.get("page"),
         },

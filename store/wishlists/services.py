@@ -2,10 +2,8 @@
 and its kind's counter, conditioned on the limit), move to the cart and back."""
 
 from django.conf import settings
-from pynamodb.exceptions import TransactWriteError
 
-from cloudshelf.dynamo import transaction, utcnow
-from cloudshelf.dynamo_errors import failed_actions, is_conflict, retry_pause
+from cloudshelf.dynamo import Transaction, transaction_refusals, utcnow
 from cloudshelf.errors import ApplicationError
 from store.cart import services as cart_services
 from store.cart.selectors import cart_get
@@ -35,9 +33,13 @@ def limit_of(kind: str) -> int:
     return settings.WISHLIST_MAX_BOOKS if kind == WISH else settings.SAVED_FOR_LATER_MAX_BOOKS
 
 
+def _busy() -> ApplicationError:
+    return ApplicationError("Your list is busy: try again.")
+
+
 def _entry_put(*, user_id: str, kind: str, book: Book, quantity: int = 1) -> bool:
-    """Put the entry and count it, unless it is there already (True) or the limit is
-    reached (WishlistFull)."""
+    """Put the entry and count it: True when it is new, False when it was there already
+    (nothing written, so adding twice is one entry); WishlistFull at the limit."""
     limit = limit_of(kind)
     entry = WishlistEntry(
         user_id=user_id,
@@ -49,61 +51,49 @@ def _entry_put(*, user_id: str, kind: str, book: Book, quantity: int = 1) -> boo
         quantity=quantity,
         saved_at=utcnow(),
     )
-    counter = WishlistEntry(user_id=user_id, sk=counter_key(kind))
-    for attempt in range(ATTEMPTS):
-        try:
-            with transaction() as tx:
-                tx.save(entry, condition=WishlistEntry.sk.does_not_exist(), name="entry")
-                tx.update(
-                    counter,
-                    actions=[WishlistEntry.count.set((WishlistEntry.count | 0) + 1)],
-                    condition=WishlistEntry.count.does_not_exist() | (WishlistEntry.count < limit),
-                    name="counter",
-                )
-            return True
-        except TransactWriteError as error:
-            failed = failed_actions(error)
-            if "entry" in failed:
-                return True  # saved already: one entry
-            if "counter" in failed:
-                raise WishlistFull(
-                    f"Your list is full ({limit} books): remove one first."
-                ) from error
-            if not is_conflict(error):
-                raise
-            retry_pause(attempt)
-    raise ApplicationError("Your list is busy: try again.")
+
+    def write(tx: Transaction) -> None:
+        tx.save(entry, condition=WishlistEntry.sk.does_not_exist(), name="entry")
+        tx.update(
+            WishlistEntry(user_id=user_id, sk=counter_key(kind)),
+            actions=[WishlistEntry.count.set((WishlistEntry.count | 0) + 1)],
+            condition=WishlistEntry.count.does_not_exist() | (WishlistEntry.count < limit),
+            name="counter",
+        )
+
+    refused = transaction_refusals(write, attempts=ATTEMPTS, busy=_busy())
+    if "entry" in refused:
+        return False  # saved already: one entry
+    if "counter" in refused:
+        raise WishlistFull(f"Your list is full ({limit} books): remove one first.")
+    return True
 
 
 def _entry_delete(*, user_id: str, kind: str, category: str, book_id: str) -> None:
-    entry = WishlistEntry(user_id=user_id, sk=entry_key(kind, category, book_id))
-    counter = WishlistEntry(user_id=user_id, sk=counter_key(kind))
-    for attempt in range(ATTEMPTS):
-        try:
-            with transaction() as tx:
-                tx.delete(entry, condition=WishlistEntry.sk.exists(), name="entry")
-                tx.update(
-                    counter,
-                    actions=[WishlistEntry.count.set(WishlistEntry.count - 1)],
-                    condition=WishlistEntry.count > 0,
-                    name="counter",
-                )
-            return
-        except TransactWriteError as error:
-            if "entry" in failed_actions(error):
-                raise WishlistEntryMissing() from error
-            if not is_conflict(error):
-                raise
-            retry_pause(attempt)
-    raise ApplicationError("Your list is busy: try again.")
+    def write(tx: Transaction) -> None:
+        tx.delete(
+            WishlistEntry(user_id=user_id, sk=entry_key(kind, category, book_id)),
+            condition=WishlistEntry.sk.exists(),
+            name="entry",
+        )
+        tx.update(
+            WishlistEntry(user_id=user_id, sk=counter_key(kind)),
+            actions=[WishlistEntry.count.set(WishlistEntry.count - 1)],
+            condition=WishlistEntry.count > 0,
+            name="counter",
+        )
+
+    if "entry" in transaction_refusals(write, attempts=ATTEMPTS, busy=_busy()):
+        raise WishlistEntryMissing()
 
 
-def wishlist_item_add(*, user_id: str, category: str, book_id: str) -> Book:
+def wishlist_item_add(*, user_id: str, category: str, book_id: str) -> tuple[Book, bool]:
+    """Put the book on the wishlist; returns it and whether it is new there (False: it
+    was on the list already, which is not an error)."""
     book = book_get(category=category, book_id=book_id)
     if book is None:
         raise WishlistBookMissing()
-    _entry_put(user_id=user_id, kind=WISH, book=book)
-    return book
+    return book, _entry_put(user_id=user_id, kind=WISH, book=book)
 
 
 def wishlist_item_remove(*, user_id: str, category: str, book_id: str) -> None:

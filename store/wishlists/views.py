@@ -48,75 +48,91 @@ def wishlist_detail(request):
 @require_POST
 def wishlist_add(request):
     data = _key(request)
-    book = services.wishlist_item_add(
+    book, added = services.wishlist_item_add(
         user_id=request.user.user_id, category=data["category"], book_id=data["book_id"]
     )
-    messages.success(request, f"“{book.title}” is on your wishlist.")
+    if added:
+        messages.success(request, f"“{book.title}” is on your wishlist.")
+    else:
+        messages.info(request, f"“{book.title}” was already on your wishlist.")
     target = reverse("store:book-detail", args=[book.category, book.book_id])
     return redirect(safe_redirect_target(request, data["next"] or target, target))
+
+
+def _book_action(request, service, *, done, back, recount=False, into_cart=False):
+    """The shape of every button below: the book from the form, ``service`` on the
+    shopper's own list, ``done`` as the message, then back to ``back``. ``recount``
+    refreshes the header's cart count; with ``into_cart`` the cart's refusal (sold out,
+    say) is a message on the way back instead of an error page."""
+    data = _key(request)
+    try:
+        service(user_id=request.user.user_id, category=data["category"], book_id=data["book_id"])
+    except cart_services.CartError as error:
+        if not into_cart:
+            raise
+        messages.error(request, error.message)
+        return redirect(back)
+    if recount:
+        _count(request)
+    messages.success(request, done)
+    return redirect(back)
 
 
 @login_required
 @require_POST
 def wishlist_remove(request):
-    data = _key(request)
-    services.wishlist_item_remove(
-        user_id=request.user.user_id, category=data["category"], book_id=data["book_id"]
+    return _book_action(
+        request,
+        services.wishlist_item_remove,
+        done="The book is off your wishlist.",
+        back="store:wishlist",
     )
-    messages.success(request, "The book is off your wishlist.")
-    return redirect("store:wishlist")
 
 
 @login_required
 @require_POST
 def wishlist_move_to_cart(request):
-    data = _key(request)
-    try:
-        services.wishlist_item_move_to_cart(
-            user_id=request.user.user_id, category=data["category"], book_id=data["book_id"]
-        )
-    except cart_services.CartError as error:
-        messages.error(request, error.message)
-        return redirect("store:wishlist")
-    _count(request)
-    messages.success(request, "The book is in your cart.")
-    return redirect("store:wishlist")
+    return _book_action(
+        request,
+        services.wishlist_item_move_to_cart,
+        done="The book is in your cart.",
+        back="store:wishlist",
+        recount=True,
+        into_cart=True,
+    )
 
 
 @login_required
 @require_POST
 def cart_save_for_later(request):
-    data = _key(request)
-    services.cart_item_save_for_later(
-        user_id=request.user.user_id, category=data["category"], book_id=data["book_id"]
+    return _book_action(
+        request,
+        services.cart_item_save_for_later,
+        done="Saved for later: it is below your cart.",
+        back="store:cart",
+        recount=True,
     )
-    _count(request)
-    messages.success(request, "Saved for later: it is below your cart.")
-    return redirect("store:cart")
 
 
 @login_required
 @require_POST
 def saved_move_to_cart(request):
-    data = _key(request)
-    try:
-        services.saved_item_move_to_cart(
-            user_id=request.user.user_id, category=data["category"], book_id=data["book_id"]
-        )
-    except cart_services.CartError as error:
-        messages.error(request, error.message)
-        return redirect("store:cart")
-    _count(request)
-    messages.success(request, "The book is back in your cart.")
-    return redirect("store:cart")
+    return _book_action(
+        request,
+        services.saved_item_move_to_cart,
+        done="The book is back in your cart.",
+        back="store:cart",
+        recount=True,
+        into_cart=True,
+    )
 
 
 @login_required
 @require_POST
 def saved_remove(request):
-    data = _key(request)
-    services.saved_item_remove(
-        user_id=request.user.user_id, category=data["category"], book_id=data["book_id"]
+    return _book_action(
+        request,
+        services.saved_item_remove,
+        done="The book is off your saved list.",
+        back="store:cart",
     )
-    messages.success(request, "The book is off your saved list.")
-    return redirect("store:cart")

@@ -93,6 +93,36 @@ def test_buyer_reviews_and_staff_hide_it(open_page, live_url, bought_book, make_
     wait_for_text(page, book_url, "2.0 out of 5")
     assert "1 review" in page.inner_text("body") and "Wonderful" not in page.content()
 
+    # Staff change their mind: the hidden review is unhidden from the same list.
+    staff.goto(live_url + "/admin/reviews/reported/")
+    staff.get_by_role("button", name="Unhide “Wonderful”").click()
+    staff.get_by_text("The review is shown again").wait_for()
+    wait_for_text(page, book_url, "3.5 out of 5")
+    assert "Wonderful" in page.content()
+
+
+def test_card_shows_the_rating_and_saves_to_the_wishlist(
+    open_page, live_url, bought_book, make_user
+):
+    book, buyer, other = bought_book
+    review_services.review_create(user=other, book=book, rating=4, title="Good", text="Yes.")
+    category_url = f"{live_url}/category/{book.category}/"
+    page = open_page()
+    sign_in(page, live_url, buyer.email)
+    wait_for_text(page, category_url, "★★★★☆ (1)")
+    card = page.locator(".book-card", has_text="Reviewable")
+    assert "Rated 4.0 out of 5, 1 review" in card.text_content()
+    audit_accessibility(page)
+    card.get_by_role("button", name="Add “Reviewable” to wishlist").click()
+    page.get_by_text("“Reviewable” is on your wishlist.").wait_for()
+    assert page.url == category_url
+    visitor = open_page()
+    visitor.goto(category_url)
+    visitor.locator(".book-card", has_text="Reviewable").get_by_role(
+        "link", name="Sign in to save"
+    ).click()
+    assert "next=" in visitor.url and f"/category/{book.category}/" in visitor.url
+
 
 def test_visitor_alert_arrives_once_after_staff_restock(
     open_page, live_url, make_book, make_user, settings

@@ -165,3 +165,30 @@ def test_forged_links_are_refused(client, token):
 def test_bad_address_is_refused_and_nothing_stored(client, sold_out):
     assert subscribe(client, sold_out, email="not an address").status_code == 400
     assert subscriptions(sold_out) == []
+
+
+def test_confirmation_is_sent_inline_when_subscribing_not_by_a_projection(
+    client, sold_out, streams
+):
+    subscribe(client, sold_out)
+    [confirmation] = mail.outbox  # before any stream record is delivered
+    assert confirmation.subject == "Confirm your alert for Sold Out Book"
+    streams.deliver()
+    streams.redeliver()
+    assert mail.outbox == [confirmation]  # no projection sends it again
+
+
+def test_mail_fault_at_subscribing_is_a_clear_503_and_a_retry_sends_the_link(
+    client, sold_out, settings
+):
+    settings.EMAIL_BACKEND = "tests.mail_backends.FailingEmailBackend"
+    response = subscribe(client, sold_out)
+    assert response.status_code == 503
+    assert "could not send the confirmation email" in response.content.decode()
+    [pending] = subscriptions(sold_out)
+    assert pending.state == "pending"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert subscribe(client, sold_out).status_code == 302
+    [confirmation] = mail.outbox
+    assert client.get(links(confirmation)[0]).status_code == 302
+    assert [a.state for a in subscriptions(sold_out)] == ["confirmed"]
