@@ -10,6 +10,10 @@ class CloudshelfConfig(AppConfig):
     def ready(self):
         if settings.LOCALAWS:
             start_local_aws(settings.LOCALAWS)
+        if settings.LOCALSTRIPE:
+            from cloudshelf.localstripe import start_for_django
+
+            start_for_django(settings.LOCALSTRIPE)
         from cloudshelf.dynamo import client_prepare  # one DynamoDB client, made at start-up
 
         client_prepare()

@@ -317,3 +317,31 @@ DYNAMODB_TABLE_MODELS += ["store.promotions.models.Promotion"]
 # request 29 s): keep it small.
 IMPORT_UPLOAD_MAX_BYTES = int(env("IMPORT_UPLOAD_MAX_BYTES", str(2 * 1024 * 1024)))
 IMPORT_UPLOAD_MAX_ROWS = int(env("IMPORT_UPLOAD_MAX_ROWS", "1000"))
+
+# --- Card payments (store/payments/) -----------------------------------------------------
+# Real Stripe only when its keys are configured (production: from SSM, see production.py).
+# Without them, local and test settings start localstripe beside the local AWS
+# (cloudshelf/localstripe.py) and point these at it.
+STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", "")
+STRIPE_PUBLISHABLE_KEY = env("STRIPE_PUBLISHABLE_KEY", "")
+STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", "")
+STRIPE_API_BASE = None  # None: Stripe's own API
+STRIPE_JS_URL = "https://js.stripe.com/v3/"
+STRIPE_TIMEOUT = float(env("STRIPE_TIMEOUT", "10"))
+LOCALSTRIPE = None  # None, or {"port", "webhook_url"}: see cloudshelf/apps.py
+PAYMENT_CURRENCY = env("PAYMENT_CURRENCY", "usd")
+# An order left awaiting payment this long releases its stock (the sweep, and the return).
+PAYMENT_TIME_LIMIT_MINUTES = int(env("PAYMENT_TIME_LIMIT_MINUTES", "30"))
+
+
+def use_local_stripe(port, webhook_url=None):
+    """Settings that point the payments at the embedded localstripe on ``port``."""
+    base = f"http://127.0.0.1:{port}"
+    return {
+        "LOCALSTRIPE": {"port": port, "webhook_url": webhook_url},
+        "STRIPE_API_BASE": base,
+        "STRIPE_SECRET_KEY": "sk_test_localstripe",
+        "STRIPE_PUBLISHABLE_KEY": "pk_test_localstripe",
+        "STRIPE_WEBHOOK_SECRET": "whsec_localstripe",
+        "STRIPE_JS_URL": f"{base}/js.stripe.com/v3/",
+    }

@@ -120,3 +120,16 @@ if env("AWS_ENDPOINT_URL_SESV2") or env("AWS_ENDPOINT_URL"):
     AWS_SES_REGION_ENDPOINT_URL = env("AWS_ENDPOINT_URL_SESV2") or env("AWS_ENDPOINT_URL")
 # django-ses would otherwise ask SES for its send quota and sleep inside the request.
 AWS_SES_AUTO_THROTTLE = None
+
+# Card payments (store/payments/): Stripe's keys from the environment or, on Lambda, from
+# the SSM SecureString parameters named by STRIPE_*_PARAMETER, read once at start-up.
+# Without them checkout says that card payments are unavailable (no order is taken).
+# A parameter that cannot be read leaves payments off (logged), not the whole site down.
+for _name in ("STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY", "STRIPE_WEBHOOK_SECRET"):
+    if not env(_name) and env(_name + "_PARAMETER"):
+        try:
+            globals()[_name] = ssm_parameter(env(_name + "_PARAMETER"), region=AWS_REGION)
+        except ImproperlyConfigured as _error:
+            import logging
+
+            logging.getLogger("cloudshelf.settings").error("card payments are off: %s", _error)

@@ -1,9 +1,10 @@
 """The test suite: its own emulator on a free port, in memory, empty at start."""
 
+import os
 import socket
 
 from .base import *
-from .base import env, use_local_aws
+from .base import env, use_local_aws, use_local_stripe
 
 
 def _free_port():
@@ -13,6 +14,9 @@ def _free_port():
 
 
 DEBUG = False
+# The suite's own localstripe; a server the suite starts (gunicorn) inherits its port.
+os.environ.setdefault("CLOUDSHELF_LOCALSTRIPE_PORT", str(_free_port()))
+globals().update(use_local_stripe(port=int(os.environ["CLOUDSHELF_LOCALSTRIPE_PORT"])))
 # A server started by a test (gunicorn, for example) joins the suite's emulator through
 # CLOUDSHELF_LOCALAWS_PORT; the suite itself takes a free port.
 globals().update(

@@ -73,3 +73,26 @@ class PlaceOrderForm(ShippingAddressForm):
                 "This order review has expired. Please review your order again."
             )
         return quote
+
+
+class GuestFields(forms.Form):
+    email = forms.EmailField(
+        label="Email",
+        max_length=254,
+        help_text="We send the confirmation, with a link to your order, here.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    name = forms.CharField(
+        label="Full name", max_length=100, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
+
+
+class GuestAddressForm(GuestFields, ShippingAddressForm):
+    """A guest's checkout: who they are (no account, no password) and where to ship."""
+
+
+class GuestPlaceOrderForm(GuestFields, PlaceOrderForm):
+    """A guest's "Place order": their email and name again (hidden), the address, the quote."""

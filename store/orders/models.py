@@ -34,6 +34,14 @@ class OrderDateIndex(GlobalSecondaryIndex):
     order_id = UnicodeAttribute(range_key=True)
 
 
+def guest_user_id(email: str) -> str:
+    """The hash key of a guest's orders: the same for every order of one address."""
+    import hashlib
+
+    digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
+    return f"guest-{digest}"
+
+
 class Order(Model):
     Meta = table_meta(settings.ORDERS_TABLE_NAME)
 
@@ -56,6 +64,21 @@ class Order(Model):
     # subtotal, before tax (store/promotions). ``subtotal`` stays the sum of the lines.
     discount_code = UnicodeAttribute(null=True)
     discount = DecimalAttribute(null=True)
+    # Not in the seed's sample order: the card payment (store/payments/). ``status`` is
+    # "awaiting_payment" until the PaymentIntent is seen succeeded on the server, then
+    # "confirmed"; an order whose payment never came is "payment_failed" (stock released).
+    # ``payment_status``: awaiting, paid, failed, refunded, partially_refunded.
+    payment_intent_id = UnicodeAttribute(null=True)
+    payment_status = UnicodeAttribute(null=True)
+    amount_cents = IntegerAttribute(null=True)  # what Stripe must charge: the total in cents
+    payment_error = UnicodeAttribute(null=True)  # the last decline, as Stripe said it
+    payment_expires_at = IsoDateTimeAttribute(null=True)
+    paid_at = IsoDateTimeAttribute(null=True)
+    refunded_cents = IntegerAttribute(null=True)
+    # Not in the seed's sample order: a guest's order (no account) keeps who to tell; its
+    # user_id is guest_user_id(email), so the account later made with it finds it.
+    guest_email = UnicodeAttribute(null=True)
+    guest_name = UnicodeAttribute(null=True)
 
     order_date_index = OrderDateIndex()
 
@@ -67,6 +90,33 @@ class Order(Model):
         if len(parts) == 4 and parts[0] == "order" and len(parts[1]) == 8:
             return f"{parts[1][2:]}-{parts[3]}"
         return self.order_id
+
+    @property
+    def status_label(self):
+        return self.status.replace("_", " ").capitalize()
+
+    @property
+    def payment_label(self):
+        """The payment state shown on the order's page and in the history."""
+        if not self.payment_status:
+            return ""
+        from store.templatetags.store_tags import money
+
+        labels = {
+            "awaiting": "Awaiting payment",
+            "paid": "Paid",
+            "failed": "Failed",
+            "refund_pending": "Refund on its way",
+            "refunded": f"Refunded {money(self.refunded_amount)}",
+            "partially_refunded": f"Partly refunded: {money(self.refunded_amount)}",
+        }
+        return labels.get(self.payment_status, self.payment_status)
+
+    @property
+    def refunded_amount(self):
+        from decimal import Decimal
+
+        return Decimal(self.refunded_cents or 0) / 100
 
 
 # --- What the orders' projections keep, in the projections table (store/orders/projections.py)

@@ -49,7 +49,7 @@ from store.orders.models import (
     SalesDay,
     SalesLedger,
 )
-from store.orders.services import CANCELLED, CONFIRMED
+from store.orders.services import AWAITING_PAYMENT, CANCELLED, CONFIRMED, PAYMENT_FAILED
 
 log = logging.getLogger(__name__)
 
@@ -111,7 +111,10 @@ def book_key(line: OrderLine) -> str:
 
 
 def order_contribution(order: Order) -> Figures:
-    """What ``order`` adds to its day's figures."""
+    """What ``order`` adds to its day's figures: nothing until it is paid for (awaiting
+    payment), nor when its payment never came (its stock went back)."""
+    if order.status in (AWAITING_PAYMENT, PAYMENT_FAILED):
+        return Figures()
     if order.status == CANCELLED:
         return Figures(cancellations=1, statuses=Counter({CANCELLED: 1}))
     copies: Counter[str] = Counter()
@@ -365,6 +368,21 @@ def order_confirmation_email_apply(change: Change) -> None:
     sk = ledger_key(order.user_id, order.order_id)
     token = _email_claim(sk)
     if token is None:
+        return
+    if order.guest_email:  # a guest: their address, and a link that opens this order only
+        from store.orders.guest import guest_url
+
+        try:
+            order_confirmation_send(
+                order=order,
+                email=order.guest_email,
+                name=order.guest_name or "",
+                link=guest_url(order),
+            )
+        except Exception:
+            _email_release(sk, token)
+            raise
+        _email_mark(sk, token, SENT)
         return
     user = user_get(user_id=order.user_id)
     if user is None or not user.email:

@@ -128,3 +128,11 @@ def sales_days_list(*, first: date, last: date) -> list[SalesDay]:
     return list(
         SalesDay.query(SALES_DAY_PK, SalesDay.sk.between(first.isoformat(), last.isoformat()))
     )
+
+
+def guest_orders_list(*, email: str, limit: int = 50) -> list[Order]:
+    """The orders placed as a guest with ``email`` (one Query), newest first. Shown to the
+    account of that email only: registering proves the address is theirs."""
+    from store.orders.models import guest_user_id
+
+    return list(Order.query(guest_user_id(email), scan_index_forward=False, limit=limit))

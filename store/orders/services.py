@@ -11,9 +11,11 @@ import logging
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.expressions.condition import Condition
 
@@ -32,7 +34,7 @@ from store.cart.pricing import order_pricing
 from store.cart.selectors import books_get, cart_get, line_key, line_problem
 from store.cart.services import ORDER_MAX_LINES
 from store.catalog.models import Book
-from store.orders.models import Address, Order, OrderLine
+from store.orders.models import Address, Order, OrderLine, guest_user_id
 from store.orders.quotes import CheckoutQuote
 from store.orders.selectors import checkout_order_id, order_get
 from store.promotions.models import Promotion
@@ -44,7 +46,10 @@ from store.templatetags.store_tags import money
 log = logging.getLogger(__name__)
 
 CONFIRMED, SHIPPED, DELIVERED, CANCELLED = "confirmed", "shipped", "delivered", "cancelled"
-STATUSES = (CONFIRMED, SHIPPED, DELIVERED, CANCELLED)
+# An order waits for its card payment, then is confirmed (store/payments/); one whose
+# payment never came releases its stock and becomes payment_failed.
+AWAITING_PAYMENT, PAYMENT_FAILED = "awaiting_payment", "payment_failed"
+STATUSES = (AWAITING_PAYMENT, CONFIRMED, SHIPPED, DELIVERED, CANCELLED, PAYMENT_FAILED)
 NEXT_STATUSES: dict[str, tuple[str, ...]] = {
     CONFIRMED: (SHIPPED, CANCELLED),
     SHIPPED: (DELIVERED,),
@@ -191,7 +196,23 @@ def _code_refused(failed: set[str], promotion: Promotion, quote: CheckoutQuote) 
     return _code_changed(code, quote, None)
 
 
-def order_place(*, user: User, shipping_address: dict, quote: CheckoutQuote) -> PlacedOrder:
+@dataclass
+class Guest:
+    """A shopper checking out without an account: their orders are keyed by their email
+    (store.orders.models.guest_user_id), their cart is the anonymous one."""
+
+    email: str
+    name: str
+    cart_owner: str
+
+    @property
+    def user_id(self) -> str:
+        return guest_user_id(self.email)
+
+
+def order_place(
+    *, user: User | Guest, shipping_address: dict, quote: CheckoutQuote
+) -> PlacedOrder:
     """Place the order the shopper reviewed (``quote``): ONE transaction decrements each
     book's stock on the condition that enough is left at the quoted price, writes the order
     on the condition that it does not exist, and deletes the cart on the condition that its
@@ -199,8 +220,9 @@ def order_place(*, user: User, shipping_address: dict, quote: CheckoutQuote) -> 
     books and the transaction. The confirmation email follows from the orders stream
     (store/orders/projections.py), sent once."""
     user_id = user.user_id
-    cart = cart_get(owner=user_id)
-    order_id = checkout_order_id(user_id=user_id, cart=cart) if cart and cart.items else None
+    owner = user.cart_owner if isinstance(user, Guest) else user_id
+    cart = cart_get(owner=owner)
+    order_id = checkout_order_id(user_id=owner, cart=cart) if cart and cart.items else None
     if order_id != quote.order_id:
         # Already placed (a resubmitted form, a retry): land on that order.
         existing = order_get(user_id=user_id, order_id=quote.order_id, consistent_read=True)
@@ -248,6 +270,11 @@ def order_place(*, user: User, shipping_address: dict, quote: CheckoutQuote) -> 
         discount=discount.amount if discount else None,
         free_shipping=bool(discount and discount.free_shipping),
     )
+    # The card payment: a PaymentIntent for the total computed here, in cents (its
+    # idempotency key is the order id, so a resubmitted form meets the same intent).
+    from store.payments.services import cents, intent_for_order
+
+    intent = intent_for_order(user_id=user_id, order_id=order_id, total=pricing.total)
     order = Order(
         user_id,
         order_id,
@@ -257,67 +284,83 @@ def order_place(*, user: User, shipping_address: dict, quote: CheckoutQuote) -> 
         tax=pricing.tax,
         shipping=pricing.shipping,
         total=pricing.total,
-        status=CONFIRMED,
+        status=AWAITING_PAYMENT,
+        payment_intent_id=intent.id,
+        payment_status="awaiting",
+        amount_cents=cents(pricing.total),
+        payment_expires_at=now + timedelta(minutes=settings.PAYMENT_TIME_LIMIT_MINUTES),
         shipping_address=Address(**shipping_address),
         created_at=now,
         updated_at=now,
         placement_token=secrets.token_hex(8),
         discount_code=discount.code if discount else None,
         discount=pricing.discount if discount else None,
+        guest_email=user.email if isinstance(user, Guest) else None,
+        guest_name=user.name if isinstance(user, Guest) else None,
     )
 
-    for attempt in range(TRANSACTION_ATTEMPTS):
-        try:
-            with transaction() as tx:
-                tx.delete(cart, name="cart")  # on the condition that its version is unchanged
-                tx.save(order, condition=Order.order_id.does_not_exist(), name="order")
-                for index, ordered in enumerate(lines):
-                    tx.update(
-                        Book(ordered.category, ordered.book_id),
-                        actions=[Book.stock_quantity.add(-ordered.quantity)],
-                        condition=_still_sellable(ordered),
-                        name=f"line:{index}",
-                    )
-                if promotion is not None and discount is not None:
-                    use_actions_add(
-                        tx,
-                        promotion=promotion,
-                        discount=discount,
-                        user_id=user_id,
-                        order_id=order_id,
-                        at=now,
-                    )
-            break
-        except TransactWriteError as error:
-            failed = failed_actions(error)
-            if "order" in failed:
-                existing = order_get(user_id=user_id, order_id=order_id, consistent_read=True)
-                if existing is not None and existing.placement_token == order.placement_token:
-                    # Our own write, committed before a timeout that botocore retried.
-                    order = existing
-                    break
-                if existing is not None:
-                    return PlacedOrder(order=existing, created=False)
-            if any(name.startswith("line:") for name in failed):
-                # A book sold out or changed price since it was read: say which and why.
-                fresh = books_get(keys=keys, consistent_read=True)
-                raise OrderNotPlaced(
-                    problems=_checkout_problems(cart, fresh, quote)
-                    or [
-                        (
-                            "A book in your cart changed while the order was being placed. "
-                            "Please review your order again."
+    try:
+        for attempt in range(TRANSACTION_ATTEMPTS):
+            try:
+                with transaction() as tx:
+                    tx.delete(cart, name="cart")  # on the condition that its version is unchanged
+                    tx.save(order, condition=Order.order_id.does_not_exist(), name="order")
+                    for index, ordered in enumerate(lines):
+                        tx.update(
+                            Book(ordered.category, ordered.book_id),
+                            actions=[Book.stock_quantity.add(-ordered.quantity)],
+                            condition=_still_sellable(ordered),
+                            name=f"line:{index}",
                         )
-                    ]
-                ) from error
-            if promotion is not None and failed & {"code", "code-customer", "code-order"}:
-                raise OrderNotPlaced(_code_refused(failed, promotion, quote)) from error
-            if "cart" in failed:
-                raise CartChanged() from error
-            if is_conflict(error) and attempt + 1 < TRANSACTION_ATTEMPTS:
-                _pause(attempt)
-                continue
-            raise
+                    if promotion is not None and discount is not None:
+                        use_actions_add(
+                            tx,
+                            promotion=promotion,
+                            discount=discount,
+                            user_id=user_id,
+                            order_id=order_id,
+                            at=now,
+                        )
+                break
+            except TransactWriteError as error:
+                failed = failed_actions(error)
+                if "order" in failed:
+                    existing = order_get(user_id=user_id, order_id=order_id, consistent_read=True)
+                    if existing is not None and existing.placement_token == order.placement_token:
+                        # Our own write, committed before a timeout that botocore retried.
+                        order = existing
+                        break
+                    if existing is not None:
+                        return PlacedOrder(order=existing, created=False)
+                if any(name.startswith("line:") for name in failed):
+                    # A book sold out or changed price since it was read: say which and why.
+                    fresh = books_get(keys=keys, consistent_read=True)
+                    raise OrderNotPlaced(
+                        problems=_checkout_problems(cart, fresh, quote)
+                        or [
+                            (
+                                "A book in your cart changed while the order was being placed. "
+                                "Please review your order again."
+                            )
+                        ]
+                    ) from error
+                if promotion is not None and failed & {"code", "code-customer", "code-order"}:
+                    raise OrderNotPlaced(_code_refused(failed, promotion, quote)) from error
+                if "cart" in failed:
+                    raise CartChanged() from error
+                if is_conflict(error) and attempt + 1 < TRANSACTION_ATTEMPTS:
+                    _pause(attempt)
+                    continue
+                raise
+    except CheckoutError:
+        # Nothing was placed: the intent will never be paid; cancel it (best effort).
+        from store.payments.gateway import PaymentError, intent_cancel
+
+        try:
+            intent_cancel(intent_id=intent.id, key=f"cancel:{intent.id}")
+        except PaymentError:
+            log.warning("order %s: unused payment intent %s not cancelled", order_id, intent.id)
+        raise
     return PlacedOrder(order=order, created=True)
 
 
@@ -329,28 +372,55 @@ def _order_for_change(user_id: str, order_id: str) -> Order:
 
 
 def order_cancel(*, user_id: str, order_id: str) -> Order:
-    """Cancel a confirmed order and put its books back in stock, in ONE transaction
-    conditioned on the order still being confirmed: two cancels restore stock once. For
-    the shopper (their own user_id) and for staff alike."""
+    """Cancel an order that is confirmed (or still awaiting its payment) and put its books
+    back in stock, in ONE transaction conditioned on its status being the one read: two
+    cancels restore stock once. A paid order is then refunded in full through Stripe
+    (store/payments, idempotent: a retry refunds once). For the shopper (their own
+    user_id) and for staff alike."""
     order = _order_for_change(user_id, order_id)
-    if order.status != CONFIRMED:
+    if order.status not in (CONFIRMED, AWAITING_PAYMENT):
         raise OrderStatusConflict(
-            f"This order is {order.status}; only a confirmed order can be cancelled."
+            f"This order is {order.status_label.lower()}; only a confirmed order can be cancelled."
         )
+    paid = order.payment_status == "paid"
+    order = _order_release(
+        order, status=CANCELLED, payment_status="refund_pending" if paid else None
+    )
+    from store.payments.services import intent_drop, order_refund_pending
+
+    if paid:
+        order_refund_pending(order=order)
+    else:
+        intent_drop(order=order)
+    return order
+
+
+def order_payment_expire(*, order: Order) -> Order:
+    """An order whose payment never came in time: its stock goes back and it becomes
+    payment_failed, in ONE transaction conditioned on it still awaiting that same
+    PaymentIntent (so the release happens once, and never for an order just paid)."""
+    return _order_release(order, status=PAYMENT_FAILED, payment_status="failed")
+
+
+def _order_release(order: Order, *, status: str, payment_status: str | None) -> Order:
+    """Move ``order`` from the status it was read with to ``status`` and restock its books
+    (and give back its discount code's use), in one transaction."""
+    user_id, order_id, previous = order.user_id, order.order_id, order.status
     # Lines without a category (orders written elsewhere) and books deleted since cannot
     # be restocked; the order is still cancelled.
     restock = [line for line in order.items if line.category]
     code: str | None = order.discount_code
+    condition = Order.status == previous
+    if previous == AWAITING_PAYMENT and order.payment_intent_id:
+        condition = condition & (Order.payment_intent_id == order.payment_intent_id)
     for attempt in range(TRANSACTION_ATTEMPTS + 1):
         now = utcnow()
+        actions = [Order.status.set(status), Order.updated_at.set(now)]
+        if payment_status:
+            actions.append(Order.payment_status.set(payment_status))
         try:
             with transaction() as tx:
-                tx.update(
-                    order,
-                    actions=[Order.status.set(CANCELLED), Order.updated_at.set(now)],
-                    condition=Order.status == CONFIRMED,
-                    name="order",
-                )
+                tx.update(order, actions=actions, condition=condition, name="order")
                 for index, line in enumerate(restock):
                     tx.update(
                         Book(line.category, line.book_id),
@@ -371,9 +441,9 @@ def order_cancel(*, user_id: str, order_id: str) -> Order:
             failed = failed_actions(error)
             if "order" in failed:
                 current = order_get(user_id=user_id, order_id=order_id, consistent_read=True)
-                status = current.status if current else "gone"
+                now_is = current.status_label.lower() if current else "gone"
                 raise OrderStatusConflict(
-                    f"This order is {status}; only a confirmed order can be cancelled."
+                    f"This order is {now_is}; only a confirmed order can be cancelled."
                 ) from error
             if code and failed & {"code", "code-customer", "code-order"}:
                 log.warning(
@@ -394,7 +464,9 @@ def order_cancel(*, user_id: str, order_id: str) -> Order:
                 _pause(attempt)
                 continue
             raise
-        order.status, order.updated_at = CANCELLED, now
+        order.status, order.updated_at = status, now
+        if payment_status:
+            order.payment_status = payment_status
         return order
     raise OrderError("The order could not be cancelled just now. Please try again.")
 

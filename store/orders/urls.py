@@ -1,6 +1,7 @@
 from django.urls import path
 
 from store.orders import views
+from store.payments import views as payment_views
 
 # Included from store/urls.py, so the names live in the "store" namespace.
 urlpatterns = [
@@ -12,4 +13,7 @@ urlpatterns = [
         "orders/<str:order_id>/confirmation/", views.order_confirmation, name="order-confirmation"
     ),
     path("orders/<str:order_id>/cancel/", views.order_cancel, name="order-cancel"),
+    path("orders/<str:order_id>/pay/", payment_views.order_pay, name="order-pay"),
+    path("orders/<str:order_id>/pay/return/", payment_views.payment_return, name="payment-return"),
+    path("payments/webhook/", payment_views.stripe_webhook, name="stripe-webhook"),
 ]

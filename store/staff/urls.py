@@ -1,5 +1,6 @@
 from django.urls import path
 
+from store.payments import views as payment_views
 from store.reviews.urls import staff_urlpatterns as review_urlpatterns
 from store.staff.views import books, dashboard, orders, promotions
 
@@ -21,6 +22,7 @@ urlpatterns = [
     path("orders/", orders.order_list, name="order-list"),
     path(ORDER, orders.order_detail, name="order-detail"),
     path(ORDER + "status/", orders.order_status, name="order-status"),
+    path(ORDER + "refund/", payment_views.staff_refund, name="order-refund"),
     path("customers/", orders.customer_lookup, name="customers"),
     path("promotions/", promotions.promotion_list, name="promotion-list"),
     path("promotions/<str:code>/", promotions.promotion_detail, name="promotion-detail"),

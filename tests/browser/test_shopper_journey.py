@@ -7,6 +7,7 @@ from store.catalog import summary
 from store.catalog.models import Book
 from store.orders.models import Order
 from tests.browser.conftest import PHONE, assert_fits_width, audit_accessibility
+from tests.browser.payment_steps import pay_by_card
 from tests.conftest import PASSWORD
 
 NEW_PASSWORD = "tidal lantern orchard 42"
@@ -54,6 +55,7 @@ def check_out(page):
     fill(page, ADDRESS)
     page.get_by_role("button", name="Review your order").click()
     page.get_by_role("button", name="Place order").click()
+    pay_by_card(page)
 
 
 def test_shopper_journey_from_home_page_to_order_history(open_page, live_url, catalog):
@@ -102,6 +104,9 @@ def test_shopper_journey_from_home_page_to_order_history(open_page, live_url, ca
     for amount in ("$85.98", "$6.88", "$5.99", "$98.85"):
         assert amount in review
     page.get_by_role("button", name="Place order").click()
+    page.get_by_role("heading", name="Pay for your order").wait_for()
+    audit_accessibility(page)
+    pay_by_card(page)
     page.get_by_role("heading", name="Thank you").wait_for()
     audit_accessibility(page)
     number = page.locator(".order-number strong").inner_text().strip()
@@ -230,6 +235,18 @@ def test_keyboard_alone_completes_the_shoppers_journey(open_page, live_url, cata
     page.keyboard.press("Enter")
     page.get_by_role("button", name="Place order").wait_for()
     tab_to(page, by_text("Place order"))
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name="Pay for your order").wait_for()
+    for label, value in (
+        ("Card number", "4242424242424242"),
+        ("Expiry month (MM)", "12"),
+        ("Expiry year (YY)", "34"),
+        ("Security code (CVC)", "123"),
+        ("Postal code", "12345"),
+    ):
+        tab_to(page, f"el => el.getAttribute('aria-label') === {label!r}")
+        page.keyboard.type(value)
+    tab_to(page, by_text("Pay $"))
     page.keyboard.press("Enter")
     page.get_by_role("heading", name="Thank you").wait_for()
     assert len(list(Order.query(user.user_id))) == 1

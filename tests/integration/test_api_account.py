@@ -9,6 +9,7 @@ from store.cart.selectors import cart_get
 from store.orders import selectors as order_selectors
 from store.orders import services as order_services
 from tests.conftest import ADDRESS, SAME_ORIGIN
+from tests.payments_fixtures import pay
 
 
 def send(client, method, path, body=None, **headers):
@@ -39,9 +40,10 @@ def place_order(user, book, quantity=1):
         owner=user.user_id, category=book.category, book_id=book.book_id, quantity=quantity
     )
     review = order_selectors.checkout_review_get(user_id=user.user_id)
-    return order_services.order_place(
+    order = order_services.order_place(
         user=user, shipping_address=ADDRESS, quote=review.quote
     ).order
+    return pay(order)
 
 
 # --- Who may use it ------------------------------------------------------------------------

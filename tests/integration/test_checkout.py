@@ -18,6 +18,7 @@ from store.catalog.models import Book
 from store.orders import selectors, services
 from store.orders.models import Address, Order, OrderLine
 from tests.conftest import ADDRESS, cart_of, place_form, review_checkout, sign_in
+from tests.payments_fixtures import card, pay, pay_orders_of
 
 
 def fill_cart(user, *books_and_quantities):
@@ -28,10 +29,14 @@ def fill_cart(user, *books_and_quantities):
 
 
 def place(user):
-    """Review and place the user's cart through the services, as the pages do."""
+    """Review and place the user's cart through the services, and pay for the order with
+    the success card, as the pages do."""
     review = selectors.checkout_review_get(user_id=user.user_id)
     assert review.quote is not None, review.problems
-    return services.order_place(user=user, shipping_address=ADDRESS, quote=review.quote)
+    placed = services.order_place(user=user, shipping_address=ADDRESS, quote=review.quote)
+    if placed.created:
+        placed.order = pay(placed.order)
+    return placed
 
 
 def stock_of(book):
@@ -134,12 +139,17 @@ def test_review_page_shows_lines_amounts_and_address(shopper_client, clean_code)
         assert text in body, text
 
 
-def test_placing_an_order_lands_on_its_confirmation(shopper_client, clean_code):
+def test_placing_an_order_lands_on_its_payment_then_its_confirmation(shopper_client, clean_code):
     fill_cart(shopper_client.user, (clean_code, 1))
     response = shopper_client.post(
         "/checkout/place/", place_form(review_checkout(shopper_client)), follow=True
     )
     order = orders_of(shopper_client.user)[0]
+    assert response.redirect_chain[-1][0] == f"/orders/{order.order_id}/pay/"
+    assert "Pay $52.42" in response.content.decode()
+    response = shopper_client.post(
+        f"/orders/{order.order_id}/pay/", {"payment_method": card()}, follow=True
+    )
     body = response.content.decode()
     assert response.redirect_chain[-1][0] == f"/orders/{order.order_id}/confirmation/"
     assert f"Your order number is <strong>{order.number}</strong>" in body
@@ -162,6 +172,8 @@ def test_order_is_written_in_the_seeds_shape(shopper_client, clean_code):
     fill_cart(shopper_client.user, (clean_code, 2))
     shopper_client.post("/checkout/place/", place_form(review_checkout(shopper_client)))
     [order] = orders_of(shopper_client.user)
+    assert order.status == "awaiting_payment"
+    order = pay(order)
     assert order.user_id == shopper_client.user.user_id
     assert order.status == "confirmed"
     assert order.order_date == utcnow().strftime("%Y-%m-%d")
@@ -382,6 +394,9 @@ def test_thirty_shoppers_racing_for_five_copies_give_five_orders(make_user, make
             kept = cart_of(user.user_id)
             assert kept.version == carts_before[user.user_id].version
             assert [(line.book_id, line.quantity) for line in kept.items] == [(book.book_id, 1)]
+    # The five pay; nothing was charged for the 25 refusals (their intents are cancelled).
+    for result in placed:
+        assert pay(result.order).payment_status == "paid"
     streams.deliver()
     assert len(mail.outbox) == 5
 
@@ -392,10 +407,11 @@ def test_a_double_click_gives_one_order(shopper_client, clean_code, streams):
     first = shopper_client.post("/checkout/place/", form)
     second = shopper_client.post("/checkout/place/", form, follow=True)
     [order] = orders_of(shopper_client.user)
-    assert first["Location"] == f"/orders/{order.order_id}/confirmation/"
+    assert first["Location"] == f"/orders/{order.order_id}/pay/"
     assert second.redirect_chain[-1][0] == first["Location"]
     assert "already been placed" in second.content.decode()
     assert stock_of(clean_code) == 24
+    pay(order)
     streams.deliver()
     assert len(mail.outbox) == 1
 
@@ -427,6 +443,7 @@ def test_concurrent_submits_of_one_checkout_give_one_order(make_user, make_book,
     assert [r.created for r in results].count(True) == 1
     assert len({r.order.order_id for r in results}) == 1
     assert len(orders_of(user)) == 1 and stock_of(book) == 8
+    pay_orders_of(user.user_id)
     streams.deliver()
     assert len(mail.outbox) == 1
 
@@ -440,6 +457,9 @@ def test_confirmation_email_is_sent_once_with_the_order(shopper_client, clean_co
     shopper_client.post("/checkout/place/", form)
     shopper_client.post("/checkout/place/", form)
     [order] = orders_of(shopper_client.user)
+    streams.deliver()
+    assert mail.outbox == []  # not before the payment
+    order = pay(order)
     assert mail.outbox == []  # sent by the orders stream, not by the request
     streams.deliver()
     [message] = mail.outbox
@@ -500,11 +520,15 @@ def test_history_shows_date_number_status_and_total(shopper_client):
         assert text in body, text
 
 
-def test_history_costs_one_query(shopper_client, dynamodb_requests):
+def test_history_costs_two_queries(shopper_client, dynamodb_requests):
     make_order(shopper_client.user, minutes_ago=5)
     dynamodb_requests.clear()
     shopper_client.get("/orders/")
-    assert dict(dynamodb_requests) == {"GetItem": 2, "Query": 1}  # session, user; the orders
+    # session, user; the orders, and those placed as a guest with the account's email
+    assert dict(dynamodb_requests) == {"GetItem": 2, "Query": 2}
+    dynamodb_requests.clear()
+    shopper_client.get("/orders/?page=" + "x")  # a later page: no guest orders
+    assert dynamodb_requests.get("Query", 0) <= 1
 
 
 def test_another_shoppers_page_token_is_refused(shopper_client, make_user, settings):
@@ -556,6 +580,7 @@ def test_shopper_cancels_a_confirmed_order_and_the_stock_comes_back(shopper_clie
     fill_cart(shopper_client.user, (clean_code, 3))
     shopper_client.post("/checkout/place/", place_form(review_checkout(shopper_client)))
     [order] = orders_of(shopper_client.user)
+    pay(order)
     response = shopper_client.post(f"/orders/{order.order_id}/cancel/", follow=True)
     assert "Your order was cancelled" in response.content.decode()
     assert orders_of(shopper_client.user)[0].status == "cancelled"

@@ -30,6 +30,7 @@ from store.orders.models import (
 )
 from store.orders.projections import Figures, _sales_write, ledger_key
 from tests.conftest import add_to_cart, place_form, review_checkout
+from tests.payments_fixtures import pay
 
 DAILY_SALES_ONLY = ["store.orders.projections.daily_sales"]
 FAILING_MAIL = "tests.mail_backends.FailingEmailBackend"
@@ -66,7 +67,7 @@ def shop(client, book, quantity=1):
     add_to_cart(client, book, quantity=quantity)
     client.post("/checkout/place/", place_form(review_checkout(client)))
     [order] = [o for o in Order.query(client.user.user_id) if o.order_id not in before]
-    return order
+    return pay(order)
 
 
 def boto_order_put(**overrides):

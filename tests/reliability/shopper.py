@@ -7,6 +7,8 @@ import re
 import time
 from collections import Counter
 
+import requests
+
 from tests.reliability import stats
 from tests.reliability.harness import Browser, Unavailable, form_with, forms_of
 
@@ -18,6 +20,8 @@ ADDRESS = {
     "country": "US",
 }
 ORDER_PATH = re.compile(r"^/orders/([^/]+)/")
+STRIPE_JS = re.compile(r'<script src="([^"]+)/js\.stripe\.com/v3/"')
+PUBLISHABLE_KEY = re.compile(r'data-publishable-key="([^"]+)"')
 
 
 class Shopper:
@@ -133,7 +137,40 @@ class Shopper:
                     f"double submit placed a second order {repeated.group(1)} after {order_id}"
                 )
                 stats.add("data_lost")
+        self.pay(order_id)
         return order_id
+
+    def pay(self, order_id):
+        """Pay on the order's payment page as its Stripe.js would: the card goes to the
+        Stripe server the page names (the suite's localstripe), only its id to the site."""
+        path = f"/orders/{order_id}/pay/"
+        page = self.browser.get(path)
+        if page.status_code != 200:  # paid already (a double submit landed on it)
+            self._expect_redirect(page, "pay")
+            return
+        stripe_js = STRIPE_JS.search(page.text)
+        key = PUBLISHABLE_KEY.search(page.text)
+        if not stripe_js or not key:
+            self.findings.append(f"order {order_id}: the payment page names no Stripe.js")
+            return
+        token = requests.post(
+            stripe_js.group(1) + "/v1/tokens",
+            data={
+                "card[number]": "4242424242424242",
+                "card[exp_month]": "12",
+                "card[exp_year]": "2034",
+                "card[cvc]": "123",
+                "key": key.group(1),
+            },
+            timeout=30,
+        ).json()
+        form = form_with(forms_of(page.text, path), action_contains="/pay/")
+        response = self.browser.submit(form, payment_method=token["card"]["id"])
+        self._expect_redirect(response, "pay")
+        if not response.headers.get("Location", "").endswith("/confirmation/"):
+            self.findings.append(f"order {order_id}: paid, but not confirmed")
+        else:
+            stats.add("payments")
 
     def _clear_problems(self):
         """The cart could not be checked out (a book sold out): empty it, line by line."""

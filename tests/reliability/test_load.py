@@ -168,6 +168,14 @@ def test_fifty_shoppers_lose_nothing_for_a_minute(site, tables):
         assert not lost and not extra, (shopper.email, lost, extra)
         for order_id, lines in shopper.orders.items():
             assert mine[order_id][1] == lines, (order_id, mine[order_id][1], lines)
+    # Every order was paid for: none is left awaiting its payment.
+    unpaid = [
+        o
+        for mine in stored.values()
+        for o, (status, _) in mine.items()
+        if status == "awaiting_payment"
+    ]
+    assert not unpaid, unpaid[:5]
     # Every cart holds exactly the lines its shopper put there.
     carts = _carts()
     for shopper in shoppers:
@@ -215,6 +223,9 @@ def test_thirty_shoppers_racing_for_five_copies_place_exactly_five_orders(site, 
     stored = _orders()
     assert len(winners) == LAST_COPIES
     assert sum(len(placed) for placed in stored.values()) == LAST_COPIES
+    assert all(
+        status == "confirmed" for placed in stored.values() for status, _ in placed.values()
+    )
     assert _stock_now()[("Technology", "last-copies")] == 0
     assert not _stock_is_starting_stock_minus_orders(start, stored)
     statuses = Counter(status for r in racers for status in r.browser.statuses)
