@@ -99,6 +99,33 @@ def shopper_post(name, label, url, **fields):
     )
 
 
+def search_page(name, label, words):
+    """A search for ``words``: its budget is the search's, whatever the words."""
+    return Page(
+        name,
+        label,
+        f"/search/?q={words.replace(' ', '+')}",
+        budget={"total": 6},
+        budget_text="at most 4 Queries of the search index + 2 BatchGetItem (books, ratings)",
+        in_mix=0.05,
+    )
+
+
+def order_page(name, label, suffix, budget_text):
+    """A page of the order the shopper has just placed: one GetItem; not served under load."""
+    return Page(
+        name,
+        label,
+        lambda ctx: ctx.order_url + suffix,
+        user="shopper",
+        prepare=_order_placed,
+        budget={"total": 1},
+        budget_text=budget_text,
+        url_name="store:order-list",
+        load=False,
+    )
+
+
 PAGES = [
     Page(
         "home",
@@ -151,22 +178,8 @@ PAGES = [
         url_name="store:wishlist",
         load=False,
     ),
-    Page(
-        "search",
-        "Search, a whole title in lower case",
-        f"/search/?q={SEARCH_LOWER.replace(' ', '+')}",
-        budget={"total": 6},
-        budget_text="at most 4 Queries of the search index + 2 BatchGetItem (books, ratings)",
-        in_mix=0.05,
-    ),
-    Page(
-        "search_prefix",
-        "Search, word prefixes",
-        f"/search/?q={SEARCH_PREFIXES.replace(' ', '+')}",
-        budget={"total": 6},
-        budget_text="at most 4 Queries of the search index + 2 BatchGetItem (books, ratings)",
-        in_mix=0.05,
-    ),
+    search_page("search", "Search, a whole title in lower case", SEARCH_LOWER),
+    search_page("search_prefix", "Search, word prefixes", SEARCH_PREFIXES),
     Page(
         "home_signed_in",
         "Home, signed in",
@@ -264,28 +277,13 @@ PAGES = [
         budget_text="the cart's and the code's GetItem, 1 BatchGetItem, 1 TransactWriteItems",
         url_name="store:cart-discount",
     ),
-    Page(
+    order_page(
         "order_payment",
         "Order payment page (card form through Stripe.js)",
-        lambda ctx: ctx.order_url + "pay/",
-        user="shopper",
-        prepare=_order_placed,
-        budget={"total": 1},
-        budget_text="1 GetItem (Stripe.js talks to Stripe, not to DynamoDB)",
-        url_name="store:order-list",
-        load=False,
+        "pay/",
+        "1 GetItem (Stripe.js talks to Stripe, not to DynamoDB)",
     ),
-    Page(
-        "order_confirmation",
-        "Order confirmation",
-        lambda ctx: ctx.order_url + "confirmation/",
-        user="shopper",
-        prepare=_order_placed,
-        budget={"total": 1},
-        budget_text="1 GetItem",
-        url_name="store:order-list",
-        load=False,
-    ),
+    order_page("order_confirmation", "Order confirmation", "confirmation/", "1 GetItem"),
     Page(
         "order_history",
         "Order history",
