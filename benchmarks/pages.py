@@ -31,7 +31,7 @@ class Page:
     data: Callable | None = None  # ``data(ctx)`` for a POST
     prepare: Callable | None = None  # ``prepare(ctx)`` before each request, unmeasured
     budget: dict = field(default_factory=dict)  # the page's own requests: {"GetItem": 1}
-    budget_text: str = ""
+    budget_text: str = "(none set)"
     url_name: str | None = None  # the page exists when this name resolves
     statuses: tuple = (200,)
     load: bool = True  # served under load by gunicorn
@@ -92,6 +92,40 @@ def _add_data(ctx):
     return {"category": BOOK[0], "book_id": BOOK[1], "quantity": 1, "next": "/cart/"}
 
 
+def shopper_post(name, label, url, **fields):
+    """A form a signed-in shopper posts, answered with a redirect; not served under load."""
+    return Page(
+        name, label, url, user="shopper", method="POST", statuses=(302,), load=False, **fields
+    )
+
+
+def search_page(name, label, words):
+    """A search for ``words``: its budget is the search's, whatever the words."""
+    return Page(
+        name,
+        label,
+        f"/search/?q={words.replace(' ', '+')}",
+        budget={"total": 6},
+        budget_text="at most 4 Queries of the search index + 2 BatchGetItem (books, ratings)",
+        in_mix=0.05,
+    )
+
+
+def order_page(name, label, suffix, budget_text):
+    """A page of the order the shopper has just placed: one GetItem; not served under load."""
+    return Page(
+        name,
+        label,
+        lambda ctx: ctx.order_url + suffix,
+        user="shopper",
+        prepare=_order_placed,
+        budget={"total": 1},
+        budget_text=budget_text,
+        url_name="store:order-list",
+        load=False,
+    )
+
+
 PAGES = [
     Page(
         "home",
@@ -144,22 +178,8 @@ PAGES = [
         url_name="store:wishlist",
         load=False,
     ),
-    Page(
-        "search",
-        "Search, a whole title in lower case",
-        f"/search/?q={SEARCH_LOWER.replace(' ', '+')}",
-        budget={"total": 6},
-        budget_text="at most 4 Queries of the search index + 2 BatchGetItem (books, ratings)",
-        in_mix=0.05,
-    ),
-    Page(
-        "search_prefix",
-        "Search, word prefixes",
-        f"/search/?q={SEARCH_PREFIXES.replace(' ', '+')}",
-        budget={"total": 6},
-        budget_text="at most 4 Queries of the search index + 2 BatchGetItem (books, ratings)",
-        in_mix=0.05,
-    ),
+    search_page("search", "Search, a whole title in lower case", SEARCH_LOWER),
+    search_page("search_prefix", "Search, word prefixes", SEARCH_PREFIXES),
     Page(
         "home_signed_in",
         "Home, signed in",
@@ -177,8 +197,6 @@ PAGES = [
         method="POST",
         data=lambda ctx: {"email": ctx.user("shopper").email, "password": PASSWORD},
         statuses=(302,),
-        budget={},
-        budget_text="(none set)",
         url_name="accounts:login",
         load=False,
     ),
@@ -187,23 +205,15 @@ PAGES = [
         "Account profile",
         "/accounts/profile/",
         user="shopper",
-        budget={},
-        budget_text="(none set)",
         url_name="accounts:profile",
         load=False,
     ),
-    Page(
+    shopper_post(
         "cart_add",
         "Add to cart (POST)",
         "/cart/add/",
-        user="shopper",
-        method="POST",
         data=_add_data,
-        statuses=(302,),
-        budget={},
-        budget_text="(none set)",
         url_name="store:cart-add",
-        load=False,
     ),
     Page(
         "cart",
@@ -222,8 +232,6 @@ PAGES = [
         "/checkout/",
         user="shopper",
         prepare=_cart_filled,
-        budget={},
-        budget_text="(none set)",
         url_name="store:checkout",
         in_mix=0.02,
     ),
@@ -235,76 +243,47 @@ PAGES = [
         method="POST",
         data=lambda ctx: dict(CHECKOUT_ADDRESS),
         prepare=_cart_filled,
-        budget={},
-        budget_text="(none set)",
         url_name="store:checkout",
         load=False,
     ),
-    Page(
+    shopper_post(
         "checkout_place",
         "Checkout: place order (POST)",
         "/checkout/place/",
-        user="shopper",
-        method="POST",
         data=_place_data,
         prepare=_quote_ready,
-        statuses=(302,),
         budget={"GetItem": 1, "BatchGetItem": 1, "TransactWriteItems": 1},
         budget_text="the cart's GetItem, 1 BatchGetItem, 1 TransactWriteItems (the Stripe "
         "PaymentIntent is created before it, outside DynamoDB)",
         url_name="store:checkout-place",
-        load=False,
     ),
-    Page(
+    shopper_post(
         "cart_discount",
         "Apply a discount code (POST)",
         "/cart/discount/",
-        user="shopper",
-        method="POST",
         data=lambda ctx: {"discount_code": BENCH_CODE},
         prepare=_code_ready,
-        statuses=(302,),
         budget={"GetItem": 2, "UpdateItem": 1},
         budget_text="1 GetItem of the code, beside the cart's GetItem and UpdateItem",
         url_name="store:cart-discount",
-        load=False,
     ),
-    Page(
+    shopper_post(
         "checkout_place_code",
         "Checkout: place order with a discount code (POST)",
         "/checkout/place/",
-        user="shopper",
-        method="POST",
         data=_place_data,
         prepare=_code_quote_ready,
-        statuses=(302,),
         budget={"GetItem": 2, "BatchGetItem": 1, "TransactWriteItems": 1},
         budget_text="the cart's and the code's GetItem, 1 BatchGetItem, 1 TransactWriteItems",
         url_name="store:cart-discount",
-        load=False,
     ),
-    Page(
+    order_page(
         "order_payment",
         "Order payment page (card form through Stripe.js)",
-        lambda ctx: ctx.order_url + "pay/",
-        user="shopper",
-        prepare=_order_placed,
-        budget={"total": 1},
-        budget_text="1 GetItem (Stripe.js talks to Stripe, not to DynamoDB)",
-        url_name="store:order-list",
-        load=False,
+        "pay/",
+        "1 GetItem (Stripe.js talks to Stripe, not to DynamoDB)",
     ),
-    Page(
-        "order_confirmation",
-        "Order confirmation",
-        lambda ctx: ctx.order_url + "confirmation/",
-        user="shopper",
-        prepare=_order_placed,
-        budget={"total": 1},
-        budget_text="1 GetItem",
-        url_name="store:order-list",
-        load=False,
-    ),
+    order_page("order_confirmation", "Order confirmation", "confirmation/", "1 GetItem"),
     Page(
         "order_history",
         "Order history",
@@ -322,8 +301,6 @@ PAGES = [
         "Staff dashboard",
         "/admin/",
         user="staff",
-        budget={},
-        budget_text="(none set)",
         url_name="staff:dashboard",
     ),
 ]

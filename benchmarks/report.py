@@ -231,6 +231,34 @@ database, one view rendering a template to a page of the same size, timed the sa
 (Django's test client, same run, its own process). The ratio is CloudShelf's CPU time over
 the bare page's. "Where the CPU goes" is cProfile's own time per top-level package over 20
 more requests (built-in means C functions such as JSON decoding and hashing).
+{_cpu_parts(pages)}"""
+
+
+def _cpu_parts(pages):
+    """Where each page's CPU goes, by part (benchmarks/servertime.py ``PARTS``)."""
+    with_parts = [p for p in pages.values() if p.get("cpu_by_part")]
+    if not with_parts:
+        return ""
+    names = []
+    for p in with_parts:
+        names += [n for n in p["cpu_by_part"] if n not in names]
+    rows = [
+        [p["label"], _ms(p["cpu_ms"]["p50"])]
+        + [f"{p['cpu_by_part'].get(n, 0):.0%}" for n in names]
+        for p in with_parts
+    ]
+    return f"""
+### Where each page's CPU goes
+
+{_table(["page", "CPU p50", *names], rows)}
+The same profile as "where the CPU goes", its own time per function summed by where the
+function lives: templates (Django's template engine, template tags, HTML escaping), URLs
+(reversing and resolving), botocore (with urllib3), PynamoDB (with cloudshelf/dynamo.py),
+middleware (Django's request handler, Django's, whitenoise's and our middleware), the rest
+of Django, our views, selectors and services. Time in Python's standard library and C
+built-ins (JSON decoding, regular expressions, escaping) counts in the part that called
+them; what is left under "Python" was called from Python itself. A change shows here as a
+share that moves.
 """
 
 

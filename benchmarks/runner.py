@@ -44,6 +44,11 @@ def parse_args(argv):
         help="catalog sizes for the scale section (default 1000,50000)",
     )
     parser.add_argument(
+        "--page",
+        action="append",
+        help="measure only this page of benchmarks/pages.py (repeatable; default all)",
+    )
+    parser.add_argument(
         "--report-only",
         action="store_true",
         help="measure nothing: write BENCHMARKS.md again from benchmarks/results.json",
@@ -150,6 +155,8 @@ def main(argv):
         results["timings"]["seed_seconds"] = time.perf_counter() - t
         ctx = pages.Context()
         present, missing = pages.pages_in_build()
+        if args.page:
+            present = [p for p in present if p.name in args.page]
         results["pages_missing"] = missing
         if missing:
             log(f"Pages not in this build: {', '.join(missing)}")
@@ -175,6 +182,10 @@ def main(argv):
                     f"  {name:16} CPU p50 {r['cpu_ms']['p50']:.2f} ms "
                     f"(floor {r['floor']['cpu_ms']['p50']:.2f} ms, x{r['ratio_to_floor']:.1f}); "
                     f"wall p50 {r['wall_ms']['p50']:.2f} ms"
+                )
+                log(
+                    "      "
+                    + ", ".join(f"{k} {v:.0%}" for k, v in r["cpu_by_part"].items() if v >= 0.01)
                 )
             results["timings"]["servertime_seconds"] = time.perf_counter() - t
 

@@ -160,6 +160,7 @@ def measure_page(page, ctx):
 
     run = replayed(recording, ask)
     wall, cpu = timed_runs(run)
+    by_package, by_part = profile_by_package(run)
     return {
         "page": page.name,
         "label": page.label,
@@ -167,7 +168,8 @@ def measure_page(page, ctx):
         "dynamodb_responses_recorded": sum(len(v) for v in recording.by_target.values()),
         "wall_ms": summary(wall),
         "cpu_ms": summary(cpu),
-        "cpu_by_package": profile_by_package(run),
+        "cpu_by_package": by_package,
+        "cpu_by_part": by_part,
     }
 
 
@@ -183,10 +185,70 @@ def _package_of(filename):
     return "(standard library)"
 
 
+# The parts of a page's CPU, by where a function lives (the first prefix that matches).
+PARTS = [
+    (
+        "templates",
+        (
+            "django/template/",
+            "django/templatetags/",
+            "/templatetags/",
+            "jinja2/",
+            "markupsafe/",
+            "django/utils/html.py",
+            "django/utils/safestring.py",
+        ),
+    ),
+    ("URLs", ("django/urls/",)),
+    ("botocore", ("botocore/", "urllib3/", "jmespath/", "dateutil/")),
+    ("PynamoDB", ("pynamodb/", "cloudshelf/dynamo.py")),
+    (
+        "middleware",
+        (
+            "django/core/handlers/",
+            "django/middleware/",
+            "middleware.py",
+            "whitenoise/",
+            "django/contrib/sessions/",
+            "django/contrib/messages/",
+        ),
+    ),
+    ("rest of Django", ("django/",)),
+]
+OTHER_PART = "Python (standard library, built-ins)"
+OUR_PART = "our views, selectors, services"
+
+
+def part_of(filename):
+    """Which part of the page's CPU a function of ``filename`` counts in: a prefix of its
+    path below site-packages or the project, a folder in it (``/templatetags/``) or its
+    file name (``middleware.py``)."""
+    path = filename.replace("\\", "/")
+    if "/site-packages/" in path:
+        where, default = path.split("/site-packages/", 1)[1], OTHER_PART
+    elif path.startswith(str(ROOT) + "/"):
+        where, default = path[len(str(ROOT)) + 1 :], OUR_PART
+    else:
+        return OTHER_PART
+    for part, prefixes in PARTS:
+        if any(_matches(where, prefix) for prefix in prefixes):
+            return part
+    return default
+
+
+def _matches(where, prefix):
+    if prefix.startswith("/"):
+        return prefix in "/" + where
+    if "/" not in prefix:
+        return where.rsplit("/", 1)[-1] == prefix
+    return where.startswith(prefix)
+
+
 def profile_by_package(run, runs=PROFILE_RUNS):
     """Share of the page's own CPU time (cProfile's tottime) spent in each top-level
-    package: where the milliseconds go. cProfile slows everything, evenly enough to
-    compare shares, not to read times."""
+    package, and in each part of ``PARTS`` (the standard library's and built-ins' time
+    counted in the part that called them): where the milliseconds go. cProfile slows
+    everything, evenly enough to compare shares, not to read times."""
     import cProfile
     import pstats
 
@@ -196,10 +258,22 @@ def profile_by_package(run, runs=PROFILE_RUNS):
         run()
     profiler.disable()
     totals = defaultdict(float)
-    for (filename, _line, _name), (_cc, _nc, tottime, _ct, _callers) in pstats.Stats(
+    parts = defaultdict(float)
+    for (filename, _line, _name), (_cc, _nc, tottime, _ct, callers) in pstats.Stats(
         profiler
     ).stats.items():
         totals[_package_of(filename)] += tottime
+        part = part_of(filename)
+        if part != OTHER_PART or not callers:
+            parts[part] += tottime
+            continue
+        # Python's own functions (json, re, html.escape...) count for whoever called them.
+        for (caller_file, _l, _n), caller_times in callers.items():
+            parts[part_of(caller_file)] += caller_times[2]
+    return _shares(totals), _shares(parts)
+
+
+def _shares(totals):
     grand = sum(totals.values()) or 1
     return {k: v / grand for k, v in sorted(totals.items(), key=lambda kv: -kv[1])}
 

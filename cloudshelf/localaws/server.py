@@ -35,9 +35,10 @@ from moto.moto_server.werkzeug_app import (
 )
 from werkzeug.serving import make_server
 
-from cloudshelf.localaws import partition_query
+from cloudshelf.localaws import fast_serialize, partition_query
 
 partition_query.install()
+fast_serialize.install()
 
 log = logging.getLogger("cloudshelf.localaws")
 

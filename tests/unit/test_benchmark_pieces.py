@@ -17,6 +17,7 @@ from benchmarks.capacity import (
     write_units,
 )
 from benchmarks.requestcount import count_dynamodb_requests, record_dynamodb_calls
+from benchmarks.servertime import ROOT, part_of
 from benchmarks.stats import percentile, summary
 
 # -- percentiles ----------------------------------------------------------------------
@@ -260,3 +261,26 @@ def test_recorder_leaves_parameters_alone_unless_asked(stubbed_client):
     with record_dynamodb_calls() as calls:
         client.get_item(TableName="t", Key={"k": {"S": "1"}})
     assert calls[0].params == {"TableName": "t", "Key": {"k": {"S": "1"}}}
+
+
+# -- where a page's CPU goes ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("filename", "part"),
+    [
+        ("/v/lib/python3.11/site-packages/django/template/base.py", "templates"),
+        (str(ROOT / "store" / "cart" / "templatetags" / "cart_tags.py"), "templates"),
+        ("/v/lib/python3.11/site-packages/botocore/parsers.py", "botocore"),
+        ("/v/lib/python3.11/site-packages/pynamodb/attributes.py", "PynamoDB"),
+        (str(ROOT / "cloudshelf" / "dynamo.py"), "PynamoDB"),
+        (str(ROOT / "accounts" / "middleware.py"), "middleware"),
+        ("/v/lib/python3.11/site-packages/whitenoise/middleware.py", "middleware"),
+        ("/v/lib/python3.11/site-packages/django/utils/functional.py", "rest of Django"),
+        (str(ROOT / "store" / "views.py"), "our views, selectors, services"),
+        ("/usr/lib/python3.11/json/decoder.py", "Python (standard library, built-ins)"),
+        ("~", "Python (standard library, built-ins)"),
+    ],
+)
+def test_cpu_of_a_function_counts_in_the_part_where_it_lives(filename, part):
+    assert part_of(filename) == part
