@@ -62,16 +62,24 @@ def test_a_shopper_pays_with_the_success_card_and_sees_the_confirmation(shopper)
     assert Book.get("Technology", "tech-001").stock_quantity == 24
 
 
-def test_a_declined_card_shows_the_decline_and_another_card_pays(shopper):
+def test_a_declined_card_shows_the_decline_frees_the_stock_and_another_card_pays(shopper):
     page = shopper
     pay_by_card(page, DECLINED_CARD)
     page.get_by_text("Your card was declined").first.wait_for()
+    page.get_by_role("button", name="Try another card").wait_for()
     audit_accessibility(page)
-    assert the_order(page.user).status == "awaiting_payment"
+    order = the_order(page.user)
+    assert (order.status, order.payment_status) == ("payment_failed", "failed")
+    assert Book.get("Technology", "tech-001", consistent_read=True).stock_quantity == 25
 
+    page.get_by_role("button", name="Try another card").click()
+    page.get_by_text("Your books are set aside again").wait_for()
+    assert Book.get("Technology", "tech-001", consistent_read=True).stock_quantity == 24
     pay_by_card(page)
     page.get_by_role("heading", name="Thank you").wait_for()
-    assert the_order(page.user).status == "confirmed"
+    order = the_order(page.user)
+    assert (order.status, order.payment_status) == ("confirmed", "paid")
+    assert Book.get("Technology", "tech-001", consistent_read=True).stock_quantity == 24
 
 
 def test_a_3d_secure_card_completes_its_challenge(shopper):

@@ -85,17 +85,30 @@ def test_the_payment_page_shows_the_amount_and_loads_stripe_js_from_localstripe(
     assert origin not in shopper_client.get("/orders/")["Content-Security-Policy"]
 
 
-def test_a_declined_card_says_so_and_the_shopper_can_pay_with_another(
+def test_a_declined_card_says_so_releases_the_stock_and_another_card_pays(
     shopper_client, placed, clean_code
 ):
     response = shopper_client.post(
         f"/orders/{placed.order_id}/pay/", {"payment_method": card(DECLINED_CARD)}
     )
     assert response.status_code == 402
-    assert "Your card was declined" in response.content.decode()
+    page = response.content.decode()
+    assert "Your card was declined" in page
+    assert "Try another card" in page
     order = order_of(shopper_client)
-    assert order.status == "awaiting_payment"
-    assert stock_of(clean_code) == clean_code.stock_quantity - 1  # still set aside
+    assert (order.status, order.payment_status) == ("payment_failed", "failed")
+    assert stock_of(clean_code) == clean_code.stock_quantity  # nothing set aside any more
+    assert intent_at_stripe(placed.payment_intent_id).status == "canceled"
+    assert [line.book_id for line in order.items] == [clean_code.book_id]  # lines kept
+
+    response = shopper_client.post(f"/orders/{placed.order_id}/pay/again/")
+    assert response.status_code == 302
+    assert response["Location"] == f"/orders/{placed.order_id}/pay/"
+    order = order_of(shopper_client)
+    assert (order.status, order.payment_status) == ("awaiting_payment", "awaiting")
+    assert order.payment_intent_id != placed.payment_intent_id
+    assert stock_of(clean_code) == clean_code.stock_quantity - 1  # set aside again
+    assert "Pay $52.42" in shopper_client.get(f"/orders/{placed.order_id}/pay/").content.decode()
 
     response = shopper_client.post(f"/orders/{placed.order_id}/pay/", {"payment_method": card()})
     assert response.status_code == 302
@@ -103,6 +116,70 @@ def test_a_declined_card_says_so_and_the_shopper_can_pay_with_another(
     assert (order.status, order.payment_status) == ("confirmed", "paid")
     intent = intent_at_stripe(order.payment_intent_id)
     assert (intent.status, intent.amount) == ("succeeded", 5242)
+    assert stock_of(clean_code) == clean_code.stock_quantity - 1
+
+
+def decline(client, order):
+    response = client.post(
+        f"/orders/{order.order_id}/pay/", {"payment_method": card(DECLINED_CARD)}
+    )
+    assert response.status_code == 402
+
+
+def test_a_decline_releases_the_stock_once_and_the_sweep_releases_nothing_more(
+    shopper_client, placed, clean_code
+):
+    from datetime import timedelta
+
+    from cloudshelf.dynamo import utcnow
+    from store.payments.services import payments_sweep
+
+    decline(shopper_client, placed)
+    response = shopper_client.post(
+        f"/orders/{placed.order_id}/pay/", {"payment_method": card(DECLINED_CARD)}
+    )
+    assert response.status_code == 409  # a stale card form: nothing to pay, says why
+    assert "no longer set aside" in response.content.decode()
+    assert payments_sweep(now=utcnow() + timedelta(days=1))["released"] == 0
+    assert stock_of(clean_code) == clean_code.stock_quantity
+
+
+def test_trying_another_card_twice_sets_the_books_aside_once(shopper_client, placed, clean_code):
+    from store.payments.services import payment_retry
+
+    decline(shopper_client, placed)
+    released, stale = order_of(shopper_client), order_of(shopper_client)
+    first = payment_retry(order=released)
+    assert payment_retry(order=stale).payment_intent_id == first.payment_intent_id
+    assert shopper_client.post(f"/orders/{placed.order_id}/pay/again/").status_code == 302
+    assert stock_of(clean_code) == clean_code.stock_quantity - 1
+
+
+def test_trying_another_card_after_the_last_copy_sold_says_so_with_a_409(
+    shopper_client, placed, clean_code
+):
+    decline(shopper_client, placed)
+    Book(clean_code.category, clean_code.book_id).update(actions=[Book.stock_quantity.set(0)])
+
+    response = shopper_client.post(f"/orders/{placed.order_id}/pay/again/")
+
+    assert response.status_code == 409
+    assert "“Clean Code” sold out meanwhile." in response.content.decode()
+    order = order_of(shopper_client)
+    assert (order.status, order.payment_status) == ("payment_failed", "failed")
+    assert order.payment_intent_id == placed.payment_intent_id
+    assert stock_of(clean_code) == 0
+
+
+def test_a_success_webhook_for_a_declined_and_released_order_is_refunded(client, placed):
+    from store.orders.services import order_payment_expire
+
+    order_payment_expire(order=placed, error="Your card was declined.")
+    response = post_webhook(client, payload := succeeded_event(placed), signed(payload))
+    assert response.status_code == 200
+    order = Order.get(placed.user_id, placed.order_id, consistent_read=True)
+    assert order.status == "payment_failed"
+    assert order.payment_status in ("refund_pending", "refunded")
 
 
 def test_a_payment_method_that_is_not_one_is_refused_with_a_400(shopper_client, placed):
