@@ -15,7 +15,6 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.expressions.condition import Condition
 
@@ -96,8 +95,10 @@ class OrderStatusConflict(OrderError):
 
 
 def payment_time_limit_minutes() -> int:
-    """How long an unpaid order holds its stock."""
-    return settings.PAYMENT_TIME_LIMIT_MINUTES
+    """How long an unpaid order holds its stock (staff set it: one GetItem)."""
+    from store.payments.selectors import payment_time_limit_minutes as limit
+
+    return limit()
 
 
 @dataclass
@@ -475,9 +476,10 @@ def order_reserve_again(*, order: Order, payment_intent_id: str) -> Order:
     condition = (Order.status == PAYMENT_FAILED) & (Order.payment_status == "failed")
     if old_intent:
         condition &= Order.payment_intent_id == old_intent
+    limit = payment_time_limit_minutes()
     for attempt in range(TRANSACTION_ATTEMPTS):
         now = utcnow()
-        expires = now + timedelta(minutes=payment_time_limit_minutes())
+        expires = now + timedelta(minutes=limit)
         try:
             with transaction() as tx:
                 tx.update(

@@ -10,7 +10,7 @@ cents, written with the order, and an intent of another amount or currency is re
 import contextlib
 import logging
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -376,8 +376,12 @@ def payments_sweep(*, now: datetime | None = None, dry_run: bool = False) -> dic
     not is released (stock back once, intent cancelled); a cancelled order whose refund
     did not reach Stripe is refunded. Returns counts per outcome."""
     from store.orders.services import OrderStatusConflict, order_payment_expire
+    from store.payments.selectors import payment_time_limit_minutes
 
     now_at = now or utcnow()
+    # An order carries the deadline it was placed with; one without (written before the
+    # limit was stamped) gets the limit staff set now (one GetItem per sweep).
+    limit = timedelta(minutes=payment_time_limit_minutes())
     counts = {"confirmed": 0, "released": 0, "refunded": 0, "waiting": 0}
     scan = Order.scan(
         (Order.status == AWAITING_PAYMENT) | (Order.payment_status == REFUND_PENDING)
@@ -398,7 +402,7 @@ def payments_sweep(*, now: datetime | None = None, dry_run: bool = False) -> dic
             if not dry_run and payment_confirm(order=order, intent=intent):
                 counts["confirmed"] += 1
             continue
-        expires = order.payment_expires_at
+        expires = order.payment_expires_at or (order.created_at and order.created_at + limit)
         if expires is None or expires > now_at or (intent and intent.status == "processing"):
             counts["waiting"] += 1
             continue
@@ -413,3 +417,45 @@ def payments_sweep(*, now: datetime | None = None, dry_run: bool = False) -> dic
             continue  # paid or released meanwhile
         counts["released"] += 1
     return counts
+
+
+class SettingRefused(ApplicationError):
+    status_code = 400
+    message = "That setting is not possible."
+
+
+def payment_time_limit_set(*, minutes: object, actor: object) -> int:
+    """Staff set how long an unpaid order holds its stock (whole minutes, within the
+    bounds): applies to orders placed from now on; recorded in the audit trail."""
+    from store.audit.models import AuditEntry
+    from store.payments.models import (
+        AUDIT_SUBJECT,
+        TIME_LIMIT_MAX,
+        TIME_LIMIT_MIN,
+        PaymentSettings,
+    )
+    from store.payments.selectors import payment_settings_get, payment_time_limit_minutes
+
+    if (
+        not isinstance(minutes, int)
+        or isinstance(minutes, bool)
+        or not TIME_LIMIT_MIN <= minutes <= TIME_LIMIT_MAX
+    ):
+        raise SettingRefused(
+            f"Enter a whole number of minutes from {TIME_LIMIT_MIN} to {TIME_LIMIT_MAX}."
+        )
+    before = payment_time_limit_minutes()
+    now = utcnow()
+    item = payment_settings_get(consistent_read=True) or PaymentSettings()
+    item.time_limit_minutes = minutes
+    item.updated_at = now
+    item.updated_by = getattr(actor, "email", "") or getattr(actor, "user_id", "")
+    item.save()
+    AuditEntry.new(
+        subject=AUDIT_SUBJECT,
+        action="settings.payment_time_limit",
+        actor=actor,
+        at=now,
+        changes={"payment time limit (minutes)": [str(before), str(minutes)]},
+    ).save()
+    return minutes
