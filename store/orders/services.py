@@ -510,6 +510,7 @@ def order_reserve_again(*, order: Order, payment_intent_id: str) -> Order:
                         user_id=order.user_id,
                         order_id=order.order_id,
                         at=now,
+                        again=True,
                     )
         except TransactWriteError as error:
             failed = failed_actions(error)

@@ -117,8 +117,8 @@ def test_the_sweep_gives_an_order_without_a_deadline_the_limit_staff_set(
 
 def test_placing_an_order_reads_the_limit_with_one_get_item(
     shopper_client,
-    clean_code,
-    dynamodb_requests,  # noqa: F811
+    clean_code,  # noqa: F811
+    dynamodb_requests,
 ):
     add_to_cart(shopper_client, clean_code)
     form = place_form(review_checkout(shopper_client))

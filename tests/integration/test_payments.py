@@ -7,6 +7,7 @@ import pytest
 from store.catalog.models import Book
 from store.orders.models import Order
 from tests.conftest import place_form, review_checkout
+from tests.integration.test_promotions import make_code, staff  # noqa: F401 (fixtures)
 from tests.payments_fixtures import (
     DECLINED_CARD,
     card,
@@ -303,8 +304,8 @@ def test_staff_refund_part_of_a_paid_order_and_the_audit_says_who(client, placed
     from tests.payments_fixtures import pay
 
     pay(placed)
-    staff = make_user(is_staff=True)
-    sign_in(client, staff)
+    staffer = make_user(is_staff=True)
+    sign_in(client, staffer)
     url = f"/admin/orders/{placed.user_id}/{placed.order_id}/refund/"
     page = client.post(url, {"amount": "10.00"}, follow=True).content.decode()
     assert "Refunded $10.00; $10.00 refunded in all." in page
@@ -312,7 +313,7 @@ def test_staff_refund_part_of_a_paid_order_and_the_audit_says_who(client, placed
     order = Order.get(placed.user_id, placed.order_id, consistent_read=True)
     assert (order.payment_status, order.refunded_cents) == ("partially_refunded", 1000)
     [entry] = list(order_audit_list(user_id=placed.user_id, order_id=placed.order_id))
-    assert (entry.action, entry.actor_email) == ("order.refund", staff.email)
+    assert (entry.action, entry.actor_email) == ("order.refund", staffer.email)
 
     too_much = client.post(url, {"amount": "50.00"}, follow=True).content.decode()
     assert "Enter an amount between 0.01 and 42.42." in too_much
@@ -356,3 +357,46 @@ def test_a_stripe_outage_on_the_payment_page_is_a_503_and_the_order_waits(
     assert response.status_code == 503
     assert "Card payments are unavailable just now" in response.content.decode()
     assert order_of(shopper_client).status == "awaiting_payment"
+
+
+def test_a_declined_order_with_a_code_gives_its_use_back_and_counts_it_again_on_retry(
+    make_user,
+    make_book,
+    make_code,  # noqa: F811
+):
+    from decimal import Decimal
+
+    from store.orders import selectors, services
+    from store.payments.gateway import CardDeclined
+    from store.payments.services import payment_retry, payment_submit
+    from store.promotions.selectors import promotion_get
+    from tests.conftest import ADDRESS
+    from tests.integration.test_checkout import fill_cart
+    from tests.integration.test_promotions import apply
+    from tests.payments_fixtures import pay
+
+    user = make_user()
+    book = make_book(price=Decimal("42.99"))
+    fill_cart(user, (book, 1))
+    make_code(max_uses=1)
+    apply(user, "SAVE10")
+    quote = selectors.checkout_review_get(user_id=user.user_id).quote
+    order = services.order_place(user=user, shipping_address=ADDRESS, quote=quote).order
+    assert promotion_get(code="SAVE10", consistent_read=True).uses == 1
+
+    with pytest.raises(CardDeclined):
+        payment_submit(order=order, payment_method=card(DECLINED_CARD))
+    assert promotion_get(code="SAVE10", consistent_read=True).uses == 0  # given back
+    assert stock_of(book) == book.stock_quantity
+
+    released = Order.get(order.user_id, order.order_id, consistent_read=True)
+    again = payment_retry(order=released)
+    assert promotion_get(code="SAVE10", consistent_read=True).uses == 1  # counted again
+    assert stock_of(book) == book.stock_quantity - 1
+    paid = pay(again)
+    assert (paid.status, paid.discount, paid.amount_cents) == (
+        "confirmed",
+        Decimal("4.30"),
+        order.amount_cents,
+    )
+    assert intent_at_stripe(paid.payment_intent_id).amount == order.amount_cents
