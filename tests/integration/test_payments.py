@@ -400,3 +400,43 @@ def test_a_declined_order_with_a_code_gives_its_use_back_and_counts_it_again_on_
         order.amount_cents,
     )
     assert intent_at_stripe(paid.payment_intent_id).amount == order.amount_cents
+
+
+def test_a_decline_then_a_paid_retry_counts_one_sale_and_sends_one_email(
+    shopper_client, placed, clean_code, streams
+):
+    from django.core import mail
+
+    from tests.integration.test_orders_projections import day_figures
+
+    decline(shopper_client, placed)
+    streams.deliver()
+    assert mail.outbox == []  # a declined order is not confirmed
+    assert shopper_client.post(f"/orders/{placed.order_id}/pay/again/").status_code == 302
+    shopper_client.post(f"/orders/{placed.order_id}/pay/", {"payment_method": card()})
+    streams.deliver()
+    [figures] = day_figures().values()
+    assert (figures.orders, figures.revenue) == (1, placed.total)
+    assert figures.copies == {f"{clean_code.category}#{clean_code.book_id}": 1}
+    assert len(mail.outbox) == 1
+
+
+def test_a_guest_declined_tries_another_card_through_the_access_link(client, clean_code):
+    import re
+
+    from store.orders.models import guest_user_id
+    from tests.integration.test_guest_checkout import guest_checkout
+
+    pay_url = guest_checkout(client, clean_code)
+    declined = client.post(pay_url, {"payment_method": card(DECLINED_CARD)})
+    assert declined.status_code == 402
+    again_url = re.search(r'action="([^"]+/pay/again/\?access=[^"]+)"', declined.content.decode())
+    assert again_url is not None
+    assert stock_of(clean_code) == clean_code.stock_quantity
+
+    response = client.post(again_url.group(1).replace("&amp;", "&"))
+    assert response.status_code == 302 and "/pay/?access=" in response["Location"]
+    assert stock_of(clean_code) == clean_code.stock_quantity - 1
+    assert client.post(response["Location"], {"payment_method": card()}).status_code == 302
+    [order] = list(Order.query(guest_user_id("grace@example.com"), consistent_read=True))
+    assert (order.status, order.payment_status) == ("confirmed", "paid")
