@@ -126,3 +126,11 @@ def test_placing_an_order_reads_the_limit_with_one_get_item(
     assert shopper_client.post("/checkout/place/", form).status_code == 302
     assert dict(dynamodb_requests).get("TransactWriteItems") == 1
     assert dict(dynamodb_requests).get("GetItem") == 4  # session, user, cart, the limit
+
+
+def test_the_staff_page_costs_one_get_item_and_one_query(staff_client, dynamodb_requests):
+    staff_client.get(URL)
+    dynamodb_requests.clear()
+    assert staff_client.get(URL).status_code == 200
+    # the session, the user, the setting; the audit entries
+    assert dict(dynamodb_requests) == {"GetItem": 3, "Query": 1}

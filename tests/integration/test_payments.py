@@ -440,3 +440,11 @@ def test_a_guest_declined_tries_another_card_through_the_access_link(client, cle
     assert client.post(response["Location"], {"payment_method": card()}).status_code == 302
     [order] = list(Order.query(guest_user_id("grace@example.com"), consistent_read=True))
     assert (order.status, order.payment_status) == ("confirmed", "paid")
+
+
+def test_trying_another_card_is_one_transaction(shopper_client, placed, dynamodb_requests):
+    decline(shopper_client, placed)
+    dynamodb_requests.clear()
+    assert shopper_client.post(f"/orders/{placed.order_id}/pay/again/").status_code == 302
+    # the session, the user, the order, the payment time limit; ONE transaction
+    assert dict(dynamodb_requests) == {"GetItem": 4, "TransactWriteItems": 1}
