@@ -252,9 +252,10 @@ PAGES = [
         "/checkout/place/",
         data=_place_data,
         prepare=_quote_ready,
-        budget={"GetItem": 1, "BatchGetItem": 1, "TransactWriteItems": 1},
-        budget_text="the cart's GetItem, 1 BatchGetItem, 1 TransactWriteItems (the Stripe "
-        "PaymentIntent is created before it, outside DynamoDB)",
+        budget={"GetItem": 2, "BatchGetItem": 1, "TransactWriteItems": 1},
+        budget_text="the cart's and the payment time limit's GetItem, 1 BatchGetItem, "
+        "1 TransactWriteItems (the Stripe PaymentIntent is created before it, outside "
+        "DynamoDB)",
         url_name="store:checkout-place",
     ),
     shopper_post(
@@ -273,8 +274,9 @@ PAGES = [
         "/checkout/place/",
         data=_place_data,
         prepare=_code_quote_ready,
-        budget={"GetItem": 2, "BatchGetItem": 1, "TransactWriteItems": 1},
-        budget_text="the cart's and the code's GetItem, 1 BatchGetItem, 1 TransactWriteItems",
+        budget={"GetItem": 3, "BatchGetItem": 1, "TransactWriteItems": 1},
+        budget_text="the cart's, the code's and the payment time limit's GetItem, "
+        "1 BatchGetItem, 1 TransactWriteItems",
         url_name="store:cart-discount",
     ),
     order_page(

@@ -15,7 +15,6 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.expressions.condition import Condition
 
@@ -31,7 +30,7 @@ from cloudshelf.errors import ApplicationError
 from store.audit.models import AuditEntry, book_subject, order_subject
 from store.cart.models import Cart, CartLine
 from store.cart.pricing import order_pricing
-from store.cart.selectors import books_get, cart_get, line_key, line_problem
+from store.cart.selectors import books_get, cart_get, copies_left, line_key, line_problem
 from store.cart.services import ORDER_MAX_LINES
 from store.catalog.models import Book
 from store.orders.models import Address, Order, OrderLine, guest_user_id
@@ -93,6 +92,13 @@ class OrderNotFound(OrderError):
 
 class OrderStatusConflict(OrderError):
     message = "The order's status does not allow that."
+
+
+def payment_time_limit_minutes() -> int:
+    """How long an unpaid order holds its stock (staff set it: one GetItem)."""
+    from store.payments.selectors import payment_time_limit_minutes as limit
+
+    return limit()
 
 
 @dataclass
@@ -288,7 +294,7 @@ def order_place(
         payment_intent_id=intent.id,
         payment_status="awaiting",
         amount_cents=cents(pricing.total),
-        payment_expires_at=now + timedelta(minutes=settings.PAYMENT_TIME_LIMIT_MINUTES),
+        payment_expires_at=now + timedelta(minutes=payment_time_limit_minutes()),
         shipping_address=Address(**shipping_address),
         created_at=now,
         updated_at=now,
@@ -395,14 +401,155 @@ def order_cancel(*, user_id: str, order_id: str) -> Order:
     return order
 
 
-def order_payment_expire(*, order: Order) -> Order:
-    """An order whose payment never came in time: its stock goes back and it becomes
+def order_payment_expire(*, order: Order, error: str | None = None) -> Order:
+    """An order whose payment never came in time, or whose card was declined (``error``,
+    Stripe's words, kept on the order): its stock goes back and it becomes
     payment_failed, in ONE transaction conditioned on it still awaiting that same
     PaymentIntent (so the release happens once, and never for an order just paid)."""
-    return _order_release(order, status=PAYMENT_FAILED, payment_status="failed")
+    return _order_release(
+        order, status=PAYMENT_FAILED, payment_status="failed", payment_error=error
+    )
 
 
-def _order_release(order: Order, *, status: str, payment_status: str | None) -> Order:
+class ReservationRefused(OrderError):
+    """A released order could not be set aside again (a book sold out meanwhile...)."""
+
+    status_code = 409
+    message = "The books of this order could not be set aside again."
+
+    def __init__(self, message: str | None = None, *, problems: Iterable[str] = ()) -> None:
+        super().__init__(message)
+        self.problems = list(problems) or [self.message]
+
+
+def _reserve_problems(order: Order) -> list[str]:
+    """Why the lines of ``order`` cannot be set aside again now, one sentence per book."""
+    books = books_get(keys=[(line.category or "", line.book_id) for line in order.items])
+    problems = []
+    for line in order.items:
+        book = books.get((line.category or "", line.book_id))
+        if book is None or book.hidden:
+            problems.append(f"“{line.title}” is no longer sold.")
+        elif book.stock_quantity <= 0:
+            problems.append(f"“{line.title}” sold out meanwhile.")
+        elif line.quantity > book.stock_quantity:
+            problems.append(f"{copies_left(book.stock_quantity, line.title)} now.")
+        elif book.price != line.price:
+            problems.append(
+                f"The price of “{line.title}” changed from {money(line.price)} to "
+                f"{money(book.price)}."
+            )
+    return problems
+
+
+def _code_again(order: Order) -> tuple[Promotion, Discount] | None:
+    """The discount code of ``order`` as it stands (one consistent GetItem), to count its
+    use again for the same amount off; None for an order without a code."""
+    if not order.discount_code:
+        return None
+    promotion = promotion_get(code=order.discount_code, consistent_read=True)
+    if promotion is None:
+        raise ReservationRefused(
+            f"The discount code {order.discount_code} of this order no longer exists."
+        )
+    return promotion, Discount(
+        code=promotion.code,
+        version=promotion.version,
+        amount=order.discount or Decimal(0),
+        free_shipping=False,
+        label="",
+    )
+
+
+def order_reserve_again(*, order: Order, payment_intent_id: str) -> Order:
+    """Set the books of ``order`` (payment_failed: its stock went back after a decline)
+    aside again for a new PaymentIntent, in ONE transaction: each book's stock goes down
+    on the condition that enough is left at the order's price, and the order becomes
+    awaiting_payment on the condition that it is still released with its old intent (two
+    submits reserve once: the later one gets the order as the first set it aside, with the
+    first's intent). Its lines, address and total stay as the shopper entered them.
+    ReservationRefused, saying which book, when the stock is no longer there."""
+    if order.status != PAYMENT_FAILED or order.payment_status != "failed":
+        raise OrderStatusConflict("This order is not waiting for another card.")
+    old_intent = order.payment_intent_id
+    code = _code_again(order)
+    condition = (Order.status == PAYMENT_FAILED) & (Order.payment_status == "failed")
+    if old_intent:
+        condition &= Order.payment_intent_id == old_intent
+    limit = payment_time_limit_minutes()
+    for attempt in range(TRANSACTION_ATTEMPTS):
+        now = utcnow()
+        expires = now + timedelta(minutes=limit)
+        try:
+            with transaction() as tx:
+                tx.update(
+                    order,
+                    actions=[
+                        Order.status.set(AWAITING_PAYMENT),
+                        Order.payment_status.set("awaiting"),
+                        Order.payment_intent_id.set(payment_intent_id),
+                        Order.payment_expires_at.set(expires),
+                        Order.payment_error.remove(),
+                        Order.updated_at.set(now),
+                    ],
+                    condition=condition,
+                    name="order",
+                )
+                for index, line in enumerate(order.items):
+                    tx.update(
+                        Book(line.category or "", line.book_id),
+                        actions=[Book.stock_quantity.add(-line.quantity)],
+                        condition=_still_sellable(line),
+                        name=f"line:{index}",
+                    )
+                if code is not None:
+                    use_actions_add(
+                        tx,
+                        promotion=code[0],
+                        discount=code[1],
+                        user_id=order.user_id,
+                        order_id=order.order_id,
+                        at=now,
+                        again=True,
+                    )
+        except TransactWriteError as error:
+            failed = failed_actions(error)
+            if "order" in failed:
+                current = order_get(
+                    user_id=order.user_id, order_id=order.order_id, consistent_read=True
+                )
+                if (
+                    current is not None
+                    and current.status == AWAITING_PAYMENT
+                    and current.payment_intent_id != old_intent
+                ):
+                    return current  # set aside again by another submit of this retry
+                raise OrderStatusConflict(
+                    "This order changed meanwhile. Please look at it again."
+                ) from error
+            if any(name.startswith("line:") for name in failed):
+                raise ReservationRefused(
+                    problems=_reserve_problems(order)
+                    or ["A book of this order changed meanwhile."]
+                ) from error
+            if code is not None and failed & {"code", "code-customer", "code-order"}:
+                raise ReservationRefused(
+                    f"The discount code {order.discount_code} of this order can no longer be used."
+                ) from error
+            if is_conflict(error) and attempt + 1 < TRANSACTION_ATTEMPTS:
+                _pause(attempt)
+                continue
+            raise
+        order.status, order.payment_status = AWAITING_PAYMENT, "awaiting"
+        order.payment_intent_id, order.payment_expires_at = payment_intent_id, expires
+        order.payment_error, order.updated_at = None, now
+        return order
+    raise OrderError("The order could not be set aside again just now. Please try again.")
+
+
+def _order_release(
+    order: Order, *, status: str, payment_status: str | None, payment_error: str | None = None
+) -> Order:
     """Move ``order`` from the status it was read with to ``status`` and restock its books
     (and give back its discount code's use), in one transaction."""
     user_id, order_id, previous = order.user_id, order.order_id, order.status
@@ -418,6 +565,8 @@ def _order_release(order: Order, *, status: str, payment_status: str | None) -> 
         actions = [Order.status.set(status), Order.updated_at.set(now)]
         if payment_status:
             actions.append(Order.payment_status.set(payment_status))
+        if payment_error:
+            actions.append(Order.payment_error.set(payment_error[:500]))
         try:
             with transaction() as tx:
                 tx.update(order, actions=actions, condition=condition, name="order")
@@ -467,6 +616,8 @@ def _order_release(order: Order, *, status: str, payment_status: str | None) -> 
         order.status, order.updated_at = status, now
         if payment_status:
             order.payment_status = payment_status
+        if payment_error:
+            order.payment_error = payment_error[:500]
         return order
     raise OrderError("The order could not be cancelled just now. Please try again.")
 

@@ -14,6 +14,9 @@ urlpatterns = [
     ),
     path("orders/<str:order_id>/cancel/", views.order_cancel, name="order-cancel"),
     path("orders/<str:order_id>/pay/", payment_views.order_pay, name="order-pay"),
+    path(
+        "orders/<str:order_id>/pay/again/", payment_views.order_pay_again, name="order-pay-again"
+    ),
     path("orders/<str:order_id>/pay/return/", payment_views.payment_return, name="payment-return"),
     path("payments/webhook/", payment_views.stripe_webhook, name="stripe-webhook"),
 ]

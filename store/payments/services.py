@@ -7,9 +7,10 @@ and writes nothing (the write is conditioned on the order still awaiting this in
 The amount is never taken from the browser or from Stripe: it is the order's total in
 cents, written with the order, and an intent of another amount or currency is refused."""
 
+import contextlib
 import logging
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -127,16 +128,18 @@ def _late_payment_refund(order: Order) -> None:
     order_refund_pending(order=order)
 
 
-def _note_decline(order: Order, message: str) -> None:
-    """Keep the decline's message on the order (shown on its page); best effort."""
-    try:
-        order.update(
-            actions=[Order.payment_error.set(message[:500]), Order.updated_at.set(utcnow())],
-            condition=Order.status == AWAITING_PAYMENT,
-        )
-    except UpdateError as error:
-        if not is_conditional_failure(error):
-            log.warning("order %s: the decline was not noted: %s", order.order_id, error)
+def _decline(order: Order, message: str) -> None:
+    """A declined card: the declined intent is cancelled (so it can never be paid later)
+    and the order's stock goes back at once, with the decline's words kept on the order:
+    the same conditional release as the sweep's (store/orders/services.py), so it happens
+    once. A success arriving later for a released order is refunded (payment_confirm).
+    The shopper may then try another card, which sets the books aside again."""
+    from store.orders.services import OrderStatusConflict, order_payment_expire
+
+    intent_drop(order=order)
+    # Released by the sweep, or paid, meanwhile: nothing more to do.
+    with contextlib.suppress(OrderStatusConflict):
+        order_payment_expire(order=order, error=message)
 
 
 def _swap_intent(order: Order, intent: Intent) -> None:
@@ -191,13 +194,13 @@ def payment_submit(*, order: Order, payment_method: object) -> Intent:
             _swap_intent(order, intent)
             order.payment_intent_id = intent.id
     except CardDeclined as error:
-        _note_decline(order, error.message)
+        _decline(order, error.message)
         raise
     if intent.status == "succeeded":
         payment_confirm(order=order, intent=intent)
     elif intent.status == "requires_payment_method":
         message = intent.error or CardDeclined.message
-        _note_decline(order, message)
+        _decline(order, message)
         raise CardDeclined(message)
     return intent
 
@@ -208,8 +211,45 @@ def payment_return(*, order: Order) -> Intent | None:
     if order.status != AWAITING_PAYMENT or not order.payment_intent_id:
         return None
     intent = gateway.intent_get(order.payment_intent_id)
+    if intent.status == "requires_payment_method" and intent.error:
+        # The bank's check (3-D Secure) failed: a decline like any other.
+        _decline(order, intent.error)
+        return intent
     payment_confirm(order=order, intent=intent)
     return intent
+
+
+def payment_retry(*, order: Order) -> Order:
+    """ "Try another card" on an order whose card was declined (payment_failed, its stock
+    released): a new PaymentIntent for the same total (its idempotency key names the
+    declined intent: at Stripe a double submit meets the same one), and the books set aside again
+    in ONE transaction (store/orders/services.py order_reserve_again). When a book sold out
+    meanwhile, ReservationRefused says which, and the new intent is cancelled."""
+    from store.orders.services import OrderError, order_reserve_again
+
+    if order.status != PAYMENT_FAILED or order.payment_status != FAILED:
+        raise PaymentError("This order is not waiting for another card.")
+    intent = gateway.intent_create(
+        amount_cents=order.amount_cents or cents(order.total),
+        order_id=order.order_id,
+        user_id=order.user_id,
+        key=f"again:{order.order_id}:{order.payment_intent_id}",
+    )
+    try:
+        reserved = order_reserve_again(order=order, payment_intent_id=intent.id)
+    except OrderError:
+        _cancel_unused(order, intent)
+        raise
+    if reserved.payment_intent_id != intent.id:
+        _cancel_unused(order, intent)  # another submit set the books aside first
+    return reserved
+
+
+def _cancel_unused(order: Order, intent: Intent) -> None:
+    try:
+        gateway.intent_cancel(intent_id=intent.id, key=f"cancel:{intent.id}")
+    except PaymentError:
+        log.warning("order %s: unused intent %s not cancelled", order.order_id, intent.id)
 
 
 def webhook_receive(*, event: dict) -> str:
@@ -225,6 +265,9 @@ def webhook_receive(*, event: dict) -> str:
     order = order_get(user_id=user_id, order_id=order_id, consistent_read=True)
     if order is None:
         return "no such order"
+    if order.status == PAYMENT_FAILED and order.payment_status == FAILED:
+        payment_confirm(order=order, intent=intent)  # paid after its release: refunded
+        return "refunded late payment" if order.payment_status != FAILED else "ignored"
     if order.status != AWAITING_PAYMENT:
         return "already done"
     return "confirmed" if payment_confirm(order=order, intent=intent) else "already done"
@@ -333,8 +376,12 @@ def payments_sweep(*, now: datetime | None = None, dry_run: bool = False) -> dic
     not is released (stock back once, intent cancelled); a cancelled order whose refund
     did not reach Stripe is refunded. Returns counts per outcome."""
     from store.orders.services import OrderStatusConflict, order_payment_expire
+    from store.payments.selectors import payment_time_limit_minutes
 
     now_at = now or utcnow()
+    # An order carries the deadline it was placed with; one without (written before the
+    # limit was stamped) gets the limit staff set now (one GetItem per sweep).
+    limit = timedelta(minutes=payment_time_limit_minutes())
     counts = {"confirmed": 0, "released": 0, "refunded": 0, "waiting": 0}
     scan = Order.scan(
         (Order.status == AWAITING_PAYMENT) | (Order.payment_status == REFUND_PENDING)
@@ -355,7 +402,7 @@ def payments_sweep(*, now: datetime | None = None, dry_run: bool = False) -> dic
             if not dry_run and payment_confirm(order=order, intent=intent):
                 counts["confirmed"] += 1
             continue
-        expires = order.payment_expires_at
+        expires = order.payment_expires_at or (order.created_at and order.created_at + limit)
         if expires is None or expires > now_at or (intent and intent.status == "processing"):
             counts["waiting"] += 1
             continue
@@ -370,3 +417,45 @@ def payments_sweep(*, now: datetime | None = None, dry_run: bool = False) -> dic
             continue  # paid or released meanwhile
         counts["released"] += 1
     return counts
+
+
+class SettingRefused(ApplicationError):
+    status_code = 400
+    message = "That setting is not possible."
+
+
+def payment_time_limit_set(*, minutes: object, actor: object) -> int:
+    """Staff set how long an unpaid order holds its stock (whole minutes, within the
+    bounds): applies to orders placed from now on; recorded in the audit trail."""
+    from store.audit.models import AuditEntry
+    from store.payments.models import (
+        AUDIT_SUBJECT,
+        TIME_LIMIT_MAX,
+        TIME_LIMIT_MIN,
+        PaymentSettings,
+    )
+    from store.payments.selectors import payment_settings_get, payment_time_limit_minutes
+
+    if (
+        not isinstance(minutes, int)
+        or isinstance(minutes, bool)
+        or not TIME_LIMIT_MIN <= minutes <= TIME_LIMIT_MAX
+    ):
+        raise SettingRefused(
+            f"Enter a whole number of minutes from {TIME_LIMIT_MIN} to {TIME_LIMIT_MAX}."
+        )
+    before = payment_time_limit_minutes()
+    now = utcnow()
+    item = payment_settings_get(consistent_read=True) or PaymentSettings()
+    item.time_limit_minutes = minutes
+    item.updated_at = now
+    item.updated_by = getattr(actor, "email", "") or getattr(actor, "user_id", "")
+    item.save()
+    AuditEntry.new(
+        subject=AUDIT_SUBJECT,
+        action="settings.payment_time_limit",
+        actor=actor,
+        at=now,
+        changes={"payment time limit (minutes)": [str(before), str(minutes)]},
+    ).save()
+    return minutes

@@ -43,7 +43,7 @@ def _to(name, order):
     return redirect(reverse(name, kwargs={"order_id": order.order_id}) + _access_query(order))
 
 
-def _payment_page(request, order, *, intent=None, status=200):
+def _payment_page(request, order, *, intent=None, status=200, problems=()):
     response = render(
         request,
         "store/orders/payment.html",
@@ -53,6 +53,8 @@ def _payment_page(request, order, *, intent=None, status=200):
             "stripe_js_url": settings.STRIPE_JS_URL,
             "intent": intent,
             "access_query": _access_query(order),
+            "declined": _declined(order),
+            "problems": problems,
         },
         status=status,
     )
@@ -60,11 +62,26 @@ def _payment_page(request, order, *, intent=None, status=200):
     return response
 
 
+def _declined(order):
+    """A declined order: its books went back; the shopper may try another card."""
+    return order.status == services.PAYMENT_FAILED and order.payment_status == services.FAILED
+
+
 @guest_aware
 @require_http_methods(["GET", "HEAD", "POST"])
 def order_pay(request, order_id):
-    """GET: the card form. POST: pay with the payment method Stripe.js made."""
+    """GET: the card form (or, after a decline, the decline and "Try another card").
+    POST: pay with the payment method Stripe.js made."""
     order = _own_order(request, order_id)
+    if _declined(order):
+        if request.method == "POST":
+            messages.error(
+                request,
+                "This order's books are no longer set aside and nothing was charged. "
+                "Press “Try another card” to set them aside again.",
+            )
+            return _payment_page(request, order, status=409)
+        return _payment_page(request, order)
     if order.status != services.AWAITING_PAYMENT:
         return _to("store:order-detail", order)
     if request.method != "POST":
@@ -88,6 +105,38 @@ def order_pay(request, order_id):
         return _to("store:order-confirmation", order)
     # 3-D Secure (or a payment still processing): the page hands over to Stripe.js.
     return _payment_page(request, order, intent=intent)
+
+
+@guest_aware
+@require_POST
+def order_pay_again(request, order_id):
+    """ "Try another card" after a decline: the books are set aside again (one transaction)
+    with a new PaymentIntent, and the card form is shown; if a book sold out meanwhile,
+    the page says which, with a 409."""
+    from store.orders.services import OrderError, ReservationRefused
+
+    order = _own_order(request, order_id)
+    if order.status == services.AWAITING_PAYMENT:
+        return _to("store:order-pay", order)  # already set aside (a double submit)
+    if not _declined(order):
+        return _to("store:order-detail", order)
+    try:
+        order = services.payment_retry(order=order)
+    except ReservationRefused as error:
+        messages.error(request, "Your books could not be set aside again; nothing was charged.")
+        return _payment_page(request, order, status=409, problems=error.problems)
+    except OrderError as error:
+        messages.error(request, error.message)
+        return _payment_page(request, order, status=409)
+    except gateway.PaymentError as error:
+        messages.error(request, error.message)
+        return _payment_page(request, order, status=error.status_code)
+    messages.info(
+        request,
+        f"Your books are set aside again until {order.payment_expires_at:%H:%M} UTC. "
+        "Please enter another card.",
+    )
+    return _to("store:order-pay", order)
 
 
 @guest_aware

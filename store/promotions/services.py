@@ -282,23 +282,22 @@ def use_actions_add(
     user_id: str,
     order_id: str,
     at: datetime,
+    again: bool = False,
 ) -> None:
     """Add to ``tx`` (the transaction placing an order) the code's use: its count goes up
     on the condition that the code is still at the reviewed version and active and under
     its total limit ("code"); the customer's count goes up on the condition that it is
     under the per-customer limit ("code-customer"); the order's use is recorded once
-    ("code-order")."""
+    ("code-order"). ``again``: the order's use was given back (its card was declined) and
+    is counted again, on the condition that it is still returned (store/payments)."""
     code = promotion.code
     condition = (Promotion.version == discount.version) & (Promotion.state == ACTIVE)
     if promotion.max_uses is not None:
         condition &= Promotion.uses < promotion.max_uses
     tx.update(
         Promotion(CODE_PK, code),
-        actions=[
-            Promotion.uses.add(1),
-            Promotion.placed.add(1),
-            Promotion.discount_given.add(discount.amount),
-        ],
+        actions=[Promotion.uses.add(1), Promotion.discount_given.add(discount.amount)]
+        + ([] if again else [Promotion.placed.add(1)]),
         condition=condition,
         name="code",
     )
@@ -313,6 +312,14 @@ def use_actions_add(
         condition=customer_condition,
         name="code-customer",
     )
+    if again:
+        tx.update(
+            PromotionUse(uses_pk(code), order_sk(user_id, order_id)),
+            actions=[PromotionUse.state.set(USE_PLACED), PromotionUse.at.set(at)],
+            condition=PromotionUse.state == USE_RETURNED,
+            name="code-order",
+        )
+        return
     tx.save(
         PromotionUse(
             uses_pk(code),

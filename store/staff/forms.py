@@ -279,3 +279,21 @@ class PromotionStateForm(forms.Form):
     state = forms.ChoiceField(
         choices=[("active", "active"), ("paused", "paused"), ("ended", "ended")]
     )
+
+
+class PaymentTimeLimitForm(forms.Form):
+    """How long an unpaid order holds its stock (store/payments/models.py)."""
+
+    time_limit_minutes = forms.IntegerField(
+        label="Payment time limit (minutes)",
+        help_text="How long an order waiting for its card payment keeps its books set "
+        "aside, from 5 to 1440 minutes (a day). Applies to orders placed from now on.",
+        error_messages={
+            "required": "Enter a number of minutes from 5 to 1440.",
+            "invalid": "Enter a whole number of minutes from 5 to 1440.",
+            "min_value": "Enter at least 5 minutes.",
+            "max_value": "Enter at most 1440 minutes (a day).",
+        },
+        min_value=5,
+        max_value=1440,
+    )

@@ -2,7 +2,7 @@ from django.urls import path
 
 from store.payments import views as payment_views
 from store.reviews.urls import staff_urlpatterns as review_urlpatterns
-from store.staff.views import books, dashboard, orders, promotions
+from store.staff.views import books, dashboard, orders, payments, promotions
 
 app_name = "staff"
 
@@ -24,6 +24,7 @@ urlpatterns = [
     path(ORDER + "status/", orders.order_status, name="order-status"),
     path(ORDER + "refund/", payment_views.staff_refund, name="order-refund"),
     path("customers/", orders.customer_lookup, name="customers"),
+    path("payments/", payments.payment_settings, name="payment-settings"),
     path("promotions/", promotions.promotion_list, name="promotion-list"),
     path("promotions/<str:code>/", promotions.promotion_detail, name="promotion-detail"),
     path("promotions/<str:code>/state/", promotions.promotion_state, name="promotion-state"),

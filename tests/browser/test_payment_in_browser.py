@@ -62,16 +62,24 @@ def test_a_shopper_pays_with_the_success_card_and_sees_the_confirmation(shopper)
     assert Book.get("Technology", "tech-001").stock_quantity == 24
 
 
-def test_a_declined_card_shows_the_decline_and_another_card_pays(shopper):
+def test_a_declined_card_shows_the_decline_frees_the_stock_and_another_card_pays(shopper):
     page = shopper
     pay_by_card(page, DECLINED_CARD)
     page.get_by_text("Your card was declined").first.wait_for()
+    page.get_by_role("button", name="Try another card").wait_for()
     audit_accessibility(page)
-    assert the_order(page.user).status == "awaiting_payment"
+    order = the_order(page.user)
+    assert (order.status, order.payment_status) == ("payment_failed", "failed")
+    assert Book.get("Technology", "tech-001", consistent_read=True).stock_quantity == 25
 
+    page.get_by_role("button", name="Try another card").click()
+    page.get_by_text("Your books are set aside again").wait_for()
+    assert Book.get("Technology", "tech-001", consistent_read=True).stock_quantity == 24
     pay_by_card(page)
     page.get_by_role("heading", name="Thank you").wait_for()
-    assert the_order(page.user).status == "confirmed"
+    order = the_order(page.user)
+    assert (order.status, order.payment_status) == ("confirmed", "paid")
+    assert Book.get("Technology", "tech-001", consistent_read=True).stock_quantity == 24
 
 
 def test_a_3d_secure_card_completes_its_challenge(shopper):
@@ -119,3 +127,32 @@ def test_a_guest_pays_with_the_success_card_and_sees_the_confirmation(
 
     [order] = list(Order.query(guest_user_id("grace@example.com"), consistent_read=True))
     assert (order.status, order.payment_status) == ("confirmed", "paid")
+
+
+def test_staff_set_the_payment_time_limit_on_an_accessible_page(open_page, live_url, make_user):
+    from tests.conftest import PASSWORD
+
+    staff = make_user(is_staff=True, email="staff@example.com")
+    page = open_page()
+    page.goto(live_url + "/accounts/sign-in/?next=/admin/payments/")
+    page.get_by_label("Email").fill(staff.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("heading", name="Payments").wait_for()
+    audit_accessibility(page)
+    field = page.get_by_label("Payment time limit (minutes)")
+    assert field.input_value() == "30"
+
+    field.fill("2")
+    page.get_by_role("button", name="Save the time limit").click()
+    page.get_by_text("Enter at least 5 minutes.").wait_for()
+    audit_accessibility(page)
+
+    page.get_by_label("Payment time limit (minutes)").fill("45")
+    page.get_by_role("button", name="Save the time limit").click()
+    page.get_by_text("keep their books for 45 minutes").wait_for()
+    assert page.get_by_label("Payment time limit (minutes)").input_value() == "45"
+    assert page.get_by_role("cell", name="staff@example.com").is_visible()
+    from store.payments.selectors import payment_time_limit_minutes
+
+    assert payment_time_limit_minutes() == 45

@@ -670,8 +670,8 @@ def test_placing_costs_the_cart_one_batch_get_and_one_transaction(
     form = place_form(review_checkout(shopper_client))
     dynamodb_requests.clear()
     shopper_client.post("/checkout/place/", form)
-    # the session, the user, the cart; the books; the transaction
-    assert dict(dynamodb_requests) == {"GetItem": 3, "BatchGetItem": 1, "TransactWriteItems": 1}
+    # the session, the user, the cart, the payment time limit; the books; the transaction
+    assert dict(dynamodb_requests) == {"GetItem": 4, "BatchGetItem": 1, "TransactWriteItems": 1}
 
 
 def test_review_costs_the_cart_and_one_batch_get(shopper_client, clean_code, dynamodb_requests):

@@ -7,6 +7,7 @@ import pytest
 from store.catalog.models import Book
 from store.orders.models import Order
 from tests.conftest import place_form, review_checkout
+from tests.integration.test_promotions import make_code, staff  # noqa: F401 (fixtures)
 from tests.payments_fixtures import (
     DECLINED_CARD,
     card,
@@ -85,17 +86,30 @@ def test_the_payment_page_shows_the_amount_and_loads_stripe_js_from_localstripe(
     assert origin not in shopper_client.get("/orders/")["Content-Security-Policy"]
 
 
-def test_a_declined_card_says_so_and_the_shopper_can_pay_with_another(
+def test_a_declined_card_says_so_releases_the_stock_and_another_card_pays(
     shopper_client, placed, clean_code
 ):
     response = shopper_client.post(
         f"/orders/{placed.order_id}/pay/", {"payment_method": card(DECLINED_CARD)}
     )
     assert response.status_code == 402
-    assert "Your card was declined" in response.content.decode()
+    page = response.content.decode()
+    assert "Your card was declined" in page
+    assert "Try another card" in page
     order = order_of(shopper_client)
-    assert order.status == "awaiting_payment"
-    assert stock_of(clean_code) == clean_code.stock_quantity - 1  # still set aside
+    assert (order.status, order.payment_status) == ("payment_failed", "failed")
+    assert stock_of(clean_code) == clean_code.stock_quantity  # nothing set aside any more
+    assert intent_at_stripe(placed.payment_intent_id).status == "canceled"
+    assert [line.book_id for line in order.items] == [clean_code.book_id]  # lines kept
+
+    response = shopper_client.post(f"/orders/{placed.order_id}/pay/again/")
+    assert response.status_code == 302
+    assert response["Location"] == f"/orders/{placed.order_id}/pay/"
+    order = order_of(shopper_client)
+    assert (order.status, order.payment_status) == ("awaiting_payment", "awaiting")
+    assert order.payment_intent_id != placed.payment_intent_id
+    assert stock_of(clean_code) == clean_code.stock_quantity - 1  # set aside again
+    assert "Pay $52.42" in shopper_client.get(f"/orders/{placed.order_id}/pay/").content.decode()
 
     response = shopper_client.post(f"/orders/{placed.order_id}/pay/", {"payment_method": card()})
     assert response.status_code == 302
@@ -103,6 +117,70 @@ def test_a_declined_card_says_so_and_the_shopper_can_pay_with_another(
     assert (order.status, order.payment_status) == ("confirmed", "paid")
     intent = intent_at_stripe(order.payment_intent_id)
     assert (intent.status, intent.amount) == ("succeeded", 5242)
+    assert stock_of(clean_code) == clean_code.stock_quantity - 1
+
+
+def decline(client, order):
+    response = client.post(
+        f"/orders/{order.order_id}/pay/", {"payment_method": card(DECLINED_CARD)}
+    )
+    assert response.status_code == 402
+
+
+def test_a_decline_releases_the_stock_once_and_the_sweep_releases_nothing_more(
+    shopper_client, placed, clean_code
+):
+    from datetime import timedelta
+
+    from cloudshelf.dynamo import utcnow
+    from store.payments.services import payments_sweep
+
+    decline(shopper_client, placed)
+    response = shopper_client.post(
+        f"/orders/{placed.order_id}/pay/", {"payment_method": card(DECLINED_CARD)}
+    )
+    assert response.status_code == 409  # a stale card form: nothing to pay, says why
+    assert "no longer set aside" in response.content.decode()
+    assert payments_sweep(now=utcnow() + timedelta(days=1))["released"] == 0
+    assert stock_of(clean_code) == clean_code.stock_quantity
+
+
+def test_trying_another_card_twice_sets_the_books_aside_once(shopper_client, placed, clean_code):
+    from store.payments.services import payment_retry
+
+    decline(shopper_client, placed)
+    released, stale = order_of(shopper_client), order_of(shopper_client)
+    first = payment_retry(order=released)
+    assert payment_retry(order=stale).payment_intent_id == first.payment_intent_id
+    assert shopper_client.post(f"/orders/{placed.order_id}/pay/again/").status_code == 302
+    assert stock_of(clean_code) == clean_code.stock_quantity - 1
+
+
+def test_trying_another_card_after_the_last_copy_sold_says_so_with_a_409(
+    shopper_client, placed, clean_code
+):
+    decline(shopper_client, placed)
+    Book(clean_code.category, clean_code.book_id).update(actions=[Book.stock_quantity.set(0)])
+
+    response = shopper_client.post(f"/orders/{placed.order_id}/pay/again/")
+
+    assert response.status_code == 409
+    assert "“Clean Code” sold out meanwhile." in response.content.decode()
+    order = order_of(shopper_client)
+    assert (order.status, order.payment_status) == ("payment_failed", "failed")
+    assert order.payment_intent_id == placed.payment_intent_id
+    assert stock_of(clean_code) == 0
+
+
+def test_a_success_webhook_for_a_declined_and_released_order_is_refunded(client, placed):
+    from store.orders.services import order_payment_expire
+
+    order_payment_expire(order=placed, error="Your card was declined.")
+    response = post_webhook(client, payload := succeeded_event(placed), signed(payload))
+    assert response.status_code == 200
+    order = Order.get(placed.user_id, placed.order_id, consistent_read=True)
+    assert order.status == "payment_failed"
+    assert order.payment_status in ("refund_pending", "refunded")
 
 
 def test_a_payment_method_that_is_not_one_is_refused_with_a_400(shopper_client, placed):
@@ -226,8 +304,8 @@ def test_staff_refund_part_of_a_paid_order_and_the_audit_says_who(client, placed
     from tests.payments_fixtures import pay
 
     pay(placed)
-    staff = make_user(is_staff=True)
-    sign_in(client, staff)
+    staffer = make_user(is_staff=True)
+    sign_in(client, staffer)
     url = f"/admin/orders/{placed.user_id}/{placed.order_id}/refund/"
     page = client.post(url, {"amount": "10.00"}, follow=True).content.decode()
     assert "Refunded $10.00; $10.00 refunded in all." in page
@@ -235,7 +313,7 @@ def test_staff_refund_part_of_a_paid_order_and_the_audit_says_who(client, placed
     order = Order.get(placed.user_id, placed.order_id, consistent_read=True)
     assert (order.payment_status, order.refunded_cents) == ("partially_refunded", 1000)
     [entry] = list(order_audit_list(user_id=placed.user_id, order_id=placed.order_id))
-    assert (entry.action, entry.actor_email) == ("order.refund", staff.email)
+    assert (entry.action, entry.actor_email) == ("order.refund", staffer.email)
 
     too_much = client.post(url, {"amount": "50.00"}, follow=True).content.decode()
     assert "Enter an amount between 0.01 and 42.42." in too_much
@@ -279,3 +357,94 @@ def test_a_stripe_outage_on_the_payment_page_is_a_503_and_the_order_waits(
     assert response.status_code == 503
     assert "Card payments are unavailable just now" in response.content.decode()
     assert order_of(shopper_client).status == "awaiting_payment"
+
+
+def test_a_declined_order_with_a_code_gives_its_use_back_and_counts_it_again_on_retry(
+    make_user,
+    make_book,
+    make_code,  # noqa: F811
+):
+    from decimal import Decimal
+
+    from store.orders import selectors, services
+    from store.payments.gateway import CardDeclined
+    from store.payments.services import payment_retry, payment_submit
+    from store.promotions.selectors import promotion_get
+    from tests.conftest import ADDRESS
+    from tests.integration.test_checkout import fill_cart
+    from tests.integration.test_promotions import apply
+    from tests.payments_fixtures import pay
+
+    user = make_user()
+    book = make_book(price=Decimal("42.99"))
+    fill_cart(user, (book, 1))
+    make_code(max_uses=1)
+    apply(user, "SAVE10")
+    quote = selectors.checkout_review_get(user_id=user.user_id).quote
+    order = services.order_place(user=user, shipping_address=ADDRESS, quote=quote).order
+    assert promotion_get(code="SAVE10", consistent_read=True).uses == 1
+
+    with pytest.raises(CardDeclined):
+        payment_submit(order=order, payment_method=card(DECLINED_CARD))
+    assert promotion_get(code="SAVE10", consistent_read=True).uses == 0  # given back
+    assert stock_of(book) == book.stock_quantity
+
+    released = Order.get(order.user_id, order.order_id, consistent_read=True)
+    again = payment_retry(order=released)
+    assert promotion_get(code="SAVE10", consistent_read=True).uses == 1  # counted again
+    assert stock_of(book) == book.stock_quantity - 1
+    paid = pay(again)
+    assert (paid.status, paid.discount, paid.amount_cents) == (
+        "confirmed",
+        Decimal("4.30"),
+        order.amount_cents,
+    )
+    assert intent_at_stripe(paid.payment_intent_id).amount == order.amount_cents
+
+
+def test_a_decline_then_a_paid_retry_counts_one_sale_and_sends_one_email(
+    shopper_client, placed, clean_code, streams
+):
+    from django.core import mail
+
+    from tests.integration.test_orders_projections import day_figures
+
+    decline(shopper_client, placed)
+    streams.deliver()
+    assert mail.outbox == []  # a declined order is not confirmed
+    assert shopper_client.post(f"/orders/{placed.order_id}/pay/again/").status_code == 302
+    shopper_client.post(f"/orders/{placed.order_id}/pay/", {"payment_method": card()})
+    streams.deliver()
+    [figures] = day_figures().values()
+    assert (figures.orders, figures.revenue) == (1, placed.total)
+    assert figures.copies == {f"{clean_code.category}#{clean_code.book_id}": 1}
+    assert len(mail.outbox) == 1
+
+
+def test_a_guest_declined_tries_another_card_through_the_access_link(client, clean_code):
+    import re
+
+    from store.orders.models import guest_user_id
+    from tests.integration.test_guest_checkout import guest_checkout
+
+    pay_url = guest_checkout(client, clean_code)
+    declined = client.post(pay_url, {"payment_method": card(DECLINED_CARD)})
+    assert declined.status_code == 402
+    again_url = re.search(r'action="([^"]+/pay/again/\?access=[^"]+)"', declined.content.decode())
+    assert again_url is not None
+    assert stock_of(clean_code) == clean_code.stock_quantity
+
+    response = client.post(again_url.group(1).replace("&amp;", "&"))
+    assert response.status_code == 302 and "/pay/?access=" in response["Location"]
+    assert stock_of(clean_code) == clean_code.stock_quantity - 1
+    assert client.post(response["Location"], {"payment_method": card()}).status_code == 302
+    [order] = list(Order.query(guest_user_id("grace@example.com"), consistent_read=True))
+    assert (order.status, order.payment_status) == ("confirmed", "paid")
+
+
+def test_trying_another_card_is_one_transaction(shopper_client, placed, dynamodb_requests):
+    decline(shopper_client, placed)
+    dynamodb_requests.clear()
+    assert shopper_client.post(f"/orders/{placed.order_id}/pay/again/").status_code == 302
+    # the session, the user, the order, the payment time limit; ONE transaction
+    assert dict(dynamodb_requests) == {"GetItem": 4, "TransactWriteItems": 1}

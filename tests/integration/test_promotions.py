@@ -280,8 +280,8 @@ def test_placing_with_a_code_is_still_one_transaction(
     quote = selectors.checkout_review_get(user_id=user.user_id).quote
     dynamodb_requests.clear()
     services.order_place(user=user, shipping_address=ADDRESS, quote=quote)
-    # The cart, its books, the code (consistent) and ONE transaction.
-    assert dynamodb_requests == {"GetItem": 2, "BatchGetItem": 1, "TransactWriteItems": 1}
+    # The cart, its books, the code (consistent), the payment time limit, ONE transaction.
+    assert dynamodb_requests == {"GetItem": 3, "BatchGetItem": 1, "TransactWriteItems": 1}
 
 
 def test_the_cart_page_shows_the_discount_line_and_the_new_total(client, make_book, make_code):
