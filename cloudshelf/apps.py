@@ -14,9 +14,6 @@ class CloudshelfConfig(AppConfig):
             from cloudshelf.localstripe import start_for_django
 
             start_for_django(settings.LOCALSTRIPE)
-        from cloudshelf.dynamo import client_prepare  # one DynamoDB client, made at start-up
-
-        client_prepare()
 
 
 def start_local_aws(config):

@@ -21,6 +21,11 @@ API_GATEWAY_HOST_SUFFIX = ".amazonaws.com"
 
 django_application = get_wsgi_application()
 
+# The process's one DynamoDB client, made during Lambda's init phase, not on a request.
+from cloudshelf.dynamo import client_prepare  # noqa: E402 (needs Django set up)
+
+client_prepare()
+
 
 def forwarded_host(environ):
     value = environ.get("HTTP_X_FORWARDED_HOST", "").split(",")[0].strip()
