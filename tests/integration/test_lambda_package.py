@@ -91,8 +91,9 @@ def test_package_builds_with_no_network_and_no_aws_credentials(package):
 
 
 def test_package_is_small(package):
+    # Lambda takes 50 MB zipped by direct upload. The Stripe SDK alone is about 6 MB of it.
     _, zip_path, _ = package
-    assert zip_path.stat().st_size < 25 * 1024 * 1024
+    assert zip_path.stat().st_size < 30 * 1024 * 1024
 
 
 @pytest.mark.parametrize(
