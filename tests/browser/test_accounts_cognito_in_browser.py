@@ -30,15 +30,15 @@ def test_shopper_registers_with_the_emailed_code_and_signs_in(
         },
     )
     page.get_by_role("button", name="Create account").click()
-    assert page.get_by_role("heading", name="Verify your email").is_visible()
+    page.get_by_role("heading", name="Verify your email").wait_for()
     audit_accessibility(page)
     page.get_by_label("Verification code").fill("not the code")
     page.get_by_label("Verification code").fill(code_in(mailoutbox[-1]))
     page.get_by_role("button", name="Verify my email").click()
-    assert page.get_by_text("Your email address is verified.").is_visible()
+    page.get_by_text("Your email address is verified.").wait_for()
     fill(page, {"Email": "ada@example.com", "Password": GOOD})
     page.get_by_role("button", name="Sign in").click()
-    assert page.get_by_text("Signed in as Ada").is_visible()
+    page.get_by_text("Signed in as Ada").wait_for()
 
 
 def test_staff_sets_up_totp_and_needs_a_code_for_the_staff_pages(
@@ -51,8 +51,8 @@ def test_staff_sets_up_totp_and_needs_a_code_for_the_staff_pages(
     page.goto(live_url + "/accounts/sign-in/?next=/admin/")
     fill(page, {"Email": staff.email, "Password": PASSWORD})
     page.get_by_role("button", name="Sign in").click()
-    assert page.get_by_role("heading", name="Two-step sign-in").is_visible()
-    assert page.get_by_text("Staff pages need two-step sign-in").is_visible()
+    page.get_by_role("heading", name="Two-step sign-in").wait_for()
+    page.get_by_text("Staff pages need two-step sign-in").wait_for()
     audit_accessibility(page)
     page.get_by_label("Current password").fill(PASSWORD)
     page.get_by_role("button", name="Set up two-step sign-in").click()
@@ -61,16 +61,16 @@ def test_staff_sets_up_totp_and_needs_a_code_for_the_staff_pages(
     audit_accessibility(page)
     fill(page, {"Code from your authenticator app": totp_now(), "Current password": PASSWORD})
     page.get_by_role("button", name="Turn on two-step sign-in").click()
-    assert page.get_by_text("Two-step sign-in is on.").is_visible()
+    page.get_by_text("Two-step sign-in is on.").wait_for()
     page.get_by_role("button", name="Sign out").click()
 
     page.goto(live_url + "/accounts/sign-in/?next=/admin/")
     fill(page, {"Email": staff.email, "Password": PASSWORD})
     page.get_by_role("button", name="Sign in").click()
-    assert page.get_by_role("heading", name="Two-step sign-in").is_visible()
+    page.get_by_role("heading", name="Two-step sign-in").wait_for()
     audit_accessibility(page)
     page.get_by_label("Code from your authenticator app").fill(totp_now())
     page.get_by_role("button", name="Sign in").click()
-    assert page.get_by_text("Welcome back, Bo").is_visible()
+    page.get_by_text("Welcome back, Bo").wait_for()
     assert "/admin/" in page.url
     assert blocked == []

@@ -32,11 +32,11 @@ def test_shopper_registers_edits_the_profile_and_signs_back_in(open_page, live_u
         },
     )
     page.get_by_role("button", name="Create account").click()
-    assert page.get_by_text("This password is too common.").is_visible()
+    page.get_by_text("This password is too common.").wait_for()
     audit_accessibility(page)
     fill(page, {"Password": GOOD, "Confirm password": GOOD})
     page.get_by_role("button", name="Create account").click()
-    assert page.get_by_text("Signed in as Ada").is_visible()
+    page.get_by_text("Signed in as Ada").wait_for()
 
     page.get_by_role("link", name="Profile").click()
     audit_accessibility(page)
@@ -52,14 +52,14 @@ def test_shopper_registers_edits_the_profile_and_signs_back_in(open_page, live_u
         },
     )
     page.get_by_role("button", name="Save profile").click()
-    assert page.get_by_text("Your profile has been saved.").is_visible()
+    page.get_by_text("Your profile has been saved.").wait_for()
     assert user_get_by_email(email="ada@example.com").address.city == "Anytown"
 
     page.get_by_role("button", name="Sign out").click()
     page.get_by_role("link", name="Sign in").click()
     fill(page, {"Email": "ADA@example.com", "Password": GOOD})
     page.get_by_role("button", name="Sign in").click()
-    assert page.get_by_text("Signed in as Ada").is_visible()
+    page.get_by_text("Signed in as Ada").wait_for()
 
 
 def test_shopper_resets_a_forgotten_password_from_the_emailed_link(
@@ -72,18 +72,18 @@ def test_shopper_resets_a_forgotten_password_from_the_emailed_link(
     audit_accessibility(page)
     page.get_by_label("Email").fill(user.email)
     page.get_by_role("button", name="Send the link").click()
-    assert page.get_by_role("heading", name="Check your email").is_visible()
+    page.get_by_role("heading", name="Check your email").wait_for()
     link = re.search(r"https?://\S+/accounts/reset/\S+/", mailoutbox[0].body).group(0)
     page.goto(link)
     audit_accessibility(page)
     fill(page, {"New password": GOOD, "Confirm new password": GOOD})
     page.get_by_role("button", name="Set new password").click()
-    assert page.get_by_text("Your new password is set.").is_visible()
+    page.get_by_text("Your new password is set.").wait_for()
     fill(page, {"Email": user.email, "Password": GOOD})
     page.get_by_role("button", name="Sign in").click()
-    assert page.get_by_text("Signed in as Ada").is_visible()
+    page.get_by_text("Signed in as Ada").wait_for()
     page.goto(link)
-    assert page.get_by_text("has expired or has already been used").is_visible()
+    page.get_by_text("has expired or has already been used").wait_for()
 
 
 def test_password_change_keeps_this_browser_signed_in(open_page, live_url, make_user):
@@ -96,8 +96,8 @@ def test_password_change_keeps_this_browser_signed_in(open_page, live_url, make_
     audit_accessibility(page)
     fill(page, {"Current password": PASSWORD, "New password": GOOD, "Confirm new password": GOOD})
     page.get_by_role("button", name="Change password").click()
-    assert page.get_by_text("Your password has been changed.").is_visible()
-    assert page.get_by_text("Signed in as Ada").is_visible()
+    page.get_by_text("Your password has been changed.").wait_for()
+    page.get_by_text("Signed in as Ada").wait_for()
 
 
 @pytest.mark.parametrize(

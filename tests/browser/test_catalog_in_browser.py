@@ -23,7 +23,7 @@ def test_shopper_browses_from_home_to_a_book(page, live_url, catalog):
     page.get_by_role("link", name="Clean Code").click()
     page.wait_for_url("**/books/Technology/tech-001/")
     assert page.get_by_role("heading", level=1).inner_text() == "Clean Code"
-    assert page.get_by_text("In stock").is_visible()
+    page.get_by_text("In stock").wait_for()
     assert page.locator("img.book-detail__cover").evaluate("img => img.naturalWidth") > 0
     audit_accessibility(page)
 

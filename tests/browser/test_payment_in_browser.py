@@ -152,7 +152,7 @@ def test_staff_set_the_payment_time_limit_on_an_accessible_page(open_page, live_
     page.get_by_role("button", name="Save the time limit").click()
     page.get_by_text("keep their books for 45 minutes").wait_for()
     assert page.get_by_label("Payment time limit (minutes)").input_value() == "45"
-    assert page.get_by_role("cell", name="staff@example.com").is_visible()
+    page.get_by_role("cell", name="staff@example.com").wait_for()
     from store.payments.selectors import payment_time_limit_minutes
 
     assert payment_time_limit_minutes() == 45

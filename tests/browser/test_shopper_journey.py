@@ -127,7 +127,7 @@ def test_anonymous_cart_is_merged_at_sign_in(open_page, live_url, catalog, make_
     add_to_cart(page, live_url, "Fiction", "fic-001", 2)
     add_to_cart(page, live_url, "Business", "bus-001", 1)
     sign_in(page, live_url, user.email)
-    assert page.get_by_text("Added to your cart from before you signed in").is_visible()
+    page.get_by_text("Added to your cart from before you signed in").wait_for()
     page.get_by_role("link", name="Cart").click()
     assert page.get_by_label("Quantity of The Great Gatsby").input_value() == "3"
     assert page.get_by_label("Quantity of The Lean Startup").input_value() == "1"

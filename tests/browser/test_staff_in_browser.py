@@ -35,8 +35,8 @@ def test_staff_adjusts_stock_from_the_book_page(staff_page, live_url):
     page.get_by_label("Change by").fill("-5")
     page.get_by_label("Reason").fill("damaged in transit")
     page.get_by_role("button", name="Adjust stock").click()
-    assert page.get_by_text("Stock is now 20").is_visible()
-    assert page.get_by_role("cell", name="damaged in transit").is_visible()
+    page.get_by_text("Stock is now 20").wait_for()
+    page.get_by_role("cell", name="damaged in transit").wait_for()
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
@@ -71,9 +71,9 @@ def test_dashboard_chart_has_axes_and_shows_a_day_on_keyboard_focus(
 ):
     page = staff_page(viewport)  # the dashboard, with one order today
     chart = page.locator("#orders-chart")
-    assert chart.is_visible()
-    assert chart.get_by_text("Orders", exact=True).is_visible()  # the value axis
-    assert chart.get_by_text("Day (UTC)").is_visible()  # the time axis
+    chart.wait_for()
+    chart.get_by_text("Orders", exact=True).wait_for()  # the value axis
+    chart.get_by_text("Day (UTC)").wait_for()  # the time axis
     assert [label.inner_text() for label in chart.locator(".chart__y span").all()][-1] == "0"
     dates = chart.locator(".chart__date").all()
     assert 3 <= len(dates) <= 6
