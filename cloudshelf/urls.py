@@ -4,6 +4,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("admin/", include("store.staff.urls", namespace="staff")),
     path("api/", include("store.api.urls")),
+    path("", include("store.seo.urls")),
     path("", include("store.urls")),
 ]
 

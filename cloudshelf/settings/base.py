@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "accounts",
     "store",
+    "store.seo",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SeoConfig(AppConfig):
+    name = "store.seo"
+    label = "seo"
