@@ -132,7 +132,8 @@ PAGES = [
         "Home",
         "/",
         budget={"total": 2},
-        budget_text="1 read (the catalog summary) + 1 BatchGetItem (the cards' ratings)",
+        budget_text="1 BatchGetItem (the catalog summary, best sellers, new releases) "
+        "+ 1 BatchGetItem (the featured cards' ratings)",
         in_mix=0.25,
     ),
     Page(
@@ -144,11 +145,27 @@ PAGES = [
         in_mix=0.25,
     ),
     Page(
+        "category-sorted",
+        "Category, by price, in stock only",
+        "/category/Technology/?sort=price&in_stock=1",
+        budget={"total": 2},
+        budget_text="1 Query (the category's sort items) + 1 BatchGetItem (the cards' ratings)",
+        load=False,
+    ),
+    Page(
+        "best-sellers",
+        "Best sellers, 30 days",
+        "/best-sellers/?days=30",
+        budget={"total": 1},
+        budget_text="1 GetItem (the ranking of that scope and window)",
+        load=False,
+    ),
+    Page(
         "book",
         "Book",
         f"/books/{BOOK[0]}/{BOOK[1]}/",
         budget={"total": 2},
-        budget_text="2 GetItem (the book, its rating summary and newest reviews)",
+        budget_text="1 GetItem (the book) + 1 BatchGetItem (its rating summary, also bought)",
         in_mix=0.30,
     ),
     Page(
@@ -157,7 +174,7 @@ PAGES = [
         f"/books/{BOOK[0]}/{BOOK[1]}/",
         user="shopper",
         budget={"total": 2},
-        budget_text="1 GetItem + 1 BatchGetItem (ratings, own review, wishlist entry)",
+        budget_text="1 GetItem + 1 BatchGetItem (ratings, own review, wishlist entry, also bought)",
         load=False,
     ),
     Page(

@@ -12,6 +12,7 @@ urlpatterns = [
     path("books/<str:category>/<str:book_id>/", views.book_detail, name="book-detail"),
     path("media/<path:key>", views.cover, name="cover"),
     path("", include("store.reviews.urls")),
+    path("", include("store.discovery.urls")),
     path("", include("store.alerts.urls")),
     path("", include("store.wishlists.urls")),
     path("cart/", include("store.cart.urls")),

@@ -7,28 +7,48 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from store.catalog import selectors
+from store.discovery import selectors as discovery
 from store.reviews.selectors import book_page_extras, book_ratings_get
 
 
 @require_safe
 def home(request):
-    summary = selectors.catalog_summary_get()
-    featured = list(summary.featured) if summary else []
-    ratings = book_ratings_get(book_ids=[b.book_id for b in featured])
-    return render(request, "store/home.html", {"summary": summary, "card_ratings": ratings})
+    page = discovery.home_page_get()  # one BatchGetItem: summary, best sellers, new releases
+    featured = list(page.summary.featured) if page.summary else []
+    return render(
+        request,
+        "store/home.html",
+        {
+            "summary": page.summary,
+            "card_ratings": book_ratings_get(book_ids=[b.book_id for b in featured]),
+            "best_sellers": page.best_sellers,
+            "new_releases": page.new_releases,
+        },
+    )
 
 
 @require_safe
 def category_detail(request, category):
     if not selectors.category_is_valid(category):
         raise Http404("No such category.")
-    books, next_token = selectors.category_books_page(
-        category=category,
-        page_token=request.GET.get("page"),
-        page_size=settings.CATALOG_PAGE_SIZE,
-    )
-    if not books and not request.GET.get("page"):
-        raise Http404("No such category.")
+    sort = request.GET.get("sort") or ""
+    in_stock_only = request.GET.get("in_stock") == "1"
+    if sort or in_stock_only:  # one Query of the category's sort items
+        books, next_token = discovery.category_sorted_page(
+            category=category,
+            sort=sort or "title",
+            in_stock_only=in_stock_only,
+            page_token=request.GET.get("page"),
+            page_size=settings.CATALOG_PAGE_SIZE,
+        )
+    else:  # the shelf order: one Query of the books table
+        books, next_token = selectors.category_books_page(
+            category=category,
+            page_token=request.GET.get("page"),
+            page_size=settings.CATALOG_PAGE_SIZE,
+        )
+        if not books and not request.GET.get("page"):
+            raise Http404("No such category.")
     return render(
         request,
         "store/category.html",
@@ -38,6 +58,9 @@ def category_detail(request, category):
             "card_ratings": book_ratings_get(book_ids=[b.book_id for b in books]),
             "next_token": next_token,
             "is_first_page": not request.GET.get("page"),
+            "sort": sort,
+            "in_stock_only": in_stock_only,
+            "sorts": [(name, label) for name, (label, *_r) in discovery.SORTS.items()],
         },
     )
 
@@ -47,14 +70,15 @@ def book_detail(request, category, book_id):
     book = selectors.book_get(category=category, book_id=book_id)
     if book is None:
         raise Http404("No such book.")
+    also_key = discovery.also_bought_key(category=category, book_id=book_id)
+    extras = book_page_extras(
+        book=book, user=request.user, query=request.GET, extra_keys={"also": also_key}
+    )
+    also = discovery.also_bought_entries(extras.pop("extra", {}).get("also"), book_id=book_id)
     return render(
         request,
         "store/book_detail.html",
-        {
-            "book": book,
-            "low_stock": settings.LOW_STOCK_THRESHOLD,
-            **book_page_extras(book=book, user=request.user, query=request.GET),
-        },
+        {"book": book, "low_stock": settings.LOW_STOCK_THRESHOLD, "also_bought": also, **extras},
     )
 
 

@@ -224,6 +224,8 @@ STREAM_PROJECTIONS = [
     "store.orders.projections.order_confirmation_email",
     "store.reviews.projections.book_ratings",
     "store.alerts.projections.stock_alerts",
+    "store.discovery.projections.discovery_sales",
+    "store.discovery.projections.discovery_books",
 ]
 # Locally, a thread in the serving process reads the emulator's streams this often (seconds).
 # None: no poller (production reads streams through Lambda; tests deliver explicitly).

@@ -254,18 +254,25 @@ def book_bought_by(*, user_id: str, book_id: str) -> bool:
     return False
 
 
-def book_page_extras(*, book: Any, user: Any, query: Any = None) -> dict[str, Any]:
+def book_page_extras(
+    *,
+    book: Any,
+    user: Any,
+    query: Any = None,
+    extra_keys: dict[str, tuple[Any, dict]] | None = None,
+) -> dict[str, Any]:
     """The book page's reviews, rating and back-in-stock state, in ONE request besides the
-    book itself (a GetItem for a visitor, a BatchGetItem for a signed-in shopper). The
-    first page of reviews comes with the rating; a later one (``query`` holds its signed
-    ``older`` or ``newer`` token) costs one Query more."""
+    book itself (a GetItem for a visitor, a BatchGetItem for a signed-in shopper).
+    ``extra_keys`` adds other pages' items to that request; they come back in ``extra``.
+    The first page of reviews comes with the rating; a later one (``query`` holds its
+    signed ``older`` or ``newer`` token) costs one Query more."""
     from store.alerts.forms import StockAlertForm
     from store.alerts.models import StockAlert, alert_pk
     from store.alerts.services import address_hash
 
     signed_in = bool(getattr(user, "is_authenticated", False))
     sold_out = (book.stock_quantity or 0) <= 0
-    extra: dict[str, tuple[Any, dict]] = {}
+    extra: dict[str, tuple[Any, dict]] = dict(extra_keys or {})
     if signed_in and sold_out and user.email:
         key = {"pk": alert_pk(book.book_id), "sk": address_hash(user.email)}
         extra["alert"] = (StockAlert, key)
@@ -289,4 +296,5 @@ def book_page_extras(*, book: Any, user: Any, query: Any = None) -> dict[str, An
         "stock_alert": page.extra.get("alert"),
         "stock_alert_form": StockAlertForm() if sold_out else None,
         "wished": page.extra.get("wished"),
+        "extra": page.extra,
     }

@@ -140,8 +140,8 @@ def test_a_price_change_goes_to_the_catalog_summary_only(make_book, streams):
         }
     ]
     # Search reads no price, and a book with 40 copies is nowhere near the low-stock list;
-    # the summary's featured entry shows the price.
-    assert [p.name for p in projections_for(change)] == ["catalog-summary"]
+    # the summary's featured entry shows the price, and discovery sorts by it.
+    assert [p.name for p in projections_for(change)] == ["catalog-summary", "discovery-books"]
     assert catalog_summary_get().featured[0].price == Decimal("9.50")
 
 
