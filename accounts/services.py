@@ -189,6 +189,20 @@ def user_registration_confirm(
     return user
 
 
+def user_registration_code_resend(*, email: str, client_address: str) -> None:
+    """Send a new verification code if this email's account is still unconfirmed. Says
+    nothing either way (the page shows the same message), and the throttle counts every
+    request, as for reset requests: each one may send an email."""
+    email = normalize_email(email)
+    subjects = {ACCOUNT: email, ADDRESS: client_address}
+    throttle_check(scope="code-resend", subjects=subjects)
+    throttle_take(scope="code-resend", subjects=subjects)
+    user = user_get_by_email(email=email)
+    if user is None or user.account_status != "unconfirmed":
+        return
+    identity_service().registration_code_resend(user=user)
+
+
 def user_password_verify(*, user: User, password: str, client_address: str) -> None:
     """Check a signed-in user's current password (before a password or email change), with
     the same throttle as sign-in: a stolen session cannot be used to guess it."""

@@ -43,6 +43,7 @@ from accounts.services import (
     user_password_change,
     user_profile_update,
     user_register,
+    user_registration_code_resend,
     user_registration_confirm,
     user_sign_in_check,
     user_sign_in_code_check,
@@ -198,6 +199,8 @@ def sign_in_code(request):
 @cognito_only
 def register_verify(request):
     initial = {"email": request.GET.get("email", "")}
+    if request.method == "POST" and "resend" in request.POST:
+        return register_code_resend(request)
     form = VerifyRegistrationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -215,6 +218,26 @@ def register_verify(request):
             messages.success(request, "Your email address is verified. You can sign in now.")
             return redirect("accounts:login")
     return form_page(request, "accounts/register_verify.html", form)
+
+
+def register_code_resend(request):
+    """The verification page's "Send a new code" button: only the email is needed."""
+    form = VerifyRegistrationForm(request.POST)
+    form.is_valid()  # the code may be empty: only the email's errors count here
+    if "email" not in form.cleaned_data:
+        form.errors.pop("code", None)
+        return form_page(request, "accounts/register_verify.html", form)
+    email = form.cleaned_data["email"]
+    try:
+        user_registration_code_resend(email=email, client_address=client_address(request))
+    except Throttled as error:
+        form.errors.pop("code", None)
+        return throttled_page(request, "accounts/register_verify.html", form, error)
+    messages.info(
+        request,
+        f"If {email} is waiting for verification, we have emailed it a new code.",
+    )
+    return redirect_with_query("accounts:register-verify", email=email)
 
 
 @account_page

@@ -41,6 +41,7 @@ from accounts.identity import (
 )
 from accounts.identity.tokens import TokenInvalid, id_token_verify
 from accounts.models import EmailClaim, User
+from accounts.throttles import Throttled
 from cloudshelf.dynamo import transaction
 
 log = logging.getLogger(__name__)
@@ -316,6 +317,29 @@ class CognitoIdentity:
             condition=User.account_status == "unconfirmed",
         )
         return user
+
+    def registration_code_resend(self, *, user: User) -> None:
+        """A new verification code for an account still waiting for one."""
+        if _is_local():
+            # moto 5.2 does not implement ResendConfirmationCode (its server answers 500),
+            # and its ConfirmSignUp accepts any code: deliver one as register() does.
+            _deliver_local_code(
+                to=user.email,
+                subject="Your new CloudShelf verification code",
+                code=f"{secrets.randbelow(1_000_000):06d}",
+            )
+            return
+        try:
+            self._call("resend_confirmation_code", ClientId=self.client_id, Username=user.email)
+        except ClientError as error:
+            if _error_code(error) == "LimitExceededException":
+                raise Throttled(
+                    retry_after=15 * 60,
+                    message="The identity service has sent enough codes for now. Please try "
+                    "again in 15 minutes.",
+                ) from error
+            if _error_code(error) not in ("UserNotFoundException", "InvalidParameterException"):
+                raise
 
     # -- signing in -------------------------------------------------------------------
     def authenticate(self, *, email: str, password: str) -> SignInResult:
