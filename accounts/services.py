@@ -394,6 +394,37 @@ def user_totp_start(*, user: User, password: str, client_address: str) -> TotpSe
     return identity_service().totp_associate(user=user, password=password)
 
 
+class StaffKeepTotp(ApplicationError):
+    message = (
+        "Staff accounts must keep two-step sign-in on: staff pages ask for it. If you have "
+        "lost your authenticator app, ask an operator to reset it (manage.py "
+        "reset_two_factor), then set it up again."
+    )
+
+
+def user_totp_disable(*, user: User, password: str, code: str, client_address: str) -> None:
+    """Turn a shopper's TOTP off (password and a current code, throttled as at sign-in).
+    Staff are refused: with Cognito they must keep a second factor."""
+    if user.is_staff:
+        raise StaffKeepTotp()
+    subjects = {ACCOUNT: user.email, ADDRESS: client_address}
+    for scope in ("sign-in", "code"):  # a password and a code are guessed here
+        throttle_check(scope=scope, subjects=subjects)
+    for scope in ("sign-in", "code"):
+        throttle_take(scope=scope, subjects=subjects)
+    identity_service().totp_disable(user=user, password=password, code=code)
+    for scope in ("sign-in", "code"):
+        throttle_clear(scope=scope, kind=ACCOUNT, subject=user.email)
+        throttle_release(scope=scope, kind=ADDRESS, subject=client_address)
+    log.info("two-step sign-in turned off by %s", user.user_id)
+
+
+def user_totp_reset(*, user: User) -> None:
+    """An operator clears the user's TOTP (``manage.py reset_two_factor``)."""
+    identity_service().totp_reset(user=user)
+    log.warning("two-step sign-in reset by an operator for %s", user.user_id)
+
+
 def user_totp_enable(*, user: User, password: str, code: str, client_address: str) -> None:
     """Confirm TOTP with a first code; the user's other sessions end."""
     subjects = {ACCOUNT: user.email, ADDRESS: client_address}

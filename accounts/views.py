@@ -20,6 +20,7 @@ from accounts.forms import (
     SetPasswordForm,
     SignInCodeForm,
     SignInForm,
+    TotpDisableForm,
     TotpEnableForm,
     TotpStartForm,
     VerifyRegistrationForm,
@@ -36,6 +37,7 @@ from accounts.services import (
     AccountChanged,
     EmailTaken,
     ResetLinkInvalid,
+    StaffKeepTotp,
     WrongPassword,
     password_reset_code_complete,
     password_reset_complete,
@@ -48,6 +50,7 @@ from accounts.services import (
     user_sign_in_check,
     user_sign_in_code_check,
     user_sign_out_everywhere,
+    user_totp_disable,
     user_totp_enable,
     user_totp_start,
 )
@@ -406,9 +409,35 @@ def two_factor(request):
     user = request.user
     start_form = TotpStartForm(request.POST if request.POST.get("step") == "start" else None)
     enable_form = TotpEnableForm(request.POST if request.POST.get("step") == "enable" else None)
+    disable_form = TotpDisableForm(request.POST if request.POST.get("step") == "disable" else None)
     setup = None
     status = None
-    if request.method == "POST" and start_form.is_bound and start_form.is_valid():
+    if request.method == "POST" and disable_form.is_bound:
+        if user.is_staff:
+            disable_form.add_error(None, StaffKeepTotp.message)
+            status = 403
+        elif disable_form.is_valid():
+            try:
+                user_totp_disable(
+                    user=user,
+                    password=disable_form.cleaned_data["password"],
+                    code=disable_form.cleaned_data["code"],
+                    client_address=client_address(request),
+                )
+            except Throttled as error:
+                disable_form.add_error(None, error.message)
+                status = 429
+            except WrongPassword as error:
+                disable_form.add_error("password", error.message)
+            except IdentityError as error:
+                disable_form.add_error("code", error.message)
+            else:
+                auth.update_session_auth_hash(request, user_get_fresh(user))
+                messages.success(
+                    request, "Two-step sign-in is off. Sign-in asks for your password only."
+                )
+                return redirect("accounts:profile")
+    elif request.method == "POST" and start_form.is_bound and start_form.is_valid():
         try:
             setup = user_totp_start(
                 user=user,
@@ -443,13 +472,14 @@ def two_factor(request):
             return redirect("accounts:profile")
     elif request.method == "POST":
         status = 400
-    has_errors = start_form.errors or enable_form.errors
+    has_errors = start_form.errors or enable_form.errors or disable_form.errors
     return render(
         request,
         "accounts/two_factor.html",
         {
             "start_form": start_form,
             "enable_form": enable_form,
+            "disable_form": disable_form,
             "setup": setup,
             "qr_svg": qr_svg(setup.uri) if setup else "",
         },

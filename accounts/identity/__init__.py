@@ -91,6 +91,10 @@ class IdentityService(Protocol):
 
     def totp_enable(self, *, user: "User", password: str, code: str) -> None: ...
 
+    def totp_disable(self, *, user: "User", password: str, code: str) -> None: ...
+
+    def totp_reset(self, *, user: "User") -> None: ...
+
 
 def identity_service() -> IdentityService:
     """The configured identity service (cheap: no request is made here)."""

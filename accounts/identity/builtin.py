@@ -65,3 +65,9 @@ class BuiltinIdentity:
 
     def totp_enable(self, *, user: User, password: str, code: str) -> None:
         raise NotSupported()
+
+    def totp_disable(self, *, user: User, password: str, code: str) -> None:
+        raise NotSupported()
+
+    def totp_reset(self, *, user: User) -> None:
+        raise NotSupported()
