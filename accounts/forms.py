@@ -245,3 +245,7 @@ class TotpEnableForm(SignInCodeForm):
     password = _password_field("Current password", "current-password")
 
     field_order = ["code", "password"]
+
+
+class TotpDisableForm(TotpEnableForm):
+    """Turning TOTP off: a current code and the password, as when it was turned on."""

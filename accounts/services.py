@@ -189,6 +189,20 @@ def user_registration_confirm(
     return user
 
 
+def user_registration_code_resend(*, email: str, client_address: str) -> None:
+    """Send a new verification code if this email's account is still unconfirmed. Says
+    nothing either way (the page shows the same message), and the throttle counts every
+    request, as for reset requests: each one may send an email."""
+    email = normalize_email(email)
+    subjects = {ACCOUNT: email, ADDRESS: client_address}
+    throttle_check(scope="code-resend", subjects=subjects)
+    throttle_take(scope="code-resend", subjects=subjects)
+    user = user_get_by_email(email=email)
+    if user is None or user.account_status != "unconfirmed":
+        return
+    identity_service().registration_code_resend(user=user)
+
+
 def user_password_verify(*, user: User, password: str, client_address: str) -> None:
     """Check a signed-in user's current password (before a password or email change), with
     the same throttle as sign-in: a stolen session cannot be used to guess it."""
@@ -378,6 +392,37 @@ def user_totp_start(*, user: User, password: str, client_address: str) -> TotpSe
     throttle_check(scope="sign-in", subjects=subjects)
     throttle_take(scope="sign-in", subjects=subjects)
     return identity_service().totp_associate(user=user, password=password)
+
+
+class StaffKeepTotp(ApplicationError):
+    message = (
+        "Staff accounts must keep two-step sign-in on: staff pages ask for it. If you have "
+        "lost your authenticator app, ask an operator to reset it (manage.py "
+        "reset_two_factor), then set it up again."
+    )
+
+
+def user_totp_disable(*, user: User, password: str, code: str, client_address: str) -> None:
+    """Turn a shopper's TOTP off (password and a current code, throttled as at sign-in).
+    Staff are refused: with Cognito they must keep a second factor."""
+    if user.is_staff:
+        raise StaffKeepTotp()
+    subjects = {ACCOUNT: user.email, ADDRESS: client_address}
+    for scope in ("sign-in", "code"):  # a password and a code are guessed here
+        throttle_check(scope=scope, subjects=subjects)
+    for scope in ("sign-in", "code"):
+        throttle_take(scope=scope, subjects=subjects)
+    identity_service().totp_disable(user=user, password=password, code=code)
+    for scope in ("sign-in", "code"):
+        throttle_clear(scope=scope, kind=ACCOUNT, subject=user.email)
+        throttle_release(scope=scope, kind=ADDRESS, subject=client_address)
+    log.info("two-step sign-in turned off by %s", user.user_id)
+
+
+def user_totp_reset(*, user: User) -> None:
+    """An operator clears the user's TOTP (``manage.py reset_two_factor``)."""
+    identity_service().totp_reset(user=user)
+    log.warning("two-step sign-in reset by an operator for %s", user.user_id)
 
 
 def user_totp_enable(*, user: User, password: str, code: str, client_address: str) -> None:

@@ -41,6 +41,11 @@ def limits_for(scope):
             ACCOUNT: settings.SIGN_IN_THROTTLE_PER_ACCOUNT,
             ADDRESS: settings.SIGN_IN_THROTTLE_PER_ADDRESS,
         },
+        # Sending a new verification code sends an email, as a reset request does.
+        "code-resend": {
+            ACCOUNT: settings.PASSWORD_RESET_THROTTLE_PER_ACCOUNT,
+            ADDRESS: settings.PASSWORD_RESET_THROTTLE_PER_ADDRESS,
+        },
         "password-reset": {
             ACCOUNT: settings.PASSWORD_RESET_THROTTLE_PER_ACCOUNT,
             ADDRESS: settings.PASSWORD_RESET_THROTTLE_PER_ADDRESS,

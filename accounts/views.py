@@ -20,6 +20,7 @@ from accounts.forms import (
     SetPasswordForm,
     SignInCodeForm,
     SignInForm,
+    TotpDisableForm,
     TotpEnableForm,
     TotpStartForm,
     VerifyRegistrationForm,
@@ -36,6 +37,7 @@ from accounts.services import (
     AccountChanged,
     EmailTaken,
     ResetLinkInvalid,
+    StaffKeepTotp,
     WrongPassword,
     password_reset_code_complete,
     password_reset_complete,
@@ -43,10 +45,12 @@ from accounts.services import (
     user_password_change,
     user_profile_update,
     user_register,
+    user_registration_code_resend,
     user_registration_confirm,
     user_sign_in_check,
     user_sign_in_code_check,
     user_sign_out_everywhere,
+    user_totp_disable,
     user_totp_enable,
     user_totp_start,
 )
@@ -198,6 +202,8 @@ def sign_in_code(request):
 @cognito_only
 def register_verify(request):
     initial = {"email": request.GET.get("email", "")}
+    if request.method == "POST" and "resend" in request.POST:
+        return register_code_resend(request)
     form = VerifyRegistrationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -215,6 +221,26 @@ def register_verify(request):
             messages.success(request, "Your email address is verified. You can sign in now.")
             return redirect("accounts:login")
     return form_page(request, "accounts/register_verify.html", form)
+
+
+def register_code_resend(request):
+    """The verification page's "Send a new code" button: only the email is needed."""
+    form = VerifyRegistrationForm(request.POST)
+    form.is_valid()  # the code may be empty: only the email's errors count here
+    if "email" not in form.cleaned_data:
+        form.errors.pop("code", None)
+        return form_page(request, "accounts/register_verify.html", form)
+    email = form.cleaned_data["email"]
+    try:
+        user_registration_code_resend(email=email, client_address=client_address(request))
+    except Throttled as error:
+        form.errors.pop("code", None)
+        return throttled_page(request, "accounts/register_verify.html", form, error)
+    messages.info(
+        request,
+        f"If {email} is waiting for verification, we have emailed it a new code.",
+    )
+    return redirect_with_query("accounts:register-verify", email=email)
 
 
 @account_page
@@ -383,9 +409,35 @@ def two_factor(request):
     user = request.user
     start_form = TotpStartForm(request.POST if request.POST.get("step") == "start" else None)
     enable_form = TotpEnableForm(request.POST if request.POST.get("step") == "enable" else None)
+    disable_form = TotpDisableForm(request.POST if request.POST.get("step") == "disable" else None)
     setup = None
     status = None
-    if request.method == "POST" and start_form.is_bound and start_form.is_valid():
+    if request.method == "POST" and disable_form.is_bound:
+        if user.is_staff:
+            disable_form.add_error(None, StaffKeepTotp.message)
+            status = 403
+        elif disable_form.is_valid():
+            try:
+                user_totp_disable(
+                    user=user,
+                    password=disable_form.cleaned_data["password"],
+                    code=disable_form.cleaned_data["code"],
+                    client_address=client_address(request),
+                )
+            except Throttled as error:
+                disable_form.add_error(None, error.message)
+                status = 429
+            except WrongPassword as error:
+                disable_form.add_error("password", error.message)
+            except IdentityError as error:
+                disable_form.add_error("code", error.message)
+            else:
+                auth.update_session_auth_hash(request, user_get_fresh(user))
+                messages.success(
+                    request, "Two-step sign-in is off. Sign-in asks for your password only."
+                )
+                return redirect("accounts:profile")
+    elif request.method == "POST" and start_form.is_bound and start_form.is_valid():
         try:
             setup = user_totp_start(
                 user=user,
@@ -420,13 +472,14 @@ def two_factor(request):
             return redirect("accounts:profile")
     elif request.method == "POST":
         status = 400
-    has_errors = start_form.errors or enable_form.errors
+    has_errors = start_form.errors or enable_form.errors or disable_form.errors
     return render(
         request,
         "accounts/two_factor.html",
         {
             "start_form": start_form,
             "enable_form": enable_form,
+            "disable_form": disable_form,
             "setup": setup,
             "qr_svg": qr_svg(setup.uri) if setup else "",
         },

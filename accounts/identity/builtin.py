@@ -54,6 +54,9 @@ class BuiltinIdentity:
     def password_reset_confirm(self, *, email: str, code: str, password: str) -> User:
         raise NotSupported()
 
+    def registration_code_resend(self, *, user: User) -> None:
+        raise NotSupported()  # built-in registrations are active at once: no code to send
+
     def sign_out_everywhere(self, *, user: User) -> None:
         """Nothing beyond deleting this session (accounts.auth.logout)."""
 
@@ -61,4 +64,10 @@ class BuiltinIdentity:
         raise NotSupported()
 
     def totp_enable(self, *, user: User, password: str, code: str) -> None:
+        raise NotSupported()
+
+    def totp_disable(self, *, user: User, password: str, code: str) -> None:
+        raise NotSupported()
+
+    def totp_reset(self, *, user: User) -> None:
         raise NotSupported()

@@ -41,6 +41,7 @@ from accounts.identity import (
 )
 from accounts.identity.tokens import TokenInvalid, id_token_verify
 from accounts.models import EmailClaim, User
+from accounts.throttles import Throttled
 from cloudshelf.dynamo import transaction
 
 log = logging.getLogger(__name__)
@@ -317,6 +318,29 @@ class CognitoIdentity:
         )
         return user
 
+    def registration_code_resend(self, *, user: User) -> None:
+        """A new verification code for an account still waiting for one."""
+        if _is_local():
+            # moto 5.2 does not implement ResendConfirmationCode (its server answers 500),
+            # and its ConfirmSignUp accepts any code: deliver one as register() does.
+            _deliver_local_code(
+                to=user.email,
+                subject="Your new CloudShelf verification code",
+                code=f"{secrets.randbelow(1_000_000):06d}",
+            )
+            return
+        try:
+            self._call("resend_confirmation_code", ClientId=self.client_id, Username=user.email)
+        except ClientError as error:
+            if _error_code(error) == "LimitExceededException":
+                raise Throttled(
+                    retry_after=15 * 60,
+                    message="The identity service has sent enough codes for now. Please try "
+                    "again in 15 minutes.",
+                ) from error
+            if _error_code(error) not in ("UserNotFoundException", "InvalidParameterException"):
+                raise
+
     # -- signing in -------------------------------------------------------------------
     def authenticate(self, *, email: str, password: str) -> SignInResult:
         from accounts.selectors import normalize_email
@@ -564,6 +588,65 @@ class CognitoIdentity:
         )
         user.update(
             actions=[User.totp_enabled.set(True), User.password.set(password_marker())],
+            condition=User.user_id.exists(),
+        )
+
+    def totp_disable(self, *, user: User, password: str, code: str) -> None:
+        """Turn TOTP off: the password and a current code, each checked by the pool (a
+        full sign-in, so a stolen session alone cannot do it)."""
+        from accounts.services import WrongPassword
+
+        tokens = self._tokens(user, password)
+        if tokens is None:
+            raise WrongPassword()
+        if tokens:
+            raise IdentityError("Two-step sign-in is already off for your account.")
+        try:
+            answer = self._call(
+                "initiate_auth",
+                ClientId=self.client_id,
+                AuthFlow="USER_PASSWORD_AUTH",
+                AuthParameters={"USERNAME": user.email, "PASSWORD": password},
+            )
+            answer = self._call(
+                "respond_to_auth_challenge",
+                ClientId=self.client_id,
+                ChallengeName="SOFTWARE_TOKEN_MFA",
+                Session=answer["Session"],
+                ChallengeResponses={"USERNAME": user.email, "SOFTWARE_TOKEN_MFA_CODE": code},
+            )
+        except ClientError as error:
+            if _error_code(error) in (
+                "CodeMismatchException",
+                "ExpiredCodeException",
+                "NotAuthorizedException",
+            ):
+                raise CodeInvalid("That code is not valid: check your app's clock.") from error
+            raise
+        self._call(
+            "set_user_mfa_preference",
+            AccessToken=answer["AuthenticationResult"]["AccessToken"],
+            SoftwareTokenMfaSettings={"Enabled": False, "PreferredMfa": False},
+        )
+        user.update(
+            actions=[User.totp_enabled.set(False), User.password.set(password_marker())],
+            condition=User.user_id.exists(),
+        )
+
+    def totp_reset(self, *, user: User) -> None:
+        """An operator clears a user's TOTP (a lost device): the pool stops asking for a
+        code, every session of the user ends, and a staff member is sent to set TOTP up
+        again at the next sign-in."""
+        if is_moved(user):
+            self._call(
+                "admin_set_user_mfa_preference",
+                UserPoolId=self.pool_id,
+                Username=user.email,
+                SoftwareTokenMfaSettings={"Enabled": False, "PreferredMfa": False},
+            )
+            self._call("admin_user_global_sign_out", UserPoolId=self.pool_id, Username=user.email)
+        user.update(
+            actions=[User.totp_enabled.set(False), User.password.set(password_marker())],
             condition=User.user_id.exists(),
         )
 

@@ -1,6 +1,7 @@
 """zappa_settings.json: what each stage deploys, checked against Zappa's own reading of it."""
 
 import json
+import re
 from fnmatch import fnmatch
 from pathlib import Path
 
@@ -10,9 +11,11 @@ from tests.deploy_templates import (
     APP_TEMPLATE,
     CONSUMER_HANDLER,
     ROOT,
+    STREAMS_TEMPLATE,
     Resolver,
     RolePolicy,
     load,
+    resources_of_type,
 )
 from tests.lambda_harness import zappa_settings_module
 
@@ -176,3 +179,53 @@ def test_stage_names_the_projections_table(stage):
     prefix = "cloudshelf-dev" if stage == "dev" else "cloudshelf"
     environment = SETTINGS[stage]["environment_variables"]
     assert environment["PROJECTIONS_TABLE_NAME"] == f"{prefix}-projections"
+
+
+def identity_settings_production_reads():
+    """The CLOUDSHELF_IDENTITY_SERVICE and COGNITO_* variables that production settings read
+    (their own file and the base settings they start from)."""
+    names = set()
+    for module in ("production.py", "base.py"):
+        text = (ROOT / "cloudshelf" / "settings" / module).read_text()
+        names |= set(re.findall(r"""env\(\s*["']((?:COGNITO_|CLOUDSHELF_IDENTITY)\w*)""", text))
+    return names - {"COGNITO_USER_POOL_NAME"}
+
+
+def test_production_settings_read_the_identity_service_and_the_pool_ids():
+    assert {
+        "CLOUDSHELF_IDENTITY_SERVICE",
+        "COGNITO_USER_POOL_ID",
+        "COGNITO_CLIENT_ID",
+    } <= identity_settings_production_reads()
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_stage_sets_every_identity_setting_production_reads(stage):
+    environment = SETTINGS[stage]["environment_variables"]
+    missing = identity_settings_production_reads() - set(environment)
+    assert not missing, f"zappa_settings.json {stage} does not set {sorted(missing)}"
+    assert environment["CLOUDSHELF_IDENTITY_SERVICE"] in ("builtin", "cognito")
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_stage_keeps_no_cognito_secret_in_the_file(stage):
+    """The app client has no secret; anything secret would be an SSM parameter's name."""
+    environment = SETTINGS[stage]["environment_variables"]
+    assert not [k for k in environment if k.startswith("COGNITO_") and "SECRET" in k]
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_stream_consumer_gets_the_stages_pool_ids_when_cognito_is_on(stage):
+    parameters = {
+        "IdentityService": "cognito",
+        "UserPoolId": "us-east-1_Abc",
+        "UserPoolClientId": "c1",
+    }
+    ((function),) = resources_of_type(
+        STREAMS_TEMPLATE, "AWS::Lambda::Function", stage, parameters
+    ).values()
+    variables = function["Environment"]["Variables"]
+    assert variables["CLOUDSHELF_IDENTITY_SERVICE"] == "cognito"
+    assert variables["COGNITO_USER_POOL_ID"] == "us-east-1_Abc"
+    assert variables["COGNITO_CLIENT_ID"] == "c1"
+    assert identity_settings_production_reads() <= set(variables)
