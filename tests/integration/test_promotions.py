@@ -161,8 +161,10 @@ def test_thirty_shoppers_racing_for_a_five_use_code_give_five_discounted_orders(
     refused = [r for r in results if isinstance(r, services.OrderNotPlaced)]
     assert len(placed) == 5 and len(refused) == 25, results
     assert all(p.order.discount == Decimal("1.00") for p in placed)
-    for error in refused:
-        assert "FIVE has just been used as many times as it may be" in error.problems[0]
+    for error in refused:  # "has just been used" (the transaction) or "has been used" (a
+        # racer that read the code after the fifth use): either way the code is named
+        assert "FIVE has" in error.problems[0]
+        assert "been used as many times as it may be" in error.problems[0]
     code = promotion_get(code="FIVE", consistent_read=True)
     assert code.uses == 5 and code.discount_given == Decimal("5.00")
     assert len(promotion_orders_list(code="FIVE")) == 5
