@@ -168,9 +168,18 @@ def audit(url, form_factor, out_dir, name, headers=None):
     if headers:
         command.append(f"--extra-headers={json.dumps(headers)}")
     started = time.monotonic()
-    subprocess.run(
-        command, env={**os.environ, "CHROME_PATH": CHROME}, check=True, timeout=RUN_TIMEOUT
-    )
+    # Lighthouse's own runtime errors (NO_NAVSTART: "please run Lighthouse again") come and
+    # go on a loaded machine: an audit is tried up to three times before the run fails.
+    for attempt in range(3):
+        run = subprocess.run(
+            command, env={**os.environ, "CHROME_PATH": CHROME}, timeout=RUN_TIMEOUT
+        )
+        if run.returncode == 0:
+            break
+        print(
+            f"Lighthouse: {name} {form_factor} failed (exit {run.returncode}), try {attempt + 1}"
+        )
+    run.check_returncode()
     data = json.loads(report.read_text())
     result = {
         "page": name,
