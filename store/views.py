@@ -41,6 +41,10 @@ def category_detail(request, category):
             page_token=request.GET.get("page"),
             page_size=settings.CATALOG_PAGE_SIZE,
         )
+        # Every book has an item in every sort order, so only the in-stock list may be
+        # empty for a category that exists.
+        if not books and not in_stock_only and not request.GET.get("page"):
+            raise Http404("No such category.")
     else:  # the shelf order: one Query of the books table
         books, next_token = selectors.category_books_page(
             category=category,

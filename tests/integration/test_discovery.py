@@ -286,3 +286,8 @@ def test_new_releases_newest_first(shelf, make_book, streams, client):
     assert selectors.new_releases_page(category=None)[0].title == "Newest Novel"
     assert selectors.new_releases_page(category="Fiction")[0].title == "Newest Novel"
     assert "Newest Novel" in client.get(reverse("store:new-releases")).content.decode()
+
+
+def test_unknown_category_sorted_is_404(tables, client):
+    response = client.get(reverse("store:category", args=["Nowhere"]), {"sort": "price"})
+    assert response.status_code == 404
