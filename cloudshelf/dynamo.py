@@ -291,3 +291,19 @@ class IsoDateTimeAttribute(Attribute[datetime]):
 
 def utcnow():
     return datetime.now(UTC).replace(microsecond=0)
+
+
+def batch_get_raw(request_items: dict) -> dict[str, list[dict]]:
+    """ONE BatchGetItem across tables (``RequestItems`` as botocore takes it), asked again
+    only for the keys DynamoDB left unprocessed: ``{table name: [raw items]}``."""
+    client = connection().client
+    found: dict[str, list[dict]] = {}
+    request = request_items
+    for _attempt in range(5):
+        answer = client.batch_get_item(RequestItems=request)
+        for table, items in answer.get("Responses", {}).items():
+            found.setdefault(table, []).extend(items)
+        request = answer.get("UnprocessedKeys") or {}
+        if not request:
+            break
+    return found

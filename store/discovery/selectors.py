@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from typing import Any
 
-from cloudshelf.dynamo import connection
+from cloudshelf.dynamo import batch_get_raw
 from cloudshelf.errors import ApplicationError
 from store.catalog.models import CatalogSummary
 from store.discovery import rules
@@ -81,15 +81,7 @@ def home_page_get() -> HomePage:
             "Keys": [{"pk": {"S": LIST_PK}, "sk": {"S": sk}} for sk in (sk_best, sk_new)]
         },
     }
-    found: dict[str, list[dict]] = {}
-    client = connection().client
-    for _attempt in range(5):
-        answer = client.batch_get_item(RequestItems=request)
-        for table, items in answer.get("Responses", {}).items():
-            found.setdefault(table, []).extend(items)
-        request = answer.get("UnprocessedKeys") or {}
-        if not request:
-            break
+    found = batch_get_raw(request)
     page = HomePage(summary=None)
     for raw in found.get(books_table, []):
         if raw.get("category", {}).get("S") == CatalogSummary.KEY[0]:

@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core import signing
 
-from cloudshelf.dynamo import connection
+from cloudshelf.dynamo import batch_get_raw
 from store.orders.models import Order
 from store.pagination import InvalidPageToken, decode_page_token, encode_page_token
 from store.reviews.models import (
@@ -139,15 +139,7 @@ def book_page_reviews_get(
     for _name, model, key in wanted:
         table = request.setdefault(model.Meta.table_name, {"Keys": [], "ConsistentRead": True})
         table["Keys"].append({attr: {"S": value} for attr, value in key.items()})
-    client = connection().client
-    found: dict[str, list[dict]] = {}
-    for _attempt in range(5):
-        answer = client.batch_get_item(RequestItems=request)
-        for table_name, answered in answer.get("Responses", {}).items():
-            found.setdefault(table_name, []).extend(answered)
-        request = answer.get("UnprocessedKeys") or {}
-        if not request:
-            break
+    found = batch_get_raw(request)
     items: dict[str, Any] = {}
     for name, model, key in wanted:
         for item in found.get(model.Meta.table_name, []):
