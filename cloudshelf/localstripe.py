@@ -43,9 +43,12 @@ def is_running(port: int, timeout: float = 0.5, owner: int | None = None) -> boo
         return False
 
 
-def webhook_register(*, port: int, url: str, secret: str, name: str = "cloudshelf") -> None:
-    """Point localstripe's webhook ``name`` at ``url``, signed with ``secret``."""
-    data = json.dumps({"url": url, "secret": secret}).encode()
+def webhook_register(
+    *, port: int, url: str, secret: str, name: str = "cloudshelf", events: list | None = None
+) -> None:
+    """Point localstripe's webhook ``name`` at ``url``, signed with ``secret``; ``events``
+    limits it to those event types (``[]``: none, localstripe has no way to delete one)."""
+    data = json.dumps({"url": url, "secret": secret, "events": events}).encode()
     request = urllib.request.Request(
         f"{endpoint_for(port)}/_config/webhooks/{name}",
         data=data,

@@ -13,16 +13,21 @@ from tests.payments_fixtures import DECLINED_CARD, THREE_D_SECURE_CARD
 
 @pytest.fixture(autouse=True)
 def webhooks_to_the_live_server(live_url):
-    """localstripe signs and sends its events to the site under test, as Stripe would."""
+    """localstripe signs and sends its events to the site under test, as Stripe would;
+    afterwards it sends none, so a later test's payments never reach this server and its
+    DynamoDB requests never show up in another test's count."""
     from django.conf import settings
 
     from cloudshelf.localstripe import webhook_register
 
-    webhook_register(
+    where = dict(
         port=settings.LOCALSTRIPE["port"],
         url=live_url + "/payments/webhook/",
         secret=settings.STRIPE_WEBHOOK_SECRET,
     )
+    webhook_register(**where)
+    yield
+    webhook_register(**where, events=[])
 
 
 @pytest.fixture
