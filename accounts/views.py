@@ -417,22 +417,8 @@ def two_factor(request):
             disable_form.add_error(None, StaffKeepTotp.message)
             status = 403
         elif disable_form.is_valid():
-            try:
-                user_totp_disable(
-                    user=user,
-                    password=disable_form.cleaned_data["password"],
-                    code=disable_form.cleaned_data["code"],
-                    client_address=client_address(request),
-                )
-            except Throttled as error:
-                disable_form.add_error(None, error.message)
-                status = 429
-            except WrongPassword as error:
-                disable_form.add_error("password", error.message)
-            except IdentityError as error:
-                disable_form.add_error("code", error.message)
-            else:
-                auth.update_session_auth_hash(request, user_get_fresh(user))
+            status = _totp_confirm(request, disable_form, user_totp_disable)
+            if status is None:
                 messages.success(
                     request, "Two-step sign-in is off. Sign-in asks for your password only."
                 )
@@ -450,22 +436,8 @@ def two_factor(request):
         except (WrongPassword, IdentityError) as error:
             start_form.add_error("password", error.message)
     elif request.method == "POST" and enable_form.is_bound and enable_form.is_valid():
-        try:
-            user_totp_enable(
-                user=user,
-                password=enable_form.cleaned_data["password"],
-                code=enable_form.cleaned_data["code"],
-                client_address=client_address(request),
-            )
-        except Throttled as error:
-            enable_form.add_error(None, error.message)
-            status = 429
-        except WrongPassword as error:
-            enable_form.add_error("password", error.message)
-        except IdentityError as error:
-            enable_form.add_error("code", error.message)
-        else:
-            auth.update_session_auth_hash(request, user_get_fresh(user))
+        status = _totp_confirm(request, enable_form, user_totp_enable)
+        if status is None:
             messages.success(
                 request, "Two-step sign-in is on. You will be asked for a code at each sign-in."
             )
@@ -485,6 +457,31 @@ def two_factor(request):
         },
         status=status or (400 if has_errors else 200),
     )
+
+
+def _totp_confirm(request, form, change):
+    """Turn TOTP on or off (``change``) with the form's password and code, errors on the
+    form. None when done (the session follows the user's new hash), else the status to
+    answer: 429 when throttled, 400 for a wrong password or code."""
+    user = request.user
+    try:
+        change(
+            user=user,
+            password=form.cleaned_data["password"],
+            code=form.cleaned_data["code"],
+            client_address=client_address(request),
+        )
+    except Throttled as error:
+        form.add_error(None, error.message)
+        return 429
+    except WrongPassword as error:
+        form.add_error("password", error.message)
+    except IdentityError as error:
+        form.add_error("code", error.message)
+    else:
+        auth.update_session_auth_hash(request, user_get_fresh(user))
+        return None
+    return 400
 
 
 def user_get_fresh(user):
