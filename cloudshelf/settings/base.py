@@ -303,7 +303,6 @@ REVIEW_TITLE_MAX_LENGTH = 120
 REVIEW_TEXT_MAX_LENGTH = 5000
 # Reviews the book page shows (kept in the rating summary); the rest are paginated.
 REVIEWS_ON_BOOK_PAGE = 5
-REVIEWS_PAGE_SIZE = 10
 # Where links in emails sent without a request (the stream's projections) point.
 SITE_URL = env("SITE_URL", "http://localhost:8000")
 # A confirmation link for a back-in-stock alert is good for this long (seconds).

@@ -19,8 +19,8 @@ def guest_token(order: Order) -> str:
     return signing.dumps([order.user_id, order.order_id], salt=SALT, compress=True)
 
 
-def guest_order_get(*, token: object, order_id: str) -> Order | None:
-    """The guest order ``token`` names if it is ``order_id`` (one GetItem), else None."""
+def guest_owner(*, token: object, order_id: str) -> str | None:
+    """The guest user_id ``token`` grants ``order_id`` to, or None; no request is made."""
     if not isinstance(token, str) or not token:
         return None
     try:
@@ -29,7 +29,13 @@ def guest_order_get(*, token: object, order_id: str) -> Order | None:
         return None
     if named != order_id or not str(user_id).startswith("guest-"):
         return None
-    return order_get(user_id=user_id, order_id=order_id)
+    return str(user_id)
+
+
+def guest_order_get(*, token: object, order_id: str) -> Order | None:
+    """The guest order ``token`` names if it is ``order_id`` (one GetItem), else None."""
+    user_id = guest_owner(token=token, order_id=order_id)
+    return None if user_id is None else order_get(user_id=user_id, order_id=order_id)
 
 
 def guest_path(order: Order, name: str = "store:order-detail") -> str:

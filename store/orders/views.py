@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
@@ -15,7 +17,7 @@ from store.orders.forms import (
     PlaceOrderForm,
     ShippingAddressForm,
 )
-from store.orders.guest import guest_order_get, guest_path
+from store.orders.guest import guest_order_get, guest_owner, guest_path
 from store.orders.models import guest_user_id
 from store.orders.quotes import quote_sign
 from store.payments.gateway import PaymentError
@@ -218,11 +220,30 @@ def order_detail(request, order_id):
     return render(request, "store/orders/detail.html", {"order": _own_order(request, order_id)})
 
 
-@login_required
+def _cancel(request, owner, order_id):
+    try:
+        return services.order_cancel(user_id=owner, order_id=order_id)
+    except services.OrderNotFound:
+        # A signed-in shopper's order placed as a guest with the account's (verified) email.
+        if owner != getattr(request.user, "user_id", None) or not request.user.email:
+            raise
+        return services.order_cancel(user_id=guest_user_id(request.user.email), order_id=order_id)
+
+
 @require_POST
 def order_cancel(request, order_id):
+    """The shopper's own order, or a guest's through the order's ``access`` token."""
+    token = request.GET.get("access")
+    if token:
+        owner = guest_owner(token=token, order_id=order_id)
+        if owner is None:
+            raise Http404("No such order.")
+    elif request.user.is_authenticated:
+        owner = request.user.user_id
+    else:
+        return redirect_to_login(reverse("store:order-detail", args=[order_id]))
     try:
-        order = services.order_cancel(user_id=request.user.user_id, order_id=order_id)
+        order = _cancel(request, owner, order_id)
     except services.OrderNotFound as error:
         raise Http404("No such order.") from error
     except services.OrderError as error:
@@ -234,4 +255,5 @@ def order_cancel(request, order_id):
         elif order.payment_status == "refund_pending":
             refund = " Your refund is on its way to your card."
         messages.success(request, "Your order was cancelled; nothing will be shipped." + refund)
-    return redirect("store:order-detail", order_id=order_id)
+    detail = reverse("store:order-detail", args=[order_id])
+    return redirect(f"{detail}?{urlencode({'access': token})}" if token else detail)

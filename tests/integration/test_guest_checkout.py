@@ -89,7 +89,51 @@ def test_the_account_of_the_same_email_sees_the_guest_orders(client, clean_code,
     assert "Placed as a guest with grace@example.com" in history
     assert order.number in history
     assert member.get(f"/orders/{order.order_id}/").status_code == 200
+    assert member.post(f"/orders/{order.order_id}/cancel/").status_code == 302
+    assert Order.get(order.user_id, order.order_id, consistent_read=True).status == "cancelled"
 
     someone = sign_in(Client(), make_user(email="someone@example.com"))
     assert order.number not in someone.get("/orders/").content.decode()
     assert someone.get(f"/orders/{order.order_id}/").status_code == 404
+
+
+def test_a_guest_cancels_a_paid_order_from_the_link_and_is_refunded(client, clean_code):
+    pay_url = guest_checkout(client, clean_code)
+    done = client.post(pay_url, {"payment_method": card()})
+    detail = done["Location"].replace("/confirmation/", "/")
+    stranger = Client()  # the link from the email, in another browser
+    page = stranger.get(detail).content.decode()
+    assert "Cancel this order" in page
+    cancel_action = (
+        re.search(r'action="([^"]+/cancel/[^"]*)"', page).group(1).replace("&amp;", "&")
+    )
+    stock_before = clean_code.__class__.get(clean_code.category, clean_code.book_id).stock_quantity
+
+    cancelled = stranger.post(cancel_action)
+
+    assert cancelled.status_code == 302 and "access=" in cancelled["Location"]
+    page = stranger.get(cancelled["Location"]).content.decode()
+    assert "Your order was cancelled" in page and "Cancelled" in page
+    [order] = list(Order.query(guest_user_id("grace@example.com"), consistent_read=True))
+    assert (order.status, order.payment_status) in {
+        ("cancelled", "refunded"),
+        ("cancelled", "refund_pending"),
+    }
+    book = clean_code.__class__.get(clean_code.category, clean_code.book_id)
+    assert book.stock_quantity == stock_before + 1
+
+
+def test_a_cancel_without_the_orders_token_changes_nothing(client, clean_code):
+    pay_url = guest_checkout(client, clean_code)
+    token = pay_url.split("access=", 1)[1]
+    [order] = list(Order.query(guest_user_id("grace@example.com"), consistent_read=True))
+    stranger = Client()
+
+    assert stranger.post(f"/orders/{order.order_id}/cancel/")["Location"].startswith(
+        "/accounts/sign-in/"
+    )
+    tampered = stranger.post(f"/orders/{order.order_id}/cancel/?access={token}x")
+    other = stranger.post(f"/orders/order-someone-else/cancel/?access={token}")
+
+    assert (tampered.status_code, other.status_code) == (404, 404)
+    assert Order.get(order.user_id, order.order_id, consistent_read=True).status == order.status
