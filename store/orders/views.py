@@ -64,8 +64,8 @@ def checkout(request):
     if "change_address" in request.POST:
         return _address_page(request, form)
     code_form = None
-    if "apply_code" in request.POST and not guest:
-        code_form = promotion_views.review_code_apply(request)
+    if "apply_code" in request.POST:
+        code_form = promotion_views.review_code_apply(request, owner=owner)
     review = selectors.checkout_review_get(user_id=owner)
     if review.cart.is_empty:
         messages.info(request, "Your cart is empty.")

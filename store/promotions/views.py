@@ -40,14 +40,15 @@ def cart_discount_remove(request):
     return redirect("store:cart")
 
 
-def review_code_apply(request):
-    """The review page's "Apply the discount code" (the checkout view shows the review
-    again): the form, with its errors if the text cannot be a code."""
+def review_code_apply(request, *, owner):
+    """The review page's "Apply the discount code" on ``owner``'s cart (a shopper's or a
+    guest's; the checkout view shows the review again): the form, with its errors if the
+    text cannot be a code."""
     form = DiscountCodeForm(request.POST)
     if form.is_valid():
         try:
             discount = services.cart_discount_apply(
-                owner=request.user.user_id, code=form.cleaned_data["discount_code"]
+                owner=owner, code=form.cleaned_data["discount_code"]
             )
         except ApplicationError as error:
             messages.error(request, error.message)

@@ -9,7 +9,7 @@ from openapi_schema_validator import OAS31Validator
 
 from cloudshelf.dynamo import utcnow
 from store.orders import selectors, services
-from store.orders.models import Order
+from store.orders.models import Order, guest_user_id
 from store.promotions import services as promotion_services
 from store.promotions.models import AMOUNT, FREE_SHIPPING, PERCENT, PromotionUse, uses_pk
 from store.promotions.rules import CodeNotUsable, CodeUnknown
@@ -327,6 +327,21 @@ def test_a_code_can_be_applied_at_review(shopper_client, make_book, make_code):
     assert "Discount (SAVE10)" in placed.content.decode()
     bad = shopper_client.post("/checkout/", {**ADDRESS, "discount_code": "<b>", "apply_code": "1"})
     assert bad.status_code in (302, 400)
+
+
+def test_a_guest_applies_a_code_at_review_and_the_order_carries_it(client, make_book, make_code):
+    make_code()
+    add_to_cart(client, make_book(price=Decimal("20.00")))
+    guest = {"email": "grace@example.com", "name": "Grace Hopper"}
+    response = client.post(
+        "/checkout/", {**guest, **ADDRESS, "discount_code": "SAVE10", "apply_code": "1"}
+    )
+    assert response.status_code == 200
+    assert "−$2.00" in response.content.decode()
+    placed = client.post("/checkout/place/", place_form(response))
+    assert placed.status_code == 302
+    [order] = list(Order.query(guest_user_id("grace@example.com"), consistent_read=True))
+    assert (order.discount_code, order.discount) == ("SAVE10", Decimal("2.00"))
 
 
 def test_hostile_review_code_is_a_400(shopper_client, make_book):
