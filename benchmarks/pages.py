@@ -141,7 +141,7 @@ PAGES = [
         "Category",
         "/category/Technology/",
         budget={"total": 2},
-        budget_text="1 Query + 1 BatchGetItem (the cards' ratings)",
+        budget_text="1 Query + 1 BatchGetItem (the cards' ratings, the category's best sellers)",
         in_mix=0.25,
     ),
     Page(
@@ -149,7 +149,8 @@ PAGES = [
         "Category, by price, in stock only",
         "/category/Technology/?sort=price&in_stock=1",
         budget={"total": 2},
-        budget_text="1 Query (the category's sort items) + 1 BatchGetItem (the cards' ratings)",
+        budget_text="1 Query (the category's sort items) "
+        "+ 1 BatchGetItem (the cards' ratings, the category's best sellers)",
         load=False,
     ),
     Page(

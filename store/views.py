@@ -53,13 +53,17 @@ def category_detail(request, category):
         )
         if not books and not request.GET.get("page"):
             raise Http404("No such category.")
+    # one BatchGetItem: the cards' ratings and the category's best sellers
+    extras = discovery.category_page_extras(category=category, book_ids=[b.book_id for b in books])
     return render(
         request,
         "store/category.html",
         {
             "category": category,
             "books": books,
-            "card_ratings": book_ratings_get(book_ids=[b.book_id for b in books]),
+            "card_ratings": extras.card_ratings,
+            "category_best_sellers": extras.best_sellers,
+            "best_sellers_days": extras.best_sellers_days,
             "next_token": next_token,
             "is_first_page": not request.GET.get("page"),
             "sort": sort,

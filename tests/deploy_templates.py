@@ -18,6 +18,7 @@ POOL_LABEL = "us-east-1_TEMPLATE"
 NO_VALUE = object()
 # Issue 14's contract: the stream consumer's entry point, in the site's package.
 CONSUMER_HANDLER = "cloudshelf.streams.lambda_handler.handler"
+JOBS_HANDLER = "cloudshelf.jobs.handler"
 
 
 def load(path):
@@ -84,6 +85,8 @@ class Resolver:
             return f"arn:aws:cognito-idp:{REGION}:{ACCOUNT}:userpool/{POOL_LABEL}"
         if kind == "AWS::Lambda::Function":
             return f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{self.name(name)}"
+        if kind == "AWS::Events::Rule":  # CloudFormation names it; the logical id will do
+            return f"arn:aws:events:{REGION}:{ACCOUNT}:rule/{name}"
         raise AssertionError(f"no Arn for {kind}")
 
     def attribute(self, name, attribute):
@@ -181,16 +184,25 @@ def table_properties(stage="production"):
 
 
 class RolePolicy:
-    """The Lambda role's inline policy, resolved for a stage (and an email identity)."""
+    """A Lambda role's inline policy (the site's and stream consumer's unless told),
+    resolved for a stage (and an email identity)."""
 
-    def __init__(self, stage="production", email_identity="example.com", identity="builtin"):
-        template = load(APP_TEMPLATE)
+    def __init__(
+        self,
+        stage="production",
+        email_identity="example.com",
+        identity="builtin",
+        *,
+        path=APP_TEMPLATE,
+        role="LambdaRole",
+    ):
+        template = load(path)
         self.resolve = Resolver(
             template,
             stage=stage,
             parameters={"EmailIdentity": email_identity, "IdentityService": identity},
         )
-        role = template["Resources"]["LambdaRole"]["Properties"]
+        role = template["Resources"][role]["Properties"]
         self.statements = [
             s for p in role["Policies"] for s in self.resolve(p["PolicyDocument"]["Statement"])
         ]
@@ -208,3 +220,8 @@ class RolePolicy:
             ):
                 return True
         return False
+
+
+def jobs_policy(stage="production"):
+    """The scheduled jobs' own role (deploy/streams.yaml)."""
+    return RolePolicy(stage=stage, path=STREAMS_TEMPLATE, role="JobsRole")

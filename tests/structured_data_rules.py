@@ -55,10 +55,17 @@ AGGREGATE_RATING_RECOMMENDED = ["bestRating", "worstRating"]
 BOOK_REQUIRED = ["@id", "name", "url", "author", "workExample"]
 BOOK_RECOMMENDED_NOT_HELD = ["sameAs"]  # no authority record (Wikipedia, LoC) is kept
 # Book actions: the edition (workExample).
-EDITION_REQUIRED = ["@id", "isbn", "potentialAction"]
-# Also required by the guide, but not held by the catalog (a book has no format or
-# language attribute): not claimed, rather than guessed.
-EDITION_REQUIRED_NOT_HELD = ["bookFormat", "inLanguage"]
+# bookFormat and inLanguage: the catalog keeps neither per book, so they are the store's
+# (settings BOOK_FORMAT, BOOK_LANGUAGE).
+EDITION_REQUIRED = ["@id", "bookFormat", "inLanguage", "isbn", "potentialAction"]
+EDITION_BOOK_FORMATS = {
+    "https://schema.org/AudiobookFormat",
+    "https://schema.org/EBook",
+    "https://schema.org/GraphicNovel",
+    "https://schema.org/Hardcover",
+    "https://schema.org/Paperback",
+}
+# No edition number, OCLC/LCCN identifier or authority record is kept: not claimed.
 EDITION_RECOMMENDED_NOT_HELD = ["bookEdition", "identifier", "sameAs"]
 READ_ACTION_REQUIRED = ["target", "expectsAcceptanceOf"]
 

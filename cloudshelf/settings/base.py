@@ -2,6 +2,7 @@
 seed document lists (table names, region) and the standard AWS SDK variables."""
 
 import os
+import re
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -266,6 +267,19 @@ FREE_SHIPPING_THRESHOLD = (
     Decimal(env("FREE_SHIPPING_THRESHOLD")) if env("FREE_SHIPPING_THRESHOLD") else None
 )
 ORDERS_PAGE_SIZE = int(env("ORDERS_PAGE_SIZE", "10"))
+
+# What the book pages' structured data (store/seo/) says of every edition: the catalog
+# keeps no format or language per book, so the store says what it sells.
+BOOK_FORMATS = ("AudiobookFormat", "EBook", "GraphicNovel", "Hardcover", "Paperback")
+BOOK_FORMAT = env("BOOK_FORMAT", "Paperback")  # one of BOOK_FORMATS (schema.org BookFormatType)
+BOOK_LANGUAGE = env("BOOK_LANGUAGE", "en")  # a BCP 47 language tag
+if BOOK_FORMAT not in BOOK_FORMATS or not re.fullmatch(
+    r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", BOOK_LANGUAGE
+):
+    raise ImproperlyConfigured(
+        f"BOOK_FORMAT must be one of {', '.join(BOOK_FORMATS)} and BOOK_LANGUAGE a language "
+        "tag such as en or pt-BR."
+    )
 
 # --- Production edge: CDN caching, security headers (deploy) ----------------------------
 # A request with the cart's cookie (CART_COOKIE_NAME above) or any cookie whose name starts

@@ -10,6 +10,9 @@ COUNTED_STATUSES = frozenset({"confirmed", "paid", "shipped", "delivered"})
 BEST_SELLERS_SHOWN = 10
 NEW_RELEASES_SHOWN = 12
 ALSO_BOUGHT_SHOWN = 8
+#: The category page's best sellers: this window's list, its first few books.
+CATEGORY_BEST_SELLERS_DAYS = 30
+CATEGORY_BEST_SELLERS_SHOWN = 5
 #: A co-purchase shown must have been seen in at least this many orders.
 ALSO_BOUGHT_MIN_ORDERS = 1
 WINDOWS = (7, 30)

@@ -18,6 +18,8 @@ from store.discovery.models import (
 )
 from store.discovery.projections import sort_pk
 from store.pagination import decode_page_token, encode_page_token
+from store.reviews.models import RATING_SUMMARY_PK
+from store.reviews.selectors import Rating
 
 #: The category page's orders: name -> (label, sort items' order, ascending)
 SORTS = {
@@ -93,6 +95,41 @@ def home_page_get() -> HomePage:
         elif item.sk == sk_new:
             page.new_releases = list(item.entries)[: rules.NEW_RELEASES_SHOWN]
     return page
+
+
+@dataclass
+class CategoryExtras:
+    card_ratings: dict[str, Rating] = field(default_factory=dict)
+    best_sellers: list[Entry] = field(default_factory=list)
+    best_sellers_days: int = rules.CATEGORY_BEST_SELLERS_DAYS
+
+
+def category_page_extras(*, category: str, book_ids: list[str]) -> CategoryExtras:
+    """What the category page reads beside its Query, in ONE BatchGetItem of the projections
+    table: the cards' rating figures (not their reviews) and the category's best sellers."""
+    table = BookList.Meta.table_name
+    sk_best = list_sk("best", days=rules.CATEGORY_BEST_SELLERS_DAYS, category=category)
+    keys = [{"pk": {"S": RATING_SUMMARY_PK}, "sk": {"S": b}} for b in dict.fromkeys(book_ids)]
+    keys.append({"pk": {"S": LIST_PK}, "sk": {"S": sk_best}})
+    request = {
+        table: {
+            "Keys": keys,
+            "ProjectionExpression": "pk, sk, #count, #total, entries",
+            "ExpressionAttributeNames": {"#count": "count", "#total": "total"},
+        }
+    }
+    extras = CategoryExtras()
+    for raw in batch_get_raw(request).get(table, []):
+        pk, sk = raw["pk"]["S"], raw["sk"]["S"]
+        if pk == LIST_PK and sk == sk_best:
+            entries = list(BookList.from_raw_data(raw).entries)
+            extras.best_sellers = entries[: rules.CATEGORY_BEST_SELLERS_SHOWN]
+        elif pk == RATING_SUMMARY_PK:
+            count = int(raw.get("count", {}).get("N", 0))
+            if count > 0:
+                total = int(raw.get("total", {}).get("N", 0))
+                extras.card_ratings[sk] = Rating(count=count, total=total)
+    return extras
 
 
 def also_bought_key(*, category: str, book_id: str) -> tuple[type, dict[str, str]]:

@@ -106,11 +106,16 @@ def book_data(book: Any, rating: Any = None, request: Any = None) -> dict[str, A
         "image": absolute(cover_path(book), request),
         "description": book_description(book),
         "genre": book.category,
+        "inLanguage": settings.BOOK_LANGUAGE,
         "offers": offer,
         "workExample": {
             "@type": "Book",
             "@id": url + "#edition",
+            "name": book.title,
+            "author": {"@type": "Person", "name": book.author},
             "isbn": book.isbn,
+            "bookFormat": f"{SCHEMA}/{settings.BOOK_FORMAT}",
+            "inLanguage": settings.BOOK_LANGUAGE,
             "potentialAction": {
                 "@type": "ReadAction",
                 "target": {"@type": "EntryPoint", "urlTemplate": url},

@@ -1,5 +1,6 @@
 """A shopper finds books through discovery: a best seller from the home page, "also
-bought" from a book, and a category sorted by price."""
+bought" from a book, a category sorted by price, and on a phone the category's own best
+sellers."""
 
 from decimal import Decimal
 
@@ -8,7 +9,7 @@ import pytest
 from store.catalog import summary
 from store.discovery.projections import discovery_books_rebuild, discovery_sales_rebuild
 from store.orders.models import OrderLine
-from tests.browser.conftest import audit_accessibility
+from tests.browser.conftest import PHONE, assert_fits_width, audit_accessibility
 
 
 def line(book, quantity=1):
@@ -58,3 +59,19 @@ def test_shopper_follows_best_sellers_also_bought_and_sorts_by_price(page, live_
     titles = page.locator("ul.book-grid .book-card__title").all_inner_texts()
     assert titles == ["Bargain Book", "Bought Together", "Top Seller"]
     audit_accessibility(page)
+
+
+def test_on_a_phone_a_shopper_opens_a_best_seller_from_its_category_page(
+    open_page, live_url, shop
+):
+    page = open_page(viewport=PHONE)
+    page.goto(live_url + "/category/Technology/")
+    best = page.get_by_role("region", name="Best sellers in Technology")
+    best.wait_for()
+    links = best.get_by_role("link")
+    assert links.all_inner_texts() == ["Top Seller", "Bought Together"]  # 6 copies, then 1
+    assert_fits_width(page)
+    audit_accessibility(page)
+    best.get_by_role("link", name="Top Seller").click()
+    page.wait_for_url("**/books/Technology/j-top/")
+    page.get_by_role("heading", level=1, name="Top Seller").wait_for()

@@ -248,8 +248,52 @@ def test_in_stock_only_leaves_out_sold_out(shelf, streams, client):
 def test_category_page_is_one_query_and_the_ratings_whatever_the_sort(
     history, client, sort, dynamodb_requests
 ):
-    client.get(reverse("store:category", args=["Technology"]), {"sort": sort} if sort else {})
-    assert dict(dynamodb_requests) == {"Query": 1, "BatchGetItem": 1}  # + the cards' ratings
+    response = client.get(
+        reverse("store:category", args=["Technology"]), {"sort": sort} if sort else {}
+    )
+    # the Query, then ONE BatchGetItem: the cards' ratings and the category's best sellers
+    assert dict(dynamodb_requests) == {"Query": 1, "BatchGetItem": 1}
+    assert "Best sellers in Technology" in response.content.decode()
+
+
+def best_sellers_section(body, category):
+    heading = f'<h2 id="category-best-sellers-heading">Best sellers in {category}</h2>'
+    if heading not in body:
+        return None
+    return body.split(heading, 1)[1].split("</section>", 1)[0]
+
+
+def test_category_page_shows_its_30_day_best_sellers_linked_to_their_books(history, client):
+    body = client.get(reverse("store:category", args=["Technology"])).content.decode()
+    section = best_sellers_section(body, "Technology")
+    assert section is not None
+    links = re.findall(r'<a href="([^"]*)">([^<]*)</a>', section)
+    assert links == [
+        (reverse("store:book-detail", args=["Technology", b]), title)
+        for b, title in [("t-a", "Alpha"), ("t-b", "Bravo"), ("t-c", "Charlie")]
+    ]
+    fiction = client.get(reverse("store:category", args=["Fiction"])).content.decode()
+    section = best_sellers_section(fiction, "Fiction")
+    assert section is not None
+    # Echo's 9 copies were sold 20 days ago: in the 30-day list, first
+    assert re.findall(r'">([^<]*)</a>', section) == ["Echo", "Delta"]
+
+
+def test_category_page_with_no_sales_has_no_best_sellers_section(shelf, streams, client):
+    streams.deliver()
+    body = client.get(reverse("store:category", args=["Technology"])).content.decode()
+    assert best_sellers_section(body, "Technology") is None
+    assert "All best sellers in Technology" in body
+
+
+def test_category_best_sellers_leave_out_a_hidden_book(history, shelf, streams, client):
+    book = shelf["a"]
+    book.update(actions=[type(book).hidden.set(True)])
+    streams.deliver()
+    body = client.get(reverse("store:category", args=["Technology"])).content.decode()
+    section = best_sellers_section(body, "Technology")
+    assert section is not None
+    assert re.findall(r'">([^<]*)</a>', section) == ["Bravo", "Charlie"]
 
 
 def test_sorted_pages_follow_signed_tokens(make_book, streams, client, settings):

@@ -76,6 +76,8 @@ def test_book_page_carries_a_book_and_product_with_an_offer_as_google_lists(clie
     assert offer["availability"] in rules.OFFER_AVAILABILITY
     edition = data["workExample"]
     assert rules.missing(edition, rules.EDITION_REQUIRED) == []
+    assert edition["bookFormat"] in rules.EDITION_BOOK_FORMATS
+    assert edition["isbn"] == data["isbn"] and edition["name"] == data["name"]
     assert rules.missing(edition["potentialAction"], rules.READ_ACTION_REQUIRED) == []
     # What the page shows, the data says.
     assert data["name"] == "Dune" and "Dune" in body
@@ -85,6 +87,17 @@ def test_book_page_carries_a_book_and_product_with_an_offer_as_google_lists(clie
     assert offer["priceCurrency"] == "USD"
     assert data["url"] == offer["url"] == site(book_url(book))
     assert data["image"].startswith(("http://", "https://"))
+
+
+def test_book_format_and_language_are_the_stores_settings(client, make_book, settings):
+    book = make_book()
+    data = of_type(json_ld(page(client, book_url(book))), "Book")
+    assert data["workExample"]["bookFormat"] == "https://schema.org/Paperback"
+    assert data["workExample"]["inLanguage"] == data["inLanguage"] == "en"
+    settings.BOOK_FORMAT, settings.BOOK_LANGUAGE = "Hardcover", "pt-BR"
+    data = of_type(json_ld(page(client, book_url(book))), "Book")
+    assert data["workExample"]["bookFormat"] == "https://schema.org/Hardcover"
+    assert data["workExample"]["inLanguage"] == data["inLanguage"] == "pt-BR"
 
 
 @pytest.mark.parametrize(

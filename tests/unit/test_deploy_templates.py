@@ -19,6 +19,7 @@ from tests.deploy_templates import (
     ACCOUNT,
     APP_TEMPLATE,
     CONSUMER_HANDLER,
+    JOBS_HANDLER,
     REGION,
     ROOT,
     STREAM_LABEL,
@@ -26,6 +27,7 @@ from tests.deploy_templates import (
     TEMPLATES,
     Resolver,
     RolePolicy,
+    jobs_policy,
     load,
     resources_of_type,
     table_properties,
@@ -163,10 +165,13 @@ def queue_arn(stage=STAGE):
 
 
 def consumer(stage=STAGE, **parameters):
-    ((properties),) = resources_of_type(
-        STREAMS_TEMPLATE, "AWS::Lambda::Function", stage, parameters
-    ).values()
-    return properties
+    functions = resources_of_type(STREAMS_TEMPLATE, "AWS::Lambda::Function", stage, parameters)
+    return functions["StreamsFunction"]
+
+
+def jobs_function(stage=STAGE, **parameters):
+    functions = resources_of_type(STREAMS_TEMPLATE, "AWS::Lambda::Function", stage, parameters)
+    return functions["JobsFunction"]
 
 
 def mappings(stage=STAGE):
@@ -416,3 +421,110 @@ def test_user_pool_client_has_no_secret_and_the_server_password_flow():
     assert pool["UsernameAttributes"] == ["email"]
     assert pool["Schema"] == [{"Name": "user_id", "AttributeDataType": "String", "Mutable": False}]
     assert pool["EnabledMfas"] == ["SOFTWARE_TOKEN_MFA"]
+
+
+# --- the scheduled jobs (deploy/streams.yaml: EventBridge rules, their own function and role)
+
+
+def schedules(stage=STAGE):
+    """{job: (schedule expression, target)} of the template's EventBridge rules."""
+    found = {}
+    for rule in resources_of_type(STREAMS_TEMPLATE, "AWS::Events::Rule", stage).values():
+        assert rule["State"] == "ENABLED"
+        ((target),) = rule["Targets"]
+        found[json.loads(target["Input"])["job"]] = (rule["ScheduleExpression"], target)
+    return found
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_the_payment_sweep_runs_every_5_minutes_and_best_sellers_daily(stage):
+    from cloudshelf.jobs import JOBS
+
+    found = schedules(stage)
+    assert {job: expression for job, (expression, _) in found.items()} == {
+        "sweep_payments": "rate(5 minutes)",
+        "refresh_best_sellers": "cron(5 0 * * ? *)",  # just after midnight UTC
+    }
+    assert set(found) <= set(JOBS)
+    function = Resolver(load(STREAMS_TEMPLATE), stage=stage).arn("JobsFunction")
+    assert {target["Arn"] for _, target in found.values()} == {function}
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_each_schedule_may_invoke_the_jobs_function_and_nothing_else_may(stage):
+    resolve = Resolver(load(STREAMS_TEMPLATE), stage=stage)
+    rules = resources_of_type(STREAMS_TEMPLATE, "AWS::Events::Rule", stage)
+    permissions = resources_of_type(STREAMS_TEMPLATE, "AWS::Lambda::Permission", stage)
+    assert sorted(p["SourceArn"] for p in permissions.values()) == sorted(
+        resolve.arn(name) for name in rules
+    )
+    for permission in permissions.values():
+        assert permission["Principal"] == "events.amazonaws.com"
+        assert permission["Action"] == "lambda:InvokeFunction"
+        assert permission["FunctionName"] == resolve.name("JobsFunction")
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_jobs_function_runs_the_jobs_handler_from_the_sites_package_with_its_environment(stage):
+    config = ZAPPA[stage]
+    function = jobs_function(stage, CodeKey="cloudshelf-package.zip")
+    assert function["Handler"] == JOBS_HANDLER
+    assert function["Runtime"] == config["runtime"]
+    assert function["Code"] == {"S3Bucket": config["s3_bucket"], "S3Key": "cloudshelf-package.zip"}
+    assert function["FunctionName"] == f"{config['project_name']}-{stage}-jobs"
+    assert function["Environment"]["Variables"] == config["environment_variables"]
+    assert 60 <= function["Timeout"] <= 300
+    role = Resolver(load(STREAMS_TEMPLATE), stage=stage).arn("JobsRole")
+    assert function["Role"] == role  # its own role, not the site's
+    group = f"/aws/lambda/{function['FunctionName']}"
+    log_groups = resources_of_type(STREAMS_TEMPLATE, "AWS::Logs::LogGroup", stage).values()
+    assert group in {g["LogGroupName"] for g in log_groups}
+    arn = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:{group}:*"
+    assert jobs_policy(stage).allows("logs:PutLogEvents", arn)
+    assert not jobs_policy(stage).allows(
+        "logs:PutLogEvents", f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/lambda/other:*"
+    )
+
+
+# What the sweep and the refresh call, per table (tests/integration/test_scheduled_jobs.py
+# checks that every request the two jobs make against the emulator is among these).
+JOBS_TABLE_ACTIONS = {
+    "orders": {"Scan", "UpdateItem"},
+    "books": {"UpdateItem", "BatchGetItem"},
+    "projections": {"GetItem", "Query", "PutItem", "DeleteItem"},
+}
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_jobs_role_may_make_only_the_calls_of_its_two_jobs(stage):
+    prefix = "cloudshelf-dev" if stage == "dev" else "cloudshelf"
+    policy = jobs_policy(stage)
+    for table in sorted(table_properties(stage)):
+        arn = f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{table}"
+        wanted = JOBS_TABLE_ACTIONS.get(table.removeprefix(prefix + "-"), set())
+        assert allowed(policy, "dynamodb", arn) == wanted, table
+        assert allowed(policy, "dynamodb", f"{arn}/index/AnyIndex") == set(), table
+        assert allowed(policy, "dynamodb", f"{arn}/stream/{STREAM_LABEL}") == set(), table
+    assert allowed(policy, "sqs", queue_arn(stage)) == set()
+    actions = set()
+    for statement in policy.statements:
+        assert statement["Effect"] == "Allow"
+        listed = statement["Action"]
+        actions |= {listed} if isinstance(listed, str) else set(listed)
+        resources = statement["Resource"]
+        for resource in [resources] if isinstance(resources, str) else resources:
+            assert "*" not in resource.replace(":*", ""), statement["Sid"]
+    assert {a.split(":", 1)[0] for a in actions} == {"logs", "dynamodb", "ssm"}
+    parameters = [
+        f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/cloudshelf/{stage}/{name}"
+        for name in (
+            "django-secret-key",
+            "stripe-secret-key",
+            "stripe-publishable-key",
+            "stripe-webhook-secret",
+        )
+    ]
+    assert all(policy.allows("ssm:GetParameter", p) for p in parameters)
+    assert not policy.allows(
+        "ssm:GetParameter", f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/cloudshelf/{stage}/other"
+    )

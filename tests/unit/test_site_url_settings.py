@@ -53,12 +53,14 @@ def test_each_zappa_stage_gives_the_site_an_https_site_url(stage):
 
 @pytest.mark.parametrize("stage", sorted(ZAPPA))
 def test_stream_consumer_gets_the_site_url_of_its_stage(stage):
-    ((function),) = resources_of_type(
+    given = resources_of_type(
         STREAMS_TEMPLATE, "AWS::Lambda::Function", stage, {"SiteUrl": "https://shop.example.com"}
-    ).values()
-    assert function["Environment"]["Variables"]["SITE_URL"] == "https://shop.example.com"
-    ((default),) = resources_of_type(STREAMS_TEMPLATE, "AWS::Lambda::Function", stage).values()
-    assert (
-        default["Environment"]["Variables"]["SITE_URL"]
-        == ZAPPA[stage]["environment_variables"]["SITE_URL"]
     )
+    defaults = resources_of_type(STREAMS_TEMPLATE, "AWS::Lambda::Function", stage)
+    assert set(given) == {"StreamsFunction", "JobsFunction"}  # the scheduled jobs too
+    for name, function in given.items():
+        assert function["Environment"]["Variables"]["SITE_URL"] == "https://shop.example.com"
+        assert (
+            defaults[name]["Environment"]["Variables"]["SITE_URL"]
+            == ZAPPA[stage]["environment_variables"]["SITE_URL"]
+        )

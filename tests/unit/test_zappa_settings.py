@@ -10,6 +10,7 @@ import pytest
 from tests.deploy_templates import (
     APP_TEMPLATE,
     CONSUMER_HANDLER,
+    JOBS_HANDLER,
     ROOT,
     STREAMS_TEMPLATE,
     Resolver,
@@ -166,9 +167,10 @@ def test_stage_leaves_the_streams_to_the_consumer_function(stage):
     assert "events" not in SETTINGS[stage]
 
 
+@pytest.mark.parametrize("handler", [CONSUMER_HANDLER, JOBS_HANDLER])
 @pytest.mark.parametrize("stage", STAGES)
-def test_stage_ships_the_stream_consumer_handler(stage):
-    module_path = CONSUMER_HANDLER.rsplit(".", 1)[0].split(".")
+def test_stage_ships_the_stream_consumer_and_jobs_handlers(stage, handler):
+    module_path = handler.rsplit(".", 1)[0].split(".")
     parts = [*module_path[:-1], module_path[-1] + ".py"]
     patterns = SETTINGS[stage]["exclude"]
     assert not [p for p in parts if any(fnmatch(p, pattern) for pattern in patterns)]
@@ -221,11 +223,11 @@ def test_stream_consumer_gets_the_stages_pool_ids_when_cognito_is_on(stage):
         "UserPoolId": "us-east-1_Abc",
         "UserPoolClientId": "c1",
     }
-    ((function),) = resources_of_type(
-        STREAMS_TEMPLATE, "AWS::Lambda::Function", stage, parameters
-    ).values()
-    variables = function["Environment"]["Variables"]
-    assert variables["CLOUDSHELF_IDENTITY_SERVICE"] == "cognito"
-    assert variables["COGNITO_USER_POOL_ID"] == "us-east-1_Abc"
-    assert variables["COGNITO_CLIENT_ID"] == "c1"
-    assert identity_settings_production_reads() <= set(variables)
+    functions = resources_of_type(STREAMS_TEMPLATE, "AWS::Lambda::Function", stage, parameters)
+    assert set(functions) == {"StreamsFunction", "JobsFunction"}  # the scheduled jobs too
+    for function in functions.values():
+        variables = function["Environment"]["Variables"]
+        assert variables["CLOUDSHELF_IDENTITY_SERVICE"] == "cognito"
+        assert variables["COGNITO_USER_POOL_ID"] == "us-east-1_Abc"
+        assert variables["COGNITO_CLIENT_ID"] == "c1"
+        assert identity_settings_production_reads() <= set(variables)

@@ -4,7 +4,7 @@ the release is conditioned on the order still awaiting that intent, and their in
 cancelled first), and retry refunds that did not reach Stripe.
 
 Idempotent: a second run finds nothing to do. One Scan of the orders table, filtered; run
-it every few minutes (on Lambda, the scheduled event in zappa_settings.json)."""
+it every few minutes (on Lambda, deploy/streams.yaml's schedule, through cloudshelf.jobs)."""
 
 from django.core.management.base import BaseCommand
 
