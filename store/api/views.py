@@ -6,7 +6,6 @@ from django.http import Http404, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from store.api import params, serializers
-from store.api.openapi import openapi_description
 from store.api.responses import api_view, error_response
 from store.catalog import selectors
 from store.search.selectors import book_search
@@ -19,6 +18,8 @@ MAX_SEARCH_PAGE_SIZE = 50
 
 @api_view("GET")
 def openapi_json(request):
+    from store.api.openapi import openapi_description  # 500 lines of schema: only here
+
     return JsonResponse(openapi_description())
 
 

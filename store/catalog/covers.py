@@ -4,7 +4,10 @@ check of an uploaded cover before anything is stored.
 An upload is accepted only if Pillow reads it as a JPEG, PNG or WebP within the size
 limits. What is stored is then a fresh JPEG drawn from the decoded pixels (turned upright,
 transparency on white, metadata dropped): never the uploaded bytes, and always the JPEG
-that ``cover_key`` names."""
+that ``cover_key`` names.
+
+Pillow is imported inside the functions that draw or read an image: the catalog services
+and the staff views import this module, and no shopper's page needs Pillow."""
 
 import hashlib
 import io
@@ -15,7 +18,6 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.template.defaultfilters import filesizeformat
-from PIL import Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
 
 from cloudshelf.errors import ApplicationError
 
@@ -42,6 +44,8 @@ def cover_key(book_id, content):
 
 def generated_cover(title, author):
     """A plain, legible JPEG cover: the title and author on a colour from the title."""
+    from PIL import Image, ImageDraw, ImageFont
+
     colour = PALETTE[int(hashlib.md5(title.encode()).hexdigest(), 16) % len(PALETTE)]
     image = Image.new("RGB", COVER_SIZE, colour)
     draw = ImageDraw.Draw(image)
@@ -83,6 +87,8 @@ def cover_image_prepare(upload):
     data = upload.read(limit + 1)
     if len(data) > limit:
         raise InvalidCover(f"The image is larger than {filesizeformat(limit)}.")
+    from PIL import Image, UnidentifiedImageError
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -101,6 +107,8 @@ def cover_image_prepare(upload):
 
 
 def _reencode(data):
+    from PIL import Image, ImageOps
+
     side = settings.COVER_MAX_DIMENSION
     with Image.open(io.BytesIO(data)) as image:
         if image.format not in ACCEPTED_FORMATS:

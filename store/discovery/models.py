@@ -23,6 +23,12 @@ def book_ref(category: str | None, book_id: str) -> str:
     return f"{category or ''}#{book_id}"
 
 
+def sort_pk(category: str, order: str, in_stock_only: bool = False) -> str:
+    """The partition of a category's sort items in one order (the category pages read it,
+    the projections write it)."""
+    return f"{SORT_PK_PREFIX}{category}#{order}" + ("#instock" if in_stock_only else "")
+
+
 def ref_split(ref: str) -> tuple[str, str]:
     category, _, book_id = ref.rpartition("#")
     return category, book_id

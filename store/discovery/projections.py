@@ -33,7 +33,6 @@ from store.discovery.models import (
     LIST_PK,
     ORDER_MARK_PK,
     SALES_DAY_PK,
-    SORT_PK_PREFIX,
     AlsoBought,
     BookFacts,
     BookList,
@@ -43,6 +42,7 @@ from store.discovery.models import (
     SortItem,
     book_ref,
     ref_split,
+    sort_pk,
 )
 from store.orders.models import Order
 
@@ -409,10 +409,6 @@ discovery_sales = Projection(
 
 
 # --- sort items ----------------------------------------------------------------------------
-
-
-def sort_pk(category: str, order: str, in_stock_only: bool = False) -> str:
-    return f"{SORT_PK_PREFIX}{category}#{order}" + ("#instock" if in_stock_only else "")
 
 
 def _sort_keys(book: Book, sold: int) -> dict[str, str]:

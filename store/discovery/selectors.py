@@ -15,8 +15,8 @@ from store.discovery.models import (
     Entry,
     SortItem,
     book_ref,
+    sort_pk,
 )
-from store.discovery.projections import sort_pk
 from store.pagination import decode_page_token, encode_page_token
 from store.reviews.models import RATING_SUMMARY_PK
 from store.reviews.selectors import Rating

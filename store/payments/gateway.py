@@ -4,17 +4,23 @@ configured, the embedded localstripe otherwise (settings.STRIPE_API_BASE).
 Every call that changes something carries an idempotency key derived from what it does
 (the order, the attempt, the payment method), so a retried request (ours, or the SDK's own
 network retries) never charges or refunds twice. Stripe's errors become PaymentError
-subclasses that say what to tell the shopper; nothing here raises a bare SDK error."""
+subclasses that say what to tell the shopper; nothing here raises a bare SDK error.
+
+The SDK (aiohttp and requests come with it: the largest import of a cold start) is
+imported by the first call that talks to Stripe, not when the URLconf imports the views:
+a page that takes no payment never loads it (tests/unit/test_startup_imports.py)."""
 
 import logging
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import stripe
 from django.conf import settings
 
 from cloudshelf.errors import ApplicationError
+
+if TYPE_CHECKING:
+    import stripe
 
 log = logging.getLogger(__name__)
 # The SDK logs every request at INFO; its warnings and errors are enough.
@@ -93,6 +99,8 @@ def is_configured() -> bool:
 def _http_client(timeout: float) -> Any:
     """requests with our timeout where it is installed; the Lambda package leaves requests
     out (zappa_settings.json), and the SDK's urllib client serves there."""
+    import stripe
+
     try:
         import requests  # noqa: F401
     except ImportError:
@@ -101,7 +109,9 @@ def _http_client(timeout: float) -> Any:
 
 
 @lru_cache(maxsize=4)
-def _client_for(key: str, base: str | None, timeout: float) -> stripe.StripeClient:
+def _client_for(key: str, base: str | None, timeout: float) -> "stripe.StripeClient":
+    import stripe
+
     options: dict[str, Any] = {
         "max_network_retries": 2,
         "http_client": _http_client(timeout),
@@ -111,7 +121,7 @@ def _client_for(key: str, base: str | None, timeout: float) -> stripe.StripeClie
     return stripe.StripeClient(key, **options)
 
 
-def client() -> stripe.StripeClient:
+def client() -> "stripe.StripeClient":
     if not is_configured():
         raise PaymentUnavailable()
     return _client_for(
@@ -120,6 +130,8 @@ def client() -> stripe.StripeClient:
 
 
 def _call(what: str, function: Any, *args: Any, **kwargs: Any) -> Any:
+    import stripe
+
     try:
         return function(*args, **kwargs)
     except stripe.CardError as error:
@@ -227,6 +239,8 @@ def webhook_event(payload: bytes, signature: str | None) -> dict | None:
     secret = settings.STRIPE_WEBHOOK_SECRET
     if not secret or not signature:
         return None
+    import stripe
+
     try:
         stripe.WebhookSignature.verify_header(
             payload.decode("utf-8"), signature, secret, tolerance=WEBHOOK_TOLERANCE
