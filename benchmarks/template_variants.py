@@ -1,6 +1,7 @@
 """The template question, measured: the category page (24 book cards) rendered with the
-Django template language as it is, without the cached loader, with book URLs built by a
-cheap tag instead of ``{% url %}`` in every card, and with the card loop in Jinja2.
+Django template language as it is, without the cached loader, with the cards as they were
+before issue 17 put them in one template (an include and three tags per card, kept in
+tests/unit/reference_templates), and with the card loop in Jinja2.
 
 ``python -m benchmarks.template_variants``: starts a private emulator, records the page's
 DynamoDB answers once and replays them (benchmarks/servertime.py), so only rendering and
@@ -16,17 +17,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PATH = "/category/Technology/"
-
-CARD_URL = "{% url 'store:book-detail' book.category book.book_id %}"
-FORM_URL = "{% url 'store:cart-add' %}"
-
-
-def _card():
-    """templates/includes/book_card.html as it is, and with ``{% url %}`` replaced by the
-    cheap tag (a template already switched measures the same twice)."""
-    card = (ROOT / "templates" / "includes" / "book_card.html").read_text()
-    return card, card.replace(CARD_URL, "{% book_url book %}")
-
 
 # The card as it was when the question was decided (before ratings and wishlists).
 JINJA_CARD = """{% for book in books %}<li class="book-card">
@@ -109,33 +99,27 @@ def _jinja_library():
 register = None  # set by main(): the Django template library of the Jinja2 variant
 
 
+REFERENCE = ROOT / "tests" / "unit" / "reference_templates"
+CARDS = '{% include "includes/book_cards.html" %}'
+OLD_LOOP = '{% for book in books %}{% include "includes/book_card.html" %}{% endfor %}'
+
+
 def _variants(folder):
     from django.conf import settings
 
     base = settings.TEMPLATES[0]
-    precomputed = folder / "precomputed"
-    (precomputed / "includes").mkdir(parents=True)
-    _as_is, cheap_card = _card()
-    (precomputed / "includes" / "book_card.html").write_text(cheap_card)
-    form = folder / "form"
-    (form / "includes").mkdir(parents=True)
-    (form / "store" / "cart").mkdir(parents=True)
-    (form / "includes" / "book_card.html").write_text(cheap_card)
-    add_form = (ROOT / "templates" / "store" / "cart" / "add_form.html").read_text()
-    add_form = "{% load store_tags %}" + add_form.replace(
-        FORM_URL, "{% url_for 'store:cart-add' %}"
-    )
-    (form / "store" / "cart" / "add_form.html").write_text(add_form)
+    options = base["OPTIONS"]
+    category = (ROOT / "templates" / "store" / "category.html").read_text()
+    if CARDS not in category:
+        raise RuntimeError("templates/store/category.html no longer includes the cards")
+    before = folder / "before"
+    (before / "store").mkdir(parents=True)
+    (before / "store" / "category.html").write_text(category.replace(CARDS, OLD_LOOP))
     jinja = folder / "jinja"
     (jinja / "store").mkdir(parents=True)
-    category = (ROOT / "templates" / "store" / "category.html").read_text()
-    loop = '{% for book in books %}{% include "includes/book_card.html" %}{% endfor %}'
-    if loop not in category:
-        raise RuntimeError("templates/store/category.html no longer has the card loop")
     (jinja / "store" / "category.html").write_text(
-        category.replace(loop, "{% jinja_cards books %}")
+        category.replace(CARDS, "{% jinja_cards books %}")
     )
-    options = base["OPTIONS"]
     uncached = {
         **base,
         "APP_DIRS": False,
@@ -149,9 +133,17 @@ def _variants(folder):
     }
     return {
         "uncached loader": [uncached],
-        "as is (cached loader)": [base],
-        "URLs precomputed per book": [{**base, "DIRS": [precomputed, *base["DIRS"]]}],
-        "... and the form's URL too": [{**base, "DIRS": [form, *base["DIRS"]]}],
+        "cards as before (tags per card)": [
+            {
+                **base,
+                "DIRS": [before, REFERENCE, *base["DIRS"]],
+                "OPTIONS": {
+                    **options,
+                    "libraries": {"reference_card_tags": "tests.unit.reference_card_tags"},
+                },
+            }
+        ],
+        "as is (cards in one template)": [base],
         "Jinja2 card loop": [
             {
                 **base,

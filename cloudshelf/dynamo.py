@@ -22,6 +22,8 @@ from pynamodb.constants import (
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
+from cloudshelf.dynamo_parse import DynamoParserFactory
+
 ISO_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 
@@ -102,7 +104,8 @@ def _shared_client(conn):
     after a few pages, each 35 ms or more of CPU to create and a copy of the DynamoDB
     service model in memory. A botocore client is safe to share between threads (PynamoDB
     already shares each of its own). The configuration is PynamoDB's own: parameter
-    validation off (PynamoDB built the request), the same retries, timeouts and signing."""
+    validation off (PynamoDB built the request), the same retries, timeouts and signing;
+    responses parsed by cloudshelf/dynamo_parse.py (the same result, faster)."""
     client = conn._client
     if client is not None and _has_credentials(client):
         return client
@@ -113,6 +116,7 @@ def _shared_client(conn):
         # PynamoDB does (metadata-service hiccups must not poison the process).
         if client is None or not _has_credentials(client):
             session = get_session()
+            session.register_component("response_parser_factory", DynamoParserFactory())
             if conn._aws_access_key_id and conn._aws_secret_access_key:
                 session.set_credentials(
                     conn._aws_access_key_id, conn._aws_secret_access_key, conn._aws_session_token
