@@ -3,11 +3,10 @@ event names the job (``{"job": "sweep_payments"}``); the job runs as its managem
 does through ``zappa manage``, and the function answers with the command's output."""
 
 import logging
-import os
 from io import StringIO
 from typing import Any
 
-import django
+from cloudshelf.lambda_setup import django_ready
 
 logger = logging.getLogger("cloudshelf.jobs")
 
@@ -17,19 +16,9 @@ JOBS: dict[str, tuple[str, ...]] = {
     "refresh_best_sellers": ("refresh_best_sellers",),
 }
 
-_ready = False
-
 
 class UnknownJob(ValueError):
     pass
-
-
-def _setup() -> None:
-    global _ready
-    if not _ready:
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cloudshelf.settings.production")
-        django.setup()
-        _ready = True
 
 
 def handler(event: dict[str, Any] | None, context: object = None) -> dict[str, str]:
@@ -37,7 +26,7 @@ def handler(event: dict[str, Any] | None, context: object = None) -> dict[str, s
     if job not in JOBS:
         # A failed invocation: EventBridge's retries will not make it known, so say so.
         raise UnknownJob(f"Unknown job {job!r}: one of {', '.join(sorted(JOBS))}.")
-    _setup()
+    django_ready()
     from django.core.management import call_command
 
     out = StringIO()

@@ -4,24 +4,13 @@ It answers with a partial batch response: the records from the first one not don
 listed in ``batchItemFailures`` (FunctionResponseTypes: ReportBatchItemFailures), so Lambda
 retries from there and never replays what was already delivered."""
 
-import os
 from typing import Any
 
-import django
-
-_ready = False
-
-
-def _setup() -> None:
-    global _ready
-    if not _ready:
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cloudshelf.settings.production")
-        django.setup()
-        _ready = True
+from cloudshelf.lambda_setup import django_ready
 
 
 def handler(event: dict[str, Any], context: object = None) -> dict[str, list[dict[str, str]]]:
-    _setup()
+    django_ready()
     from cloudshelf.streams.dispatcher import records_dispatch
     from cloudshelf.streams.positions import position_note
 
