@@ -35,10 +35,11 @@ from moto.moto_server.werkzeug_app import (
 )
 from werkzeug.serving import make_server
 
-from cloudshelf.localaws import fast_serialize, partition_query
+from cloudshelf.localaws import fast_serialize, partition_query, transact_undo
 
 partition_query.install()
 fast_serialize.install()
+transact_undo.install()
 
 log = logging.getLogger("cloudshelf.localaws")
 
