@@ -122,6 +122,7 @@ class LocalAWS:
             "127.0.0.1", 0, moto_app, threaded=True, request_handler=MotoRequestHandler
         )
         self.app = SerializedApp(moto_app, self.lock, self._health, self.truncate)
+        self._saved_objects = {}  # (bucket, key) -> ((ETag, time), the object as last saved)
         self.public = None
 
     # -- clients on the internal twin -----------------------------------------------
@@ -168,21 +169,31 @@ class LocalAWS:
 
     def _dump_s3(self):
         s3 = self._client("s3")
-        buckets = []
+        buckets, last_saved, self._saved_objects = [], self._saved_objects, {}
         for bucket in s3.list_buckets().get("Buckets", []):
             name, objects = bucket["Name"], []
             for page in s3.get_paginator("list_objects_v2").paginate(Bucket=name):
                 for summary in page.get("Contents", []):
-                    obj = s3.get_object(Bucket=name, Key=summary["Key"])
-                    objects.append(
-                        {
-                            "Key": summary["Key"],
-                            "ContentType": obj.get("ContentType", "binary/octet-stream"),
-                            "Body": base64.b64encode(obj["Body"].read()).decode(),
-                        }
-                    )
+                    version = (summary["ETag"], summary["LastModified"])
+                    objects.append(self._s3_object(s3, name, summary["Key"], version, last_saved))
             buckets.append({"Name": name, "Objects": objects})
         return buckets
+
+    def _s3_object(self, s3, bucket, key, version, last_saved):
+        """An object as the snapshot keeps it, read again only when its ETag or time has changed:
+        the store is saved about a second after every write, and reading back every
+        cover each time kept the emulator busy (and its lock taken) for most of that."""
+        cached = last_saved.get((bucket, key))
+        if cached is None or cached[0] != version:
+            obj = s3.get_object(Bucket=bucket, Key=key)
+            saved = {
+                "Key": key,
+                "ContentType": obj.get("ContentType", "binary/octet-stream"),
+                "Body": base64.b64encode(obj["Body"].read()).decode(),
+            }
+            cached = (version, saved)
+        self._saved_objects[(bucket, key)] = cached
+        return cached[1]
 
     def save(self):
         if not self.data_dir:
