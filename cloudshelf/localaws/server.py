@@ -16,6 +16,7 @@ Run it alone with ``python -m cloudshelf.localaws --port 9566 --data-dir .locala
 
 import argparse
 import base64
+import io
 import json
 import logging
 import os
@@ -36,6 +37,7 @@ from moto.moto_server.werkzeug_app import (
 from werkzeug.serving import make_server
 
 from cloudshelf.localaws import fast_serialize, partition_query, transact_undo
+from cloudshelf.localaws.snapshot import EVERYTHING, SavedStore, written_tables
 
 partition_query.install()
 fast_serialize.install()
@@ -50,24 +52,36 @@ SNAPSHOT_FILE = "snapshot.json"
 READ_ACTIONS = ("Get", "Query", "Scan", "BatchGet", "Describe", "List", "TransactGet")
 
 
-def _is_write(environ):
+def _note_write(environ, saved):
+    """Note in ``saved`` what a request may change of the saved store (reading a DynamoDB
+    write's body for its tables, and putting the body back for moto)."""
     if environ.get("PATH_INFO", "").startswith("/moto-api/"):
-        return environ.get("REQUEST_METHOD") != "GET"
+        if environ.get("REQUEST_METHOD") != "GET":
+            saved.everything_written()
+        return
     target = environ.get("HTTP_X_AMZ_TARGET")
-    if target:  # DynamoDB: "DynamoDB_20120810.PutItem"
-        return not target.rsplit(".", 1)[-1].startswith(READ_ACTIONS)
-    return environ.get("REQUEST_METHOD") not in ("GET", "HEAD", "OPTIONS")
+    if not target:  # S3 (the only saved service without a target header)
+        if environ.get("REQUEST_METHOD") not in ("GET", "HEAD", "OPTIONS"):
+            saved.s3_written()
+        return
+    service, action = target.rsplit(".", 1) if "." in target else (target, "")
+    if not service.startswith("DynamoDB_") or action.startswith(READ_ACTIONS):
+        return  # a read, or a service the snapshot does not keep (Cognito, SSM, streams)
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    body = environ["wsgi.input"].read(length) if length else b""
+    environ["wsgi.input"] = io.BytesIO(body)
+    saved.tables_written(written_tables(body) if body else EVERYTHING)
 
 
 class SerializedApp:
     """Runs one request at a time and notes whether anything may have changed."""
 
-    def __init__(self, app, lock, on_health, on_truncate):
+    def __init__(self, app, lock, on_health, on_truncate, saved):
         self.app = app
         self.lock = lock
         self.on_health = on_health
         self.on_truncate = on_truncate
-        self.dirty = threading.Event()
+        self.saved = saved
 
     def __call__(self, environ, start_response):
         if environ.get("PATH_INFO") == HEALTH_PATH:
@@ -80,18 +94,17 @@ class SerializedApp:
         if environ.get("PATH_INFO") == TRUNCATE_PATH and environ["REQUEST_METHOD"] == "POST":
             with self.lock:
                 body = json.dumps(self.on_truncate()).encode()
-                self.dirty.set()
+                self.saved.everything_written()
             start_response("200 OK", [("Content-Type", "application/json")])
             return [body]
         with self.lock:
+            _note_write(environ, self.saved)
             result = self.app(environ, start_response)
             try:
                 body = b"".join(result)
             finally:
                 if hasattr(result, "close"):
                     result.close()
-            if _is_write(environ):
-                self.dirty.set()
         return [body]
 
 
@@ -121,8 +134,9 @@ class LocalAWS:
         self.internal = make_server(
             "127.0.0.1", 0, moto_app, threaded=True, request_handler=MotoRequestHandler
         )
-        self.app = SerializedApp(moto_app, self.lock, self._health, self.truncate)
-        self._saved_objects = {}  # (bucket, key) -> ((ETag, time), the object as last saved)
+        self.saved = SavedStore()
+        self.save_lock = threading.Lock()  # the background saver's and the final save
+        self.app = SerializedApp(moto_app, self.lock, self._health, self.truncate, self.saved)
         self.public = None
 
     # -- clients on the internal twin -----------------------------------------------
@@ -137,73 +151,18 @@ class LocalAWS:
         )
 
     # -- persistence ------------------------------------------------------------------
-    def snapshot(self):
-        with self.lock:
-            return {"dynamodb": self._dump_dynamodb(), "s3": self._dump_s3()}
-
-    def _dump_dynamodb(self):
-        tables = []
-        backend = dynamodb_backends[ACCOUNT_ID][self.region]
-        for table in backend.tables.values():
-            described = table.describe()["TableDescription"]
-            tables.append(
-                {
-                    "TableName": table.name,
-                    "KeySchema": described["KeySchema"],
-                    "AttributeDefinitions": described["AttributeDefinitions"],
-                    "GlobalSecondaryIndexes": [
-                        {k: gsi[k] for k in ("IndexName", "KeySchema", "Projection")}
-                        for gsi in described.get("GlobalSecondaryIndexes", [])
-                    ],
-                    "Ttl": table.ttl.get("AttributeName")
-                    if table.ttl.get("TimeToLiveStatus") == "ENABLED"
-                    else None,
-                    "Stream": table.stream_specification
-                    if table.stream_specification
-                    and table.stream_specification.get("StreamEnabled")
-                    else None,
-                    "Items": [item.to_json()["Attributes"] for item in table.all_items()],
-                }
-            )
-        return tables
-
-    def _dump_s3(self):
-        s3 = self._client("s3")
-        buckets, last_saved, self._saved_objects = [], self._saved_objects, {}
-        for bucket in s3.list_buckets().get("Buckets", []):
-            name, objects = bucket["Name"], []
-            for page in s3.get_paginator("list_objects_v2").paginate(Bucket=name):
-                for summary in page.get("Contents", []):
-                    version = (summary["ETag"], summary["LastModified"])
-                    objects.append(self._s3_object(s3, name, summary["Key"], version, last_saved))
-            buckets.append({"Name": name, "Objects": objects})
-        return buckets
-
-    def _s3_object(self, s3, bucket, key, version, last_saved):
-        """An object as the snapshot keeps it, read again only when its ETag or time has changed:
-        the store is saved about a second after every write, and reading back every
-        cover each time kept the emulator busy (and its lock taken) for most of that."""
-        cached = last_saved.get((bucket, key))
-        if cached is None or cached[0] != version:
-            obj = s3.get_object(Bucket=bucket, Key=key)
-            saved = {
-                "Key": key,
-                "ContentType": obj.get("ContentType", "binary/octet-stream"),
-                "Body": base64.b64encode(obj["Body"].read()).decode(),
-            }
-            cached = (version, saved)
-        self._saved_objects[(bucket, key)] = cached
-        return cached[1]
-
     def save(self):
         if not self.data_dir:
             return
-        self.app.dirty.clear()
-        data = self.snapshot()
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        tmp = self.data_dir / (SNAPSHOT_FILE + ".tmp")
-        tmp.write_text(json.dumps(data))
-        os.replace(tmp, self.data_dir / SNAPSHOT_FILE)
+        with self.save_lock:
+            with self.lock:
+                tables = list(dynamodb_backends[ACCOUNT_ID][self.region].tables.values())
+                parts = self.saved.collect(tables, lambda: self._client("s3"))
+            text = self.saved.text(*parts)
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            tmp = self.data_dir / (SNAPSHOT_FILE + ".tmp")
+            tmp.write_text(text)
+            os.replace(tmp, self.data_dir / SNAPSHOT_FILE)
 
     def restore(self):
         path = self.data_dir / SNAPSHOT_FILE if self.data_dir else None
@@ -283,14 +242,13 @@ class LocalAWS:
                     continue
                 attr = table.ttl["AttributeName"]
                 keys = [a for a in (table.hash_key_attr, table.range_key_attr) if a]
-                for item in table.all_items():
-                    attrs = item.to_json()["Attributes"]
-                    value = attrs.get(attr, {}).get("N")
-                    if value is not None and float(value) < now:
-                        dynamodb.delete_item(TableName=table.name, Key={k: attrs[k] for k in keys})
+                for item in list(table.all_items()):
+                    value = item.attrs.get(attr)
+                    if value is not None and value.type == "N" and float(value.value) < now:
+                        key = {k: item.attrs[k].to_json() for k in keys}
+                        dynamodb.delete_item(TableName=table.name, Key=key)
+                        self.saved.tables_written({table.name})
                         deleted += 1
-            if deleted:
-                self.app.dirty.set()
         return deleted
 
     # -- lifecycle --------------------------------------------------------------------
@@ -323,7 +281,7 @@ class LocalAWS:
             if time.monotonic() - last_sweep >= self.ttl_interval:
                 last_sweep = time.monotonic()
                 self.sweep_expired()
-            if self.app.dirty.is_set():
+            if self.saved.changed:
                 self.save()
 
     def serve_forever(self):

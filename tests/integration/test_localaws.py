@@ -135,6 +135,36 @@ def test_data_written_before_a_crash_is_kept_after_the_save_interval(emulator):
     second.stop()
 
 
+def test_writes_to_several_tables_at_once_are_all_kept_after_the_save_interval(emulator):
+    first = emulator().start()
+    dynamodb = client("dynamodb", first.port)
+    for name in ("stock", "orders", "carts"):
+        create_stock_table(dynamodb, name)
+    time.sleep(2.5)  # saved once: later saves dump only the tables a write names
+    dynamodb.transact_write_items(
+        TransactItems=[
+            {"Put": {"TableName": "stock", "Item": {"id": {"S": "book"}}}},
+            {"Put": {"TableName": "orders", "Item": {"id": {"S": "order"}}}},
+        ]
+    )
+    dynamodb.batch_write_item(
+        RequestItems={"carts": [{"PutRequest": {"Item": {"id": {"S": "cart"}}}}]}
+    )
+    time.sleep(2.5)
+    first.stop(signal.SIGKILL)
+    second = Emulator(first.data_dir)
+    second.port = first.port
+    second.start()
+    dynamodb = client("dynamodb", second.port)
+    kept = {name: dynamodb.scan(TableName=name)["Items"] for name in ("stock", "orders", "carts")}
+    assert kept == {
+        "stock": [{"id": {"S": "book"}}],
+        "orders": [{"id": {"S": "order"}}],
+        "carts": [{"id": {"S": "cart"}}],
+    }
+    second.stop()
+
+
 def test_expired_ttl_items_are_swept(emulator):
     running = emulator("--ttl-interval", "0.5").start()
     dynamodb = client("dynamodb", running.port)
