@@ -25,6 +25,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 API_HOST = "abc123defg.execute-api.us-east-1.amazonaws.com"
+SECRETS = {
+    "django-secret-key": "benchmark-" + "b" * 50,
+    "stripe-secret-key": "sk_test_benchmark",
+    "stripe-publishable-key": "pk_test_benchmark",
+    "stripe-webhook-secret": "whsec_benchmark",
+}
 
 # Runs in the fresh process: Lambda's init (build the handler) and the first event.
 CHILD = textwrap.dedent("""
@@ -113,18 +119,17 @@ def cloudshelf_lambda(work, endpoint):
     run([sys.executable, "manage.py", "seed_catalog"], cwd=ROOT, env=build)
     import boto3
 
-    boto3.client(
+    ssm = boto3.client(
         "ssm",
         endpoint_url=endpoint,
         region_name="us-east-1",
         aws_access_key_id="localaws",
         aws_secret_access_key="localaws",
-    ).put_parameter(
-        Name="/cloudshelf/production/django-secret-key",
-        Type="SecureString",
-        Value="benchmark-" + "b" * 50,
-        Overwrite=True,
     )
+    for name, value in SECRETS.items():  # the production stage's parameters, all four
+        ssm.put_parameter(
+            Name=f"/cloudshelf/production/{name}", Type="SecureString", Value=value, Overwrite=True
+        )
     return env
 
 

@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 import botocore.client
-from botocore.session import get_session
 from django.conf import settings
 from pynamodb.attributes import Attribute
 from pynamodb.connection import Connection
@@ -22,7 +21,7 @@ from pynamodb.constants import (
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
-from cloudshelf.dynamo_parse import DynamoParserFactory
+from cloudshelf.botocore_session import botocore_session
 
 ISO_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
@@ -115,12 +114,6 @@ def _shared_client(conn):
         # botocore caches empty credentials: a client without them is made again, as
         # PynamoDB does (metadata-service hiccups must not poison the process).
         if client is None or not _has_credentials(client):
-            session = get_session()
-            session.register_component("response_parser_factory", DynamoParserFactory())
-            if conn._aws_access_key_id and conn._aws_secret_access_key:
-                session.set_credentials(
-                    conn._aws_access_key_id, conn._aws_secret_access_key, conn._aws_session_token
-                )
             config = botocore.client.Config(
                 parameter_validation=False,
                 connect_timeout=conn._connect_timeout_seconds,
@@ -128,8 +121,21 @@ def _shared_client(conn):
                 max_pool_connections=conn._max_pool_connections,
                 retries=retries,
             )
-            client = session.create_client(
-                pynamodb_base.SERVICE_NAME, conn.region, endpoint_url=conn.host, config=config
+            credentials = (
+                {
+                    "aws_access_key_id": conn._aws_access_key_id,
+                    "aws_secret_access_key": conn._aws_secret_access_key,
+                    "aws_session_token": conn._aws_session_token,
+                }
+                if conn._aws_access_key_id and conn._aws_secret_access_key
+                else {}  # the SDK's own: the Lambda role, AWS_* variables
+            )
+            client = botocore_session().create_client(
+                pynamodb_base.SERVICE_NAME,
+                conn.region,
+                endpoint_url=conn.host,
+                config=config,
+                **credentials,
             )
             client.meta.events.register_first("before-send.*.*", conn._before_send)
             _clients[key] = client

@@ -10,7 +10,7 @@ import re
 
 from django.core.exceptions import ImproperlyConfigured
 
-from cloudshelf.secrets import ssm_parameter
+from cloudshelf.secrets import ssm_parameters
 
 from .base import *
 from .base import AWS_REGION, BASE_DIR, S3_ENDPOINT_URL, env, env_list, s3_storage
@@ -18,9 +18,33 @@ from .base import AWS_REGION, BASE_DIR, S3_ENDPOINT_URL, env, env_list, s3_stora
 DEBUG = False
 LOCALAWS = None
 
-SECRET_KEY = env("DJANGO_SECRET_KEY")
-if not SECRET_KEY and env("DJANGO_SECRET_KEY_PARAMETER"):
-    SECRET_KEY = ssm_parameter(env("DJANGO_SECRET_KEY_PARAMETER"), region=AWS_REGION)
+# Secrets not in the environment but named by <SETTING>_PARAMETER: read in one SSM call.
+_SECRET_SETTINGS = (
+    "DJANGO_SECRET_KEY",
+    "STRIPE_SECRET_KEY",
+    "STRIPE_PUBLISHABLE_KEY",
+    "STRIPE_WEBHOOK_SECRET",
+)
+_PARAMETERS = {
+    name: env(name + "_PARAMETER")
+    for name in _SECRET_SETTINGS
+    if not env(name) and env(name + "_PARAMETER")
+}
+try:
+    _SECRETS = ssm_parameters(_PARAMETERS, region=AWS_REGION) if _PARAMETERS else {}
+    _SECRETS_ERROR = ""
+except ImproperlyConfigured as _error:
+    _SECRETS, _SECRETS_ERROR = {}, str(_error)
+
+
+def _secret_unread(name):
+    parameter = _PARAMETERS[name]
+    return f"Could not read the SSM parameter {parameter}: {_SECRETS_ERROR or 'not found'}"
+
+
+SECRET_KEY = env("DJANGO_SECRET_KEY") or _SECRETS.get("DJANGO_SECRET_KEY")
+if not SECRET_KEY and "DJANGO_SECRET_KEY" in _PARAMETERS:
+    raise ImproperlyConfigured(_secret_unread("DJANGO_SECRET_KEY"))
 if not SECRET_KEY:
     raise ImproperlyConfigured(
         "DJANGO_SECRET_KEY (or DJANGO_SECRET_KEY_PARAMETER, an SSM parameter name) must be set "
@@ -125,11 +149,12 @@ AWS_SES_AUTO_THROTTLE = None
 # the SSM SecureString parameters named by STRIPE_*_PARAMETER, read once at start-up.
 # Without them checkout says that card payments are unavailable (no order is taken).
 # A parameter that cannot be read leaves payments off (logged), not the whole site down.
-for _name in ("STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY", "STRIPE_WEBHOOK_SECRET"):
-    if not env(_name) and env(_name + "_PARAMETER"):
-        try:
-            globals()[_name] = ssm_parameter(env(_name + "_PARAMETER"), region=AWS_REGION)
-        except ImproperlyConfigured as _error:
-            import logging
+for _name in _SECRET_SETTINGS[1:]:
+    if _name in _SECRETS:
+        globals()[_name] = _SECRETS[_name]
+    elif _name in _PARAMETERS:
+        import logging
 
-            logging.getLogger("cloudshelf.settings").error("card payments are off: %s", _error)
+        logging.getLogger("cloudshelf.settings").error(
+            "card payments are off: %s", _secret_unread(_name)
+        )

@@ -106,6 +106,35 @@ def test_refuses_to_start_when_the_secret_parameter_cannot_be_read(tables):
     assert "Could not read the SSM parameter /cloudshelf/test/missing" in result.stderr
 
 
+def test_reads_every_secret_in_one_ssm_call_and_a_missing_stripe_key_only_turns_payments_off(
+    tables,
+):
+    for name, value in (("django-secret-key", SECRET), ("stripe-secret", "sk_test_from_ssm")):
+        ssm().put_parameter(
+            Name=f"/cloudshelf/test/{name}", Type="SecureString", Value=value, Overwrite=True
+        )
+    result = run_django(
+        "from cloudshelf.botocore_session import botocore_session; calls = []; "
+        "botocore_session().register('before-call.ssm', lambda **kw: calls.append(kw['model'].name)); "
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(calls, s.SECRET_KEY == " + repr(SECRET) + ", s.STRIPE_SECRET_KEY, "
+        "repr(s.STRIPE_WEBHOOK_SECRET))",
+        **emulator_env(
+            DJANGO_SECRET_KEY_PARAMETER="/cloudshelf/test/django-secret-key",
+            STRIPE_SECRET_KEY_PARAMETER="/cloudshelf/test/stripe-secret",
+            STRIPE_WEBHOOK_SECRET_PARAMETER="/cloudshelf/test/stripe-webhook-missing",
+            DJANGO_ALLOWED_HOSTS="shop.example.com",
+        ),
+    )
+    assert result.stdout.split() == ["['GetParameters']", "True", "sk_test_from_ssm", "''"], (
+        result.stderr
+    )
+    assert (
+        "card payments are off: Could not read the SSM parameter "
+        "/cloudshelf/test/stripe-webhook-missing: not found" in result.stderr
+    )
+
+
 def test_points_dynamodb_and_s3_at_the_configured_endpoint_with_sdk_credentials():
     result = run_django(
         "import django; django.setup(); from django.conf import settings as s; "
