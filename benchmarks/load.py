@@ -47,13 +47,38 @@ def ensure_wrk(log):
     return shutil.which("wrk")
 
 
+def _children(pid):
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as children:
+            return children.read().split()
+    except OSError:
+        return None
+
+
+def _children_memory(pid):
+    """Each child's resident, proportional and private memory in MB (smaps_rollup)."""
+    workers = []
+    for child in _children(pid) or []:
+        try:
+            with open(f"/proc/{child}/smaps_rollup") as rollup:
+                kb = {
+                    line.split(":")[0]: int(line.split()[1])
+                    for line in rollup.read().splitlines()[1:]
+                }
+        except (OSError, ValueError, IndexError):
+            continue
+        private = kb.get("Private_Clean", 0) + kb.get("Private_Dirty", 0)
+        workers.append(
+            {"rss_mb": kb["Rss"] / 1024, "pss_mb": kb["Pss"] / 1024, "private_mb": private / 1024}
+        )
+    return workers
+
+
 def _children_cpu(pid):
     """CPU seconds of a process's children (gunicorn's workers)."""
     total = 0.0
-    try:
-        with open(f"/proc/{pid}/task/{pid}/children") as children:
-            pids = children.read().split()
-    except OSError:
+    pids = _children(pid)
+    if pids is None:
         return None
     for child in pids:
         try:
@@ -112,6 +137,9 @@ class Gunicorn:
 
     def workers_cpu(self):
         return _children_cpu(self.process.pid)
+
+    def workers_memory(self):
+        return _children_memory(self.process.pid)
 
     def stop(self):
         if self.process and self.process.poll() is None:
@@ -284,6 +312,7 @@ def run(pages, ctx, emulator, *, seconds, log, concurrency=CONCURRENCY):
                 "path": page.path(ctx),
                 "points": points,
             }
+        results["workers_memory"] = server.workers_memory()  # warm: every page served
     finally:
         server.stop()
     return results

@@ -32,7 +32,17 @@ def _table(header, rows):
 
 def render(results):
     parts = [_intro(results)]
-    for section in (_requests, _servertime, _load, _coldstart, _costs, _scale, _streams, _timings):
+    for section in (
+        _requests,
+        _servertime,
+        _load,
+        _emulator_query,
+        _coldstart,
+        _costs,
+        _scale,
+        _streams,
+        _timings,
+    ):
         text = section(results)
         if text:
             parts.append(text)
@@ -319,11 +329,42 @@ client's. The DynamoDB share is the sum of the DynamoDB time over the sum of the
 application time, from the headers. Emulator and gunicorn CPU are read from /proc before
 and after each point, as cores busy on average. The emulator serves one request at a time
 and shares the two cores with gunicorn and the load generator: these are this machine's
-figures for the whole local stack, not DynamoDB's or Lambda's. Profiled separately, moto
-5.2 spends about half of a Query in its own response serializer, which is why the category
-page (a 24-item Query) is the slowest here. Before each page and between client counts
-the runner waits until gunicorn has no connection left open: requests a closed run left
-queued would otherwise hold the next one up.
+figures for the whole local stack, not DynamoDB's or Lambda's. Before each page and
+between client counts the runner waits until gunicorn has no connection left open:
+requests a closed run left queued would otherwise hold the next one up.
+{_worker_memory(load)}"""
+
+
+def _emulator_query(results):
+    query = results.get("emulator_query")
+    if not query:
+        return ""
+    same = "the same bytes" if query["same_bytes"] else "**different bytes**"
+    return f"""
+**The emulator's CPU per Query**: the category page's Query ({query["items"]} items of
+{query["category"]}), {query["queries"]} times: the emulator
+{query["emulator_ms"]:.2f} ms of its CPU per Query, moto's stock server (`python -m
+moto.server`, the same items) {query["stock_moto_ms"]:.2f} ms; their answers were {same}.
+"""
+
+
+def _worker_memory(load):
+    workers = load.get("workers_memory")
+    if not workers:
+        return ""
+    rss = sorted(w["rss_mb"] for w in workers)
+    pss = sorted(w["pss_mb"] for w in workers)
+    private = sorted(w["private_mb"] for w in workers)
+
+    def spread(values):
+        return f"{values[len(values) // 2]:.1f} MB (from {values[0]:.1f} to {values[-1]:.1f})"
+
+    return f"""
+**Memory per worker** once every page above had been served ({len(workers)} workers, from
+`/proc/<pid>/smaps_rollup`, median and range): resident {spread(rss)}; proportional share
+{spread(pss)}; private {spread(private)}. The workers fork from a master that loaded the
+application first (`--preload`), so what they share is counted once in the proportional
+share.
 """
 
 

@@ -10,7 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SECTIONS = ["requests", "servertime", "load", "coldstart", "scale", "streams"]
+SECTIONS = ["requests", "servertime", "emulator", "load", "coldstart", "scale", "streams"]
 COLD_START_SCRIPT = ROOT / "benchmarks" / "cold_start.py"
 SEARCH_SCALE_SCRIPT = ROOT / "benchmarks" / "search_scale.py"
 STREAM_DELAY_SCRIPT = ROOT / "benchmarks" / "stream_delay.py"
@@ -188,6 +188,14 @@ def main(argv):
                     + ", ".join(f"{k} {v:.0%}" for k, v in r["cpu_by_part"].items() if v >= 0.01)
                 )
             results["timings"]["servertime_seconds"] = time.perf_counter() - t
+
+        if "emulator" in sections:
+            from benchmarks import emulator_query
+
+            t = time.perf_counter()
+            log("The emulator's CPU for the category page's Query ...")
+            results["emulator_query"] = emulator_query.run(emulator, log)
+            results["timings"]["emulator_seconds"] = time.perf_counter() - t
 
         if "load" in sections:
             from benchmarks import load
