@@ -11,8 +11,12 @@ numbers, their sets, booleans, null, maps and lists of those), and leaves everyt
 byte-for-byte what moto answers (tests/unit/test_localaws_fast_serialize.py)."""
 
 from moto.core.serialize import BaseJSONSerializer
+from moto.dynamodb import responses
+from moto.dynamodb.models.dynamo_type import DynamoType
 
 _moto_structure = BaseJSONSerializer._serialize_type_structure
+_moto_map = BaseJSONSerializer._serialize_type_map
+_moto_to_dict = responses.dynamo_to_dict
 _STRINGS = ("S", "N")
 _STRING_SETS = ("SS", "NS")
 _FLAGS = ("BOOL", "NULL")
@@ -52,9 +56,52 @@ def _serialize_type_structure(self, serialized, value, shape, key):
     _moto_structure(self, serialized, value, shape, key)
 
 
+def _serialize_type_map(self, serialized, value, shape, key):
+    """An item (attribute names to values) in one go, rather than a call per attribute."""
+    if shape.value.name == "AttributeValue" and type(value) is dict:
+        try:
+            plain = {name: attribute_value(v) for name, v in value.items()}
+        except _NotPlain:
+            pass
+        else:
+            self._default_serialize(serialized, plain, shape, key)
+            return
+    _moto_map(self, serialized, value, shape, key)
+
+
+def dynamo_to_dict(obj):
+    """moto's ``dynamo_to_dict`` (its items' DynamoType values to one-key dicts, before the
+    serializer sees them) without its chain of checks on every string and number."""
+    kind = type(obj)
+    if kind is DynamoType:
+        value = obj.value
+        if obj.type in _STRINGS or obj.type in _FLAGS:
+            if type(value) is str or type(value) is bool:
+                return {obj.type: value}
+        elif obj.type == "M" and type(value) is dict:
+            return {"M": {name: dynamo_to_dict(v) for name, v in value.items()}}
+        elif obj.type == "L" and type(value) is list:
+            return {"L": [dynamo_to_dict(v) for v in value]}
+        elif (
+            obj.type in _STRING_SETS and type(value) is list and all(type(v) is str for v in value)
+        ):
+            return {obj.type: list(value)}
+    elif isinstance(obj, dict) and not hasattr(obj, "to_json"):
+        return {name: dynamo_to_dict(v) for name, v in obj.items()}
+    elif kind is list:
+        return [dynamo_to_dict(v) for v in obj]
+    elif kind is str or kind is int or obj is None:
+        return obj
+    return _moto_to_dict(obj)
+
+
 def install():
     BaseJSONSerializer._serialize_type_structure = _serialize_type_structure  # type: ignore[method-assign]
+    BaseJSONSerializer._serialize_type_map = _serialize_type_map  # type: ignore[method-assign]
+    responses.dynamo_to_dict = dynamo_to_dict
 
 
 def uninstall():
     BaseJSONSerializer._serialize_type_structure = _moto_structure  # type: ignore[method-assign]
+    BaseJSONSerializer._serialize_type_map = _moto_map  # type: ignore[method-assign]
+    responses.dynamo_to_dict = _moto_to_dict

@@ -36,11 +36,12 @@ from moto.moto_server.werkzeug_app import (
 )
 from werkzeug.serving import make_server
 
-from cloudshelf.localaws import fast_serialize, partition_query, transact_undo
+from cloudshelf.localaws import fast_items, fast_serialize, partition_query, transact_undo
 from cloudshelf.localaws.snapshot import EVERYTHING, SavedStore, written_tables
 
 partition_query.install()
 fast_serialize.install()
+fast_items.install()
 transact_undo.install()
 
 log = logging.getLogger("cloudshelf.localaws")

@@ -1,14 +1,17 @@
-"""The emulator's fast attribute serialization answers byte-for-byte as moto does."""
+"""The emulator's fast attribute serialization, item sizes and copies answer byte-for-byte
+as moto does."""
 
 import base64
 import json
 
 import pytest
 from moto.core.serialize import BaseJSONSerializer
+from moto.dynamodb import responses
+from moto.dynamodb.models.table import Table
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 from werkzeug.test import Client
 
-from cloudshelf.localaws import fast_serialize
+from cloudshelf.localaws import fast_items, fast_serialize
 
 AUTH = (
     "AWS4-HMAC-SHA256 Credential=x/20260101/us-east-1/dynamodb/aws4_request, "
@@ -46,6 +49,8 @@ ITEMS = [
         "nested": {"M": {"inner": {"B": base64.b64encode(b"z").decode()}, "n": {"N": "1"}}},
     },
     *[{"h": {"S": "q"}, "r": {"S": f"{n:03d}"}, "v": {"N": str(n)}} for n in range(30)],
+    # Three items of about 390 KB (two bytes a character): a Query of them stops at 1 MB.
+    *[{"h": {"S": "big"}, "r": {"S": str(n)}, "text": {"S": "é" * 195_000}} for n in range(3)],
 ]
 REQUESTS = [
     (
@@ -61,7 +66,23 @@ REQUESTS = [
             "ReturnConsumedCapacity": "TOTAL",
         },
     ),
-    ("Scan", {}),
+    (
+        "Query",
+        {
+            "KeyConditionExpression": "h = :h AND r > :r",
+            "ExpressionAttributeValues": {":h": {"S": "q"}, ":r": {"S": "010"}, ":v": {"N": "20"}},
+            "FilterExpression": "v < :v",
+            "ProjectionExpression": "r, v",
+            "ScanIndexForward": False,
+            "Limit": 5,
+            "ExclusiveStartKey": {"h": {"S": "q"}, "r": {"S": "025"}},
+        },
+    ),
+    (
+        "Query",
+        {"KeyConditionExpression": "h = :h", "ExpressionAttributeValues": {":h": {"S": "big"}}},
+    ),
+    ("Scan", {"Limit": 10}),
     ("GetItem", {"Key": {"h": {"S": "p"}, "r": {"S": "plain"}}}),
     ("GetItem", {"Key": {"h": {"S": "p"}, "r": {"S": "binary"}}}),
     ("GetItem", {"Key": {"h": {"S": "p"}, "r": {"S": "missing"}}}),
@@ -97,13 +118,24 @@ def _app():
 
 @pytest.fixture
 def serializer_state():
-    before = BaseJSONSerializer._serialize_type_structure
+    before = (
+        BaseJSONSerializer._serialize_type_structure,
+        BaseJSONSerializer._serialize_type_map,
+        responses.dynamo_to_dict,
+    )
+    items_installed = hasattr(Table.query, "unwrapped")
     yield
-    BaseJSONSerializer._serialize_type_structure = before
+    (fast_items.install if items_installed else fast_items.uninstall)()
+    (
+        BaseJSONSerializer._serialize_type_structure,
+        BaseJSONSerializer._serialize_type_map,
+        responses.dynamo_to_dict,
+    ) = before
 
 
 def _answers(table, install):
-    (fast_serialize.install if install else fast_serialize.uninstall)()
+    for patch in (fast_serialize, fast_items):
+        (patch.install if install else patch.uninstall)()
     call = _app()
     definitions = [{"AttributeName": n, "AttributeType": "S"} for n in ("h", "r")]
     call(
