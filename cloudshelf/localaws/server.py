@@ -37,6 +37,7 @@ from moto.moto_server.werkzeug_app import (
 from werkzeug.serving import make_server
 
 from cloudshelf.localaws import fast_items, fast_serialize, partition_query, transact_undo
+from cloudshelf.localaws.keepalive import KeepAliveHandler
 from cloudshelf.localaws.snapshot import EVERYTHING, SavedStore, written_tables
 
 partition_query.install()
@@ -308,7 +309,7 @@ class LocalAWS:
                     self.port,
                     self.app,
                     threaded=True,
-                    request_handler=MotoRequestHandler,
+                    request_handler=KeepAliveHandler,
                 )
             except OSError:
                 if attempt == attempts - 1:

@@ -1,6 +1,7 @@
 """The embedded local AWS tells the truth: it keeps data across restarts, serializes
 concurrent writes, and sweeps expired TTL items."""
 
+import http.client
 import signal
 import socket
 import subprocess
@@ -18,6 +19,10 @@ from django.conf import settings
 from cloudshelf import localaws
 
 ROOT = Path(__file__).resolve().parents[2]
+S3_AUTH = (
+    "AWS4-HMAC-SHA256 Credential=t/20260101/us-east-1/s3/aws4_request, "
+    "SignedHeaders=host, Signature=x"
+)
 
 
 def free_port():
@@ -163,6 +168,36 @@ def test_writes_to_several_tables_at_once_are_all_kept_after_the_save_interval(e
         "carts": [{"id": {"S": "cart"}}],
     }
     second.stop()
+
+
+def test_a_connection_is_kept_open_between_requests_and_answers_keep_their_framing(emulator):
+    server = emulator().start()
+    s3 = client("s3", server.port)
+    s3.create_bucket(Bucket="covers")
+    s3.put_object(Bucket="covers", Key="a.jpg", Body=b"jpeg-bytes", ContentType="image/jpeg")
+    connection = http.client.HTTPConnection("127.0.0.1", server.port)
+    signed = {"Authorization": S3_AUTH}  # moto reads the caller from it, checks no signature
+    answers = []
+    for method in ("GET", "HEAD", "GET"):
+        connection.request(method, "/covers/a.jpg", headers=signed)
+        response = connection.getresponse()
+        answers.append((response.status, response.getheader("Content-Length"), response.read()))
+        assert not response.will_close
+    first_socket = connection.sock
+    # A chunked upload is read by werkzeug's own handling, which then closes the connection.
+    connection.request(
+        "PUT", "/covers/b.jpg", body=iter([b"chunk-1 ", b"chunk-2"]), headers=signed
+    )
+    response = connection.getresponse()
+    response.read()
+    assert first_socket is not None and response.status == 200
+    assert answers == [
+        (200, "10", b"jpeg-bytes"),
+        (200, "10", b""),
+        (200, "10", b"jpeg-bytes"),
+    ]
+    assert s3.get_object(Bucket="covers", Key="b.jpg")["Body"].read() == b"chunk-1 chunk-2"
+    server.stop()
 
 
 def test_expired_ttl_items_are_swept(emulator):
