@@ -33,11 +33,14 @@ def _client(port):
 
 
 def _query(client, table):
+    """The category page's Query as PynamoDB sends it (``Book.query(category, limit=24)``)."""
     return client.query(
         TableName=table,
-        KeyConditionExpression="category = :c",
-        ExpressionAttributeValues={":c": {"S": CATEGORY}},
+        KeyConditionExpression="#0 = :0",
         Limit=PAGE_SIZE,
+        ExpressionAttributeNames={"#0": "category"},
+        ExpressionAttributeValues={":0": {"S": CATEGORY}},
+        ReturnConsumedCapacity="TOTAL",
     )
 
 

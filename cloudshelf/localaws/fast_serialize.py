@@ -22,14 +22,14 @@ _STRING_SETS = ("SS", "NS")
 _FLAGS = ("BOOL", "NULL")
 
 
-class _NotPlain(Exception):
+class NotPlain(Exception):
     """A value moto's own walk must serialize."""
 
 
 def attribute_value(value):
     """What moto's serializer makes of one ``AttributeValue`` (a one-key dict)."""
     if type(value) is not dict or len(value) != 1:
-        raise _NotPlain
+        raise NotPlain
     ((kind, inner),) = value.items()
     if kind in _STRINGS and type(inner) is str:
         return {kind: inner}
@@ -41,14 +41,14 @@ def attribute_value(value):
         return {kind: list(inner)}
     if kind in _FLAGS and type(inner) is bool:
         return {kind: inner}
-    raise _NotPlain
+    raise NotPlain
 
 
 def _serialize_type_structure(self, serialized, value, shape, key):
     if key and shape.name == "AttributeValue":
         try:
             plain = attribute_value(value)
-        except _NotPlain:
+        except NotPlain:
             pass
         else:
             serialized[self.get_serialized_name(shape, key)] = plain
@@ -61,7 +61,7 @@ def _serialize_type_map(self, serialized, value, shape, key):
     if shape.value.name == "AttributeValue" and type(value) is dict:
         try:
             plain = {name: attribute_value(v) for name, v in value.items()}
-        except _NotPlain:
+        except NotPlain:
             pass
         else:
             self._default_serialize(serialized, plain, shape, key)

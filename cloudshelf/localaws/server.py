@@ -36,7 +36,13 @@ from moto.moto_server.werkzeug_app import (
 )
 from werkzeug.serving import make_server
 
-from cloudshelf.localaws import fast_items, fast_serialize, partition_query, transact_undo
+from cloudshelf.localaws import (
+    fast_items,
+    fast_query,
+    fast_serialize,
+    partition_query,
+    transact_undo,
+)
 from cloudshelf.localaws.keepalive import KeepAliveHandler
 from cloudshelf.localaws.snapshot import EVERYTHING, SavedStore, written_tables
 
@@ -101,6 +107,11 @@ class SerializedApp:
             return [body]
         with self.lock:
             _note_write(environ, self.saved)
+            fast = fast_query.answer(environ)
+            if fast:
+                status, headers, body = fast
+                start_response(status, headers)
+                return [body]
             result = self.app(environ, start_response)
             try:
                 body = b"".join(result)
