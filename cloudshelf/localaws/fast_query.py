@@ -19,6 +19,7 @@ with moto's, byte for byte, and checks that every other shape still reaches moto
 
 import io
 import json
+import math
 import re
 from collections import OrderedDict
 from urllib.parse import parse_qsl
@@ -72,7 +73,7 @@ def answer(environ):
     environ["wsgi.input"] = io.BytesIO(raw)
     if (
         settings.PRETTIFY_RESPONSES
-        or float("inf") != settings.INITIAL_NO_AUTH_ACTION_COUNT
+        or not math.isinf(settings.INITIAL_NO_AUTH_ACTION_COUNT)
         or recorder._user_enabled
         or "gzip" in environ.get("HTTP_CONTENT_ENCODING", "")
     ):

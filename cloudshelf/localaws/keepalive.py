@@ -61,9 +61,6 @@ class KeepAliveHandler(MotoRequestHandler):
         with_body = code not in _NO_BODY and self.command != "HEAD"
         if with_body:
             self.send_header("Content-Length", str(len(body)))
-        # The head and the body in one write: two writes cost a system call and, with
-        # Nagle's algorithm off, a loopback packet more per answer.
-        self._headers_buffer.append(b"\r\n")
+        self.end_headers()
         if with_body:
-            self._headers_buffer.append(body)
-        self.flush_headers()
+            self.wfile.write(body)
