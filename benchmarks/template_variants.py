@@ -1,7 +1,7 @@
-"""The template question, measured: the category page (24 book cards) rendered with the
-Django template language as it is, without the cached loader, with the cards as they were
-before issue 17 put them in one template (an include and three tags per card, kept in
-tests/unit/reference_templates), and with the card loop in Jinja2.
+"""The template question, measured: the category page (24 book cards) rendered as it is
+(the page in the Django template language, the cards in Python: store/cards.py), without
+the cached loader, with the cards as they were before issue 17 (an include and three tags
+per card, kept in tests/unit/reference_templates), and with the card loop in Jinja2.
 
 ``python -m benchmarks.template_variants``: starts a private emulator, records the page's
 DynamoDB answers once and replays them (benchmarks/servertime.py), so only rendering and
@@ -143,7 +143,7 @@ def _variants(folder):
                 },
             }
         ],
-        "as is (cards in one template)": [base],
+        "as is (cards in Python)": [base],
         "Jinja2 card loop": [
             {
                 **base,

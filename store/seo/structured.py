@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from store.seo.links import absolute
+from store.templatetags.store_tags import cover_url, fast_reverse
 
 SCHEMA = "https://schema.org"
 CURRENCY = "USD"  # prices are kept in dollars (store/money.py)
@@ -49,17 +50,15 @@ def price_text(price: Any) -> str:
 
 
 def cover_path(book: Any) -> str:
-    from store.templatetags.store_tags import cover_url
-
     return cover_url(book)
 
 
 def book_path(book: Any) -> str:
-    return reverse("store:book-detail", args=[book.category, book.book_id])
+    return fast_reverse("store:book-detail", book.category, book.book_id)
 
 
 def category_path(category: str) -> str:
-    return reverse("store:category", args=[category])
+    return fast_reverse("store:category", category)
 
 
 def home_path() -> str:
