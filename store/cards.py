@@ -7,16 +7,24 @@ card templates rendered (tests/unit/test_book_cards_html.py renders both): edit 
 below and the reference templates in tests/unit/reference_templates/ together.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from html import escape
 
 from django.template.defaultfilters import urlencode
+from django.templatetags.static import static
 from django.utils.formats import localize
 from django.utils.safestring import SafeString
 from django.utils.text import slugify
 
-from store.templatetags.store_tags import cover_url, fast_reverse, money, stock_class, stock_label
+from store.templatetags.store_tags import (
+    fast_reverse,
+    money,
+    stock_class,
+    stock_label,
+    url_builder,
+)
 
 CARD = """
 <li class="book-card">
@@ -83,6 +91,9 @@ class CardsPage:
     wishlist_add_url: str
     sign_in_url: str
     csrf_input: str
+    book_url: Callable[..., str]
+    cover_url: Callable[..., str]
+    no_cover_url: str
     signed_in: bool
     ratings: dict
     max_quantity: int
@@ -100,6 +111,9 @@ def cards_page(*, path, signed_in, csrf_token, ratings, max_quantity):
         wishlist_add_url=_text(fast_reverse("store:wishlist-add")),
         sign_in_url=_text(fast_reverse("accounts:login") + "?next=" + urlencode(path)),
         csrf_input=token,
+        book_url=url_builder("store:book-detail", 2),
+        cover_url=url_builder("store:cover", 1, slash_ok=True),
+        no_cover_url=_text(static("img/no-cover.svg")),
         signed_in=signed_in,
         ratings=ratings or {},
         max_quantity=max_quantity,
@@ -141,8 +155,8 @@ def _card(book, page):
     else:
         wishlist = SIGN_IN_TO_SAVE.format(sign_in_url=page.sign_in_url)
     return CARD.format(
-        url=_text(fast_reverse("store:book-detail", book.category, book.book_id)),
-        cover=_text(cover_url(book)),
+        url=_text(page.book_url(book.category, book.book_id)),
+        cover=_cover(book, page),
         title=title,
         author=_text(book.author),
         rating=_rating(page.ratings.get(book.book_id)),
@@ -151,6 +165,11 @@ def _card(book, page):
         add_to_cart=add_to_cart,
         wishlist=wishlist,
     )
+
+
+def _cover(book, page):
+    key = getattr(book, "image_key", None)  # a featured entry may have none
+    return _text(page.cover_url(key)) if key else page.no_cover_url
 
 
 def _rating(rating):

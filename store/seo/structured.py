@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from store.seo.links import absolute
-from store.templatetags.store_tags import cover_url, fast_reverse
+from store.templatetags.store_tags import cover_url, fast_reverse, url_builder
 
 SCHEMA = "https://schema.org"
 CURRENCY = "USD"  # prices are kept in dollars (store/money.py)
@@ -148,6 +148,7 @@ def breadcrumbs_data(trail: list[tuple[str, str]], request: Any = None) -> dict[
 
 def category_data(category: str, books: list[Any], request: Any = None) -> list[dict[str, Any]]:
     """A category page's ItemList of the books it shows, and its breadcrumbs."""
+    book_url = url_builder("store:book-detail", 2)
     items = {
         "@context": SCHEMA,
         "@type": "ItemList",
@@ -158,7 +159,7 @@ def category_data(category: str, books: list[Any], request: Any = None) -> list[
             {
                 "@type": "ListItem",
                 "position": n,
-                "url": absolute(book_path(book), request),
+                "url": absolute(book_url(book.category, book.book_id), request),
                 "name": book.title,
             }
             for n, book in enumerate(books, start=1)

@@ -37,17 +37,27 @@ setting_changed.connect(_clear_patterns)
 
 def fast_reverse(name, *args, slash_ok=False):
     """``reverse(name, args=args)``, the same string, without resolving the URLconf for
-    each call: 24 book cards a page asked for three URLs each. Arguments reverse() would
-    refuse or treat specially (empty, or holding a slash where the converter takes none)
-    go through reverse() itself."""
-    values = [str(a) for a in args]
-    if any(not v or (not slash_ok and "/" in v) or _SLOT in v for v in values):
-        return reverse(name, args=args)
-    pieces = _pattern(name, len(values))
-    url = pieces[0]
-    for value, piece in zip(values, pieces[1:], strict=True):
-        url += quote(value, safe=_SAFE) + piece
-    return url
+    each call: 24 book cards a page asked for three URLs each."""
+    return url_builder(name, len(args), slash_ok=slash_ok)(*args)
+
+
+def url_builder(name, args, *, slash_ok=False):
+    """A function of ``args`` arguments giving ``reverse(name, args=...)``, the URL's
+    pieces looked up once (for this thread's script prefix and URLconf, so build it once
+    per page, not once per process). Arguments reverse() would refuse or treat specially
+    (empty, or holding a slash where the converter takes none) go through reverse()."""
+    pieces = _pattern(name, args)
+
+    def build(*values):
+        url = pieces[0]
+        for value, piece in zip(values, pieces[1:], strict=True):
+            value = str(value)
+            if not value or (not slash_ok and "/" in value) or _SLOT in value:
+                return reverse(name, args=values)
+            url += quote(value, safe=_SAFE) + piece
+        return url
+
+    return build
 
 
 @register.simple_tag
