@@ -241,7 +241,43 @@ database, one view rendering a template to a page of the same size, timed the sa
 (Django's test client, same run, its own process). The ratio is CloudShelf's CPU time over
 the bare page's. "Where the CPU goes" is cProfile's own time per top-level package over 20
 more requests (built-in means C functions such as JSON decoding and hashing).
-{_cpu_parts(pages)}"""
+{_cpu_parts(pages)}{_botocore_floor(pages)}"""
+
+
+def _botocore_floor(pages):
+    """What the page's DynamoDB requests cost in botocore alone, beside the bare page."""
+    measured = [p for p in pages.values() if p.get("botocore_cpu_ms")]
+    if not measured:
+        return ""
+    rows = [
+        [
+            p["label"],
+            str(p["dynamodb_responses_recorded"]),
+            _ms(p["botocore_cpu_ms"]["p50"]),
+            _ms(p["floor"]["cpu_ms"]["p50"]),
+            f"×{p['botocore_ratio_floor']:.1f}",
+            f"×{p['ratio_to_floor']:.1f}",
+        ]
+        for p in measured
+    ]
+    header = [
+        "page",
+        "DynamoDB requests",
+        "CPU in botocore calls p50",
+        "bare Django CPU p50",
+        "least ratio with those requests",
+        "ratio",
+    ]
+    return f"""
+### The floor that botocore sets
+
+{_table(header, rows)}
+CPU in botocore calls is timed around each of botocore's `_make_api_call` (building,
+signing and sending the request, parsing the answer, its event hooks) over 30 more
+requests of the page, replayed as above. The least ratio is (bare Django + that) over
+bare Django: what the page would cost over bare Django if everything but its DynamoDB
+requests took no more than the bare page does.
+"""
 
 
 def _cpu_parts(pages):
