@@ -125,14 +125,15 @@ def book_cards_html(books, page):
 
 
 def _card(book, page):
+    raw_category, raw_id = book.category, book.book_id  # each read is a descriptor call
     title = _text(book.title)
-    category = _text(book.category)
-    book_id = _text(book.book_id)
+    category = _text(raw_category)
+    book_id = _text(raw_id)
     stock = getattr(book, "stock_quantity", None)
     if stock is not None and stock <= 0:
         add_to_cart = SOLD_OUT
     else:
-        field_id = "qty-" + slugify(f"{book.category}-{book.book_id}")  # nothing to escape
+        field_id = "qty-" + slugify(f"{raw_category}-{raw_id}")  # nothing to escape
         limit = page.max_quantity if stock is None else min(page.max_quantity, stock)
         add_to_cart = ADD_TO_CART.format(
             cart_add_url=page.cart_add_url,
@@ -155,11 +156,11 @@ def _card(book, page):
     else:
         wishlist = SIGN_IN_TO_SAVE.format(sign_in_url=page.sign_in_url)
     return CARD.format(
-        url=_text(page.book_url(book.category, book.book_id)),
+        url=_text(page.book_url(raw_category, raw_id)),
         cover=_cover(book, page),
         title=title,
         author=_text(book.author),
-        rating=_rating(page.ratings.get(book.book_id)),
+        rating=_rating(page.ratings.get(raw_id)),
         price=_text(money(book.price)),
         stock="" if stock is None else _stock(book),
         add_to_cart=add_to_cart,
