@@ -92,6 +92,19 @@ def test_a_console_book_is_counted_on_the_home_page_and_found(client, seed_books
     assert found(client, "whitman") == ["poe-001"]
 
 
+def test_a_console_book_with_offset_timestamps_shows_on_its_category_and_book_pages(
+    client, seed_books, streams
+):
+    console_put("poe-001")
+    console_set("poe-001", "created_at", {"S": "2026-12-05T02:00:00+01:00"})
+    console_set("poe-001", "updated_at", {"S": "2026-12-05T01:00:00.250Z"})
+    streams.deliver()
+    category = client.get("/category/Poetry/")
+    book = client.get("/books/Poetry/poe-001/")
+    assert category.status_code == 200 and "Leaves of Grass" in category.content.decode()
+    assert book.status_code == 200 and book.context["book"].created_at.hour == 1
+
+
 def test_a_console_hidden_book_leaves_the_home_page_and_search(client, seed_books, streams):
     console_put("poe-001")
     streams.deliver()

@@ -105,9 +105,30 @@ def test_timestamps_read_back_as_strptime_reads_them(text):
 
 
 @pytest.mark.parametrize(
-    "text", ["2025-13-05T10:00:00Z", "2025-09-05 10:00:00Z", "2025-09-05T10:00:00+", "2025-9-5"]
+    "text",
+    [
+        "2025-09-05T10:00:00+00:00",
+        "2025-09-05T12:00:00+02:00",
+        "2025-09-05T05:00:00-05:00",
+        "2025-09-05T10:00:00.000Z",
+        "2025-09-05T10:00:00",
+        "2025-09-05 10:00:00Z",
+    ],
 )
-def test_timestamps_strptime_refuses_are_refused(text):
+def test_console_timestamps_in_other_iso_forms_read_as_the_same_utc_instant(text):
+    from datetime import UTC, datetime
+
+    from cloudshelf.dynamo import IsoDateTimeAttribute
+
+    value = IsoDateTimeAttribute().deserialize(text)
+    assert value == datetime(2025, 9, 5, 10, 0, 0, tzinfo=UTC)
+    assert value.utcoffset().total_seconds() == 0
+
+
+@pytest.mark.parametrize(
+    "text", ["2025-13-05T10:00:00Z", "2025-09-05T10:00:00+", "2025-9-5", "yesterday"]
+)
+def test_text_that_is_no_iso_timestamp_is_refused(text):
     from cloudshelf.dynamo import IsoDateTimeAttribute
 
     with pytest.raises(ValueError):
