@@ -256,28 +256,44 @@ def transaction_refusals(
     raise AssertionError("attempts must be at least 1")
 
 
-class DecimalAttribute(Attribute[Decimal]):
-    """A DynamoDB number read back as ``Decimal`` (NumberAttribute gives floats)."""
+class _NumberAttribute(Attribute):
+    """A DynamoDB number that may also be read from a string holding one: the DynamoDB
+    console offers String first, so a price typed there is often ``{"S": "14.50"}``.
+    Such a value is repaired to a number on the stream (store/catalog/projections.py)."""
 
     attr_type = NUMBER
+
+    def get_value(self, value):
+        if STRING in value and NUMBER not in value:
+            return value[STRING]
+        return super().get_value(value)
+
+    @staticmethod
+    def _decimal(value) -> Decimal:
+        number = Decimal(value)
+        if not number.is_finite():
+            raise ValueError(f"{value!r} is not a finite number")
+        return number
+
+
+class DecimalAttribute(_NumberAttribute, Attribute[Decimal]):
+    """A DynamoDB number read back as ``Decimal`` (NumberAttribute gives floats)."""
 
     def serialize(self, value):
         return str(Decimal(value))
 
     def deserialize(self, value):
-        return Decimal(value)
+        return self._decimal(value)
 
 
-class IntegerAttribute(Attribute[int]):
+class IntegerAttribute(_NumberAttribute, Attribute[int]):
     """A DynamoDB number read back as ``int`` (typed as one, unlike NumberAttribute's float)."""
-
-    attr_type = NUMBER
 
     def serialize(self, value):
         return str(int(value))
 
     def deserialize(self, value):
-        return int(Decimal(value))
+        return int(self._decimal(value))
 
 
 class IsoDateTimeAttribute(Attribute[datetime]):

@@ -221,6 +221,7 @@ STREAM_PROJECTIONS = [
     "store.search.projections.search_index",
     "store.catalog.projections.catalog_summary",
     "store.catalog.projections.low_stock",
+    "store.catalog.repair.book_numbers",
     "store.orders.projections.daily_sales",
     "store.orders.projections.order_confirmation_email",
     "store.reviews.projections.book_ratings",

@@ -1,5 +1,6 @@
 """What a projection is, and which ones there are (``settings.STREAM_PROJECTIONS``)."""
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -8,6 +9,8 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 
 from cloudshelf.streams.records import Change
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -31,7 +34,14 @@ class Projection:
         return getattr(settings, self.table_setting)
 
     def cares_about(self, change: Change) -> bool:
-        return change.table_name == self.table_name and (self.wants is None or self.wants(change))
+        if change.table_name != self.table_name or self.wants is None:
+            return change.table_name == self.table_name
+        try:
+            return self.wants(change)
+        except Exception:  # noqa: BLE001 (an image of an unexpected shape)
+            # ``apply`` re-reads the item and, if it fails too, keeps a dead letter.
+            log.warning("projection %s could not judge %s", self.name, change.sequence_number)
+            return True
 
 
 @cache

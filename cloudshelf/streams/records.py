@@ -35,6 +35,16 @@ def _value(attribute: dict[str, Any]) -> Any:
     raise TypeError(f"unknown DynamoDB type {kind!r}")
 
 
+def image_number(image: dict[str, Any] | None, name: str) -> Decimal:
+    """A number from a plain image; 0 when absent or when it holds no number (a stock
+    typed into the console as words). A number typed as a string is read as one."""
+    try:
+        number = Decimal(str((image or {}).get(name) or 0))
+    except ArithmeticError:
+        return Decimal(0)
+    return number if number.is_finite() else Decimal(0)
+
+
 def _plain(image: dict[str, Any] | None) -> dict[str, Any]:
     return {name: _value(value) for name, value in (image or {}).items()}
 

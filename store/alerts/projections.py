@@ -21,7 +21,7 @@ from pynamodb.exceptions import DeleteError, PutError
 from cloudshelf.dynamo import utcnow
 from cloudshelf.dynamo_errors import is_conditional_failure
 from cloudshelf.streams.projections import Projection
-from cloudshelf.streams.records import MODIFY, Change
+from cloudshelf.streams.records import MODIFY, Change, image_number
 from store.alerts.models import (
     ALERT_SENT_PK,
     CONFIRMED,
@@ -44,7 +44,7 @@ class AlertClaimHeld(Exception):
 
 
 def _stock(image: dict | None) -> Decimal:
-    return Decimal((image or {}).get("stock_quantity") or 0)
+    return image_number(image, "stock_quantity")
 
 
 def stock_alerts_wants(change: Change) -> bool:

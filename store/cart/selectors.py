@@ -61,7 +61,7 @@ def books_get(
 
 def line_problem(*, title: str, quantity: int, book: Book | None) -> str | None:
     """Why a cart line cannot be bought as it is, or None."""
-    if book is None or book.hidden:
+    if book is None or not book.listed:
         return f"“{title}” is no longer available. Please remove it from your cart."
     if book.stock_quantity <= 0:
         return f"“{title}” is sold out. Please remove it from your cart."

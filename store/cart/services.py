@@ -239,7 +239,7 @@ def cart_merge(*, anonymous_owner: str | None, user_id: str) -> CartMerge:
         result = CartMerge(cart=cart)
         for line in anonymous.items:
             book = books.get((line.category, line.book_id))
-            stock = book.stock_quantity if book is not None and not book.hidden else 0
+            stock = book.stock_quantity if book is not None and book.listed else 0
             mine = _find_line(cart, line.category, line.book_id)
             wanted = (mine.quantity if mine else 0) + line.quantity
             kept = min(wanted, settings.CART_MAX_QUANTITY_PER_LINE, max(stock, 1))

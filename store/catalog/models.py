@@ -1,5 +1,8 @@
 """PynamoDB models of the catalog (the books table), in the seed document's shapes."""
 
+import logging
+from decimal import InvalidOperation
+
 from django.conf import settings
 from pynamodb.attributes import (
     BooleanAttribute,
@@ -7,6 +10,8 @@ from pynamodb.attributes import (
     MapAttribute,
     UnicodeAttribute,
 )
+from pynamodb.constants import NULL
+from pynamodb.exceptions import AttributeDeserializationError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
@@ -19,6 +24,11 @@ from cloudshelf.dynamo import (
 
 # Items in the books table that are not books live under categories starting with this.
 RESERVED_CATEGORY_PREFIX = "~"
+# What reading a value of the wrong type or form raises: an attribute's own deserializer
+# (Decimal, int, datetime.fromisoformat) or PynamoDB when the DynamoDB type is not its own.
+UNREADABLE_VALUE_ERRORS = (AttributeDeserializationError, InvalidOperation, TypeError, ValueError)
+
+logger = logging.getLogger(__name__)
 
 
 class TitleSearchIndex(GlobalSecondaryIndex):
@@ -48,6 +58,44 @@ class Book(Model):
     updated_at = IsoDateTimeAttribute()
 
     title_index = TitleSearchIndex()
+
+    # Attributes whose stored values could not be read (an item written from the console
+    # with ``price`` "about ten", say). Such a book is not listed anywhere a shopper looks
+    # until staff fix it; its other values read as usual.
+    unreadable: tuple[str, ...] = ()
+
+    @classmethod
+    def from_raw_data(cls, data):
+        try:
+            return super().from_raw_data(data)
+        except UNREADABLE_VALUE_ERRORS:
+            return cls._partly_read(data)
+
+    @classmethod
+    def _partly_read(cls, data):
+        book = cls(_user_instantiated=False)
+        unreadable = []
+        for name, attribute in cls.get_attributes().items():
+            value = data.get(attribute.attr_name)
+            if not value or NULL in value:
+                continue
+            try:
+                setattr(book, name, attribute.deserialize(attribute.get_value(value)))
+            except UNREADABLE_VALUE_ERRORS:
+                unreadable.append(name)
+        book.unreadable = tuple(unreadable)
+        logger.warning(
+            "book %s/%s has values the store cannot read: %s",
+            book.category,
+            book.book_id,
+            ", ".join(unreadable),
+        )
+        return book
+
+    @property
+    def listed(self) -> bool:
+        """Whether shoppers see the book: neither hidden by staff nor unreadable."""
+        return not self.hidden and not self.unreadable
 
     @property
     def is_sold_out(self):

@@ -19,7 +19,7 @@ from cloudshelf.dynamo_errors import (
     retry_pause,
 )
 from cloudshelf.streams.projections import Projection
-from cloudshelf.streams.records import Change
+from cloudshelf.streams.records import Change, image_number
 from store.catalog.models import (
     RESERVED_CATEGORY_PREFIX,
     Book,
@@ -185,7 +185,7 @@ def _image_low(image: dict | None) -> bool:
     return (
         image is not None
         and not image.get("hidden")
-        and (image.get("stock_quantity") or 0) <= settings.LOW_STOCK_THRESHOLD
+        and image_number(image, "stock_quantity") <= settings.LOW_STOCK_THRESHOLD
     )
 
 

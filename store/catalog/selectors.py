@@ -60,7 +60,7 @@ def category_books_page(
     results = Book.query(
         category, limit=page_size, page_size=page_size, last_evaluated_key=start_key
     )
-    books = [book for book in results if not book.hidden]
+    books = [book for book in results if book.listed]
     next_token = encode_page_token(results.last_evaluated_key, scope=f"category:{category}")
     return books, next_token
 
@@ -73,7 +73,7 @@ def book_get(*, category: str, book_id: str) -> Book | None:
         book = Book.get(category, book_id)
     except Book.DoesNotExist:
         return None
-    return None if book.hidden else book
+    return book if book.listed else None
 
 
 def title_variants(query: str) -> list[str]:
@@ -94,7 +94,7 @@ def books_with_title(query: str | None) -> list[Book]:
     if not query:
         return []
     for variant in title_variants(query):
-        books = [book for book in Book.title_index.query(variant, limit=50) if not book.hidden]
+        books = [book for book in Book.title_index.query(variant, limit=50) if book.listed]
         if books:
             return books
     return []

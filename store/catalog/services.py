@@ -70,18 +70,23 @@ def book_create(*, data: dict, actor: User) -> Book:
     return book
 
 
-def _value_condition(field: str, value: object) -> Condition:
+def _value_condition(book: Book, field: str, value: object) -> Condition:
+    """That ``field`` still holds what was read: ``value``, or for a value that could not
+    be read, still something of another type than the field's."""
     attribute = getattr(Book, field)
+    if field in book.unreadable:
+        return ~attribute.is_type()
     return attribute.does_not_exist() if value is None else attribute == value
 
 
 def book_update(*, book: Book, data: dict, actor: User) -> Book:
     """Apply an edit to ``book`` as read just before. Only changed fields are written, on
-    condition that nobody changed them meanwhile. A new category moves the book."""
+    condition that nobody changed them meanwhile; a field that could not be read is always
+    written, and so is ``created_at`` then (as now). A new category moves the book."""
     changes = {
         f: [getattr(book, f), data[f]]
         for f in EDITABLE_FIELDS
-        if f in data and getattr(book, f) != data[f]
+        if f in data and (getattr(book, f) != data[f] or f in book.unreadable)
     }
     if data.get("category", book.category) != book.category:
         return _book_move(book=book, category=data["category"], changes=changes, actor=actor)
@@ -90,10 +95,13 @@ def book_update(*, book: Book, data: dict, actor: User) -> Book:
     now = utcnow()
     actions = [Book.updated_at.set(now)]
     condition = Book.category.exists()
+    if "created_at" in book.unreadable:
+        actions.append(Book.created_at.set(now))
+        book.created_at = now
     for field, (old, new) in changes.items():
         attribute = getattr(Book, field)
         actions.append(attribute.remove() if new is None else attribute.set(new))
-        condition &= _value_condition(field, old)
+        condition &= _value_condition(book, field, old)
     try:
         with transaction() as tx:
             tx.update(book, actions=actions, condition=condition, name="book")
@@ -105,6 +113,7 @@ def book_update(*, book: Book, data: dict, actor: User) -> Book:
     for field, (_, new) in changes.items():
         setattr(book, field, new)
     book.updated_at = now
+    book.unreadable = tuple(f for f in book.unreadable if f not in changes and f != "created_at")
     return book
 
 
@@ -147,11 +156,14 @@ def _book_move(*, book: Book, category: str, changes: dict, actor: User) -> Book
 def book_visibility_set(*, book: Book, hidden: bool, actor: User) -> bool:
     """Hide a book from the store (it keeps every attribute) or show it again.
     Returns False when it already was as asked."""
-    if bool(book.hidden) == hidden:
+    unreadable = "hidden" in book.unreadable
+    if bool(book.hidden) == hidden and not unreadable:
         return False
     now = utcnow()
     was_visible = Book.hidden.does_not_exist() | (Book.hidden == False)  # noqa: E712
     condition = was_visible if hidden else (Book.hidden == True)  # noqa: E712
+    if unreadable:
+        condition = ~Book.hidden.is_type()
     try:
         with transaction() as tx:
             tx.update(
@@ -174,6 +186,7 @@ def book_visibility_set(*, book: Book, hidden: bool, actor: User) -> bool:
             return False
         raise
     book.hidden, book.updated_at = hidden, now
+    book.unreadable = tuple(f for f in book.unreadable if f != "hidden")
     return True
 
 

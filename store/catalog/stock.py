@@ -8,6 +8,8 @@ on the new value. Two adjustments at once therefore both count, and the stock ne
 below zero. The low-stock list follows the stock through the stream (projections.py)."""
 
 from pynamodb.exceptions import TransactWriteError
+from pynamodb.expressions.condition import Condition
+from pynamodb.expressions.update import Action
 
 from accounts.models import User
 from cloudshelf.dynamo import transaction, utcnow
@@ -44,7 +46,9 @@ def book_stock_adjust(
             book = Book.get(category, book_id, consistent_read=True)
         except Book.DoesNotExist as error:
             raise BookGone() from error
-        before = book.stock_quantity
+        # Stock the store cannot read (typed into the console as words) counts from zero.
+        unreadable = "stock_quantity" in book.unreadable
+        before = 0 if unreadable else book.stock_quantity
         if before + delta < 0:
             raise NotEnoughStock(f"Only {before} in stock: cannot remove {-delta}.")
         now = utcnow()
@@ -60,11 +64,11 @@ def book_stock_adjust(
         )
         try:
             with transaction() as tx:
+                change, condition = _stock_change(before, delta, unreadable=unreadable)
                 tx.update(
                     book,
-                    actions=[Book.stock_quantity.add(delta), Book.updated_at.set(now)],
-                    condition=(Book.stock_quantity == before)
-                    & (Book.stock_quantity >= max(-delta, 0)),
+                    actions=[change, Book.updated_at.set(now)],
+                    condition=condition,
                     name="book",
                 )
                 tx.save(entry, name="audit")
@@ -75,6 +79,15 @@ def book_stock_adjust(
             continue
         return entry
     raise StockBusy()
+
+
+def _stock_change(before: int, delta: int, *, unreadable: bool) -> tuple[Action, Condition]:
+    """The update and its condition: add ``delta`` to the stock read as ``before``, or set
+    it to ``delta`` over a value that was not a number and still is not."""
+    stock = Book.stock_quantity
+    if unreadable:
+        return stock.set(delta), ~stock.is_type()
+    return stock.add(delta), (stock == before) & (stock >= max(-delta, 0))
 
 
 # Items per Scan request: each answer stays well inside the read timeout, even from the

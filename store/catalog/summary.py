@@ -28,9 +28,7 @@ _NEVER = datetime.min.replace(tzinfo=UTC)
 def is_counted(book: Book | None) -> TypeGuard[Book]:
     """A book the home page counts: it exists, is a book and is not hidden."""
     return (
-        book is not None
-        and not book.category.startswith(RESERVED_CATEGORY_PREFIX)
-        and not book.hidden
+        book is not None and not book.category.startswith(RESERVED_CATEGORY_PREFIX) and book.listed
     )
 
 

@@ -24,7 +24,7 @@ from pynamodb.exceptions import TransactWriteError
 from cloudshelf.dynamo import transaction
 from cloudshelf.dynamo_errors import failed_actions, is_conflict, retry_pause
 from cloudshelf.streams.projections import Projection
-from cloudshelf.streams.records import MODIFY, Change
+from cloudshelf.streams.records import MODIFY, Change, image_number
 from store.catalog.models import RESERVED_CATEGORY_PREFIX, Book
 from store.discovery import rules
 from store.discovery.models import (
@@ -73,9 +73,7 @@ def books_get(refs: Iterable[str]) -> dict[str, Book]:
 
 def is_listable(book: Book | None) -> bool:
     return (
-        book is not None
-        and not book.hidden
-        and not book.category.startswith(RESERVED_CATEGORY_PREFIX)
+        book is not None and book.listed and not book.category.startswith(RESERVED_CATEGORY_PREFIX)
     )
 
 
@@ -517,8 +515,8 @@ def _shown_changed(change: Change) -> bool:
     old, new = change.old or {}, change.new or {}
     if change.event_name != MODIFY:
         return True
-    sold_out_flip = ((old.get("stock_quantity") or 0) > 0) != (
-        (new.get("stock_quantity") or 0) > 0
+    sold_out_flip = (image_number(old, "stock_quantity") > 0) != (
+        image_number(new, "stock_quantity") > 0
     )
     return sold_out_flip or any(
         old.get(f) != new.get(f) for f in LIST_FIELDS if f != "stock_quantity"

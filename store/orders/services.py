@@ -428,7 +428,7 @@ def _reserve_problems(order: Order) -> list[str]:
     problems = []
     for line in order.items:
         book = books.get((line.category or "", line.book_id))
-        if book is None or book.hidden:
+        if book is None or not book.listed:
             problems.append(f"“{line.title}” is no longer sold.")
         elif book.stock_quantity <= 0:
             problems.append(f"“{line.title}” sold out meanwhile.")

@@ -63,7 +63,7 @@ def _books(keys: Iterable[tuple[str, str]]) -> list[Book]:
         return []
     stored = {(b.category, b.book_id): b for b in Book.batch_get(list(dict.fromkeys(keys)))}
     books = [stored.get(key) for key in dict.fromkeys(keys)]
-    return [book for book in books if book is not None and not book.hidden]
+    return [book for book in books if book is not None and book.listed]
 
 
 def book_search(

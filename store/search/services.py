@@ -77,7 +77,7 @@ def manifest_token(category: str, book_id: str) -> str:
 
 
 def is_searchable(book: Book) -> bool:
-    return not book.hidden and not book.category.startswith(RESERVED_CATEGORY_PREFIX)
+    return book.listed and not book.category.startswith(RESERVED_CATEGORY_PREFIX)
 
 
 def search_entries_for(book: Book) -> list[SearchEntry]:

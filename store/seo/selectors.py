@@ -41,7 +41,7 @@ def sitemap_books(category: str, limit: int | None = None) -> Iterator[SitemapBo
     )
     shown = 0
     for book in results:
-        if book.hidden:
+        if not book.listed:
             continue
         yield SitemapBook(book.category, book.book_id, book.updated_at)
         shown += 1

@@ -39,7 +39,9 @@ def saved_list(*, user_id: str, kind: str) -> list[SavedBook]:
     saved = []
     for entry in entries:
         book = books.get((entry.category or "", entry.book_id or ""))
-        saved.append(SavedBook(entry=entry, book=None if book is None or book.hidden else book))
+        saved.append(
+            SavedBook(entry=entry, book=book if book is not None and book.listed else None)
+        )
     saved.sort(
         key=lambda s: s.entry.saved_at.isoformat() if s.entry.saved_at else "", reverse=True
     )

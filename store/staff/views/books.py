@@ -32,8 +32,23 @@ def _book_or_404(category, book_id):
     return book
 
 
+# How staff fix each value the store could not read (Book.unreadable).
+UNREADABLE_FIXES = {
+    "stock_quantity": "add the copies you hold under Stock; the unreadable value counts as 0.",
+    "hidden": "choose Hide or Show under In the store.",
+    "image_key": "upload a cover.",
+    "created_at": "saving the details sets it to now.",
+    "updated_at": "saving the details sets it to now.",
+}
+FIX_IN_DETAILS = "enter it under Details and save the changes."
+
+
 def _initial(book):
     return {name: getattr(book, name) for name in BookForm.base_fields}
+
+
+def _unreadable_fixes(book):
+    return [(name, UNREADABLE_FIXES.get(name, FIX_IN_DETAILS)) for name in book.unreadable]
 
 
 def _book_page(request, book, *, status=200, **forms):
@@ -45,6 +60,7 @@ def _book_page(request, book, *, status=200, **forms):
         "categories": selectors.category_list(),
         "audit": book_audit_list(category=book.category, book_id=book.book_id),
         "low_stock": settings.LOW_STOCK_THRESHOLD,
+        "unreadable": _unreadable_fixes(book),
     }
     return render(request, "store/staff/book_detail.html", context, status=status)
 
