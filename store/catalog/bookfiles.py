@@ -152,9 +152,14 @@ def book_record(book):
         "image_url": book.image_url,
         "image_key": book.image_key,
         "hidden": bool(book.hidden),
-        "created_at": book.created_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "updated_at": book.updated_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "created_at": _stamp(book.created_at),
+        "updated_at": _stamp(book.updated_at),
     }
+
+
+def _stamp(value):
+    """A timestamp column: empty for a console book that has none (or none readable)."""
+    return value.strftime("%Y-%m-%dT%H:%M:%SZ") if value else ""
 
 
 class _DecimalEncoder(json.JSONEncoder):

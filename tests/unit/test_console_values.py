@@ -81,3 +81,12 @@ def test_a_hidden_book_is_not_listed():
 )
 def test_a_stream_image_number_reads_strings_and_counts_words_as_zero(image, expected):
     assert image_number(image, "stock_quantity") == expected
+
+
+def test_a_console_book_without_readable_timestamps_exports_with_empty_ones():
+    from store.catalog.bookfiles import book_record
+
+    raw = {k: v for k, v in ITEM.items() if k != "updated_at"}
+    record = book_record(Book.from_raw_data({**raw, "created_at": {"S": "yesterday"}}))
+    assert (record["created_at"], record["updated_at"]) == ("", "")
+    assert record["title"] == "Leaves of Grass"
