@@ -2,10 +2,15 @@
 tricks (the chart is inline SVG, every action a plain form)."""
 
 import pytest
+from django.conf import settings
 
 from store.catalog import summary
 from tests.browser.conftest import DESKTOP, PHONE, assert_fits_width, audit_accessibility
 from tests.conftest import PASSWORD
+
+# Imported here, not in a test: boto3 imported in the test's thread while the live server's
+# thread imports it for the S3 storage can fail with a partly initialised boto3.session.
+from tests.integration.test_catalog_projections import dynamodb
 
 
 @pytest.fixture
@@ -103,3 +108,24 @@ def test_dashboard_chart_shows_a_day_on_hover(staff_page, live_url):
     revenue.hover()
     tip = revenue.locator(".chart__tip")
     assert _width(tip) > 30 and "$52.42" in tip.inner_text()
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_staff_fix_a_price_typed_into_the_console_as_words(staff_page, live_url, viewport):
+    dynamodb().update_item(
+        TableName=settings.BOOKS_TABLE_NAME,
+        Key={"category": {"S": "Technology"}, "book_id": {"S": "tech-001"}},
+        UpdateExpression="SET price = :p",
+        ExpressionAttributeValues={":p": {"S": "forty"}},
+    )
+    page = staff_page(viewport)
+    page.goto(live_url + "/admin/books/Technology/tech-001/")
+    page.get_by_role("heading", name="Shoppers cannot see this book yet").wait_for()
+    assert_fits_width(page)
+    audit_accessibility(page)
+    page.get_by_label("Price").fill("39.99")
+    page.get_by_role("button", name="Save changes").click()
+    page.get_by_text("Saved “Clean Code”.").wait_for()
+    assert page.get_by_role("heading", name="Shoppers cannot see this book yet").count() == 0
+    page.get_by_role("link", name="See it in the store").click()
+    page.get_by_role("heading", name="Clean Code").wait_for()
