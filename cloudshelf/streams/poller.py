@@ -31,6 +31,11 @@ def poller_start(*, interval: float | None = None) -> bool:
         return False
     _started.set()
     _stop.clear()
+    # The thread's streams client needs boto3, and so does a request's first use of the S3
+    # storage; imported by both threads at once, boto3 can be seen half-initialised
+    # ("cannot import name 'Session' from partially initialized module").
+    import boto3  # noqa: F401
+
     thread = threading.Thread(target=_run, args=(interval,), name="stream-poller", daemon=True)
     thread.start()
     _threads.append(thread)
