@@ -93,9 +93,16 @@ class Book(Model):
         return book
 
     @property
+    def routable(self) -> bool:
+        """Whether the key fits a page address: a "/" in a category or id (which staff
+        pages refuse, the console does not) cannot stand in one path segment."""
+        return "/" not in self.category and "/" not in self.book_id
+
+    @property
     def listed(self) -> bool:
-        """Whether shoppers see the book: neither hidden by staff nor unreadable."""
-        return not self.hidden and not self.unreadable
+        """Whether shoppers see the book: not hidden by staff, nothing unreadable, and a
+        key that makes a page address."""
+        return not self.hidden and not self.unreadable and self.routable
 
     @property
     def is_sold_out(self):

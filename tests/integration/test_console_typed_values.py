@@ -185,3 +185,20 @@ def test_staff_can_show_a_book_whose_hidden_flag_cannot_be_read(staff_client, ta
     )
     assert stored("hidden") == {"BOOL": False}
     assert staff_client.get("/books/Poetry/poe-001/").status_code == 200
+
+
+# --- keys that cannot form a page address ---------------------------------------------------
+
+
+def test_a_console_book_whose_key_holds_a_slash_is_left_out_and_breaks_no_page(
+    staff_client, tables, streams
+):
+    console_put("a/b")
+    console_put("sf-001", category="Sci/Fi")
+    console_put("poe-002", title="Song of Myself")
+    streams.deliver()
+    pages = ["/", "/category/Poetry/", "/search/?q=whitman", "/sitemap.xml", "/api/v1/categories"]
+    assert [staff_client.get(url).status_code for url in pages] == [200] * len(pages)
+    assert home_counts(staff_client) == {"Poetry": 1}
+    listing = staff_client.get(reverse("staff:book-list")).content.decode()
+    assert listing.count("No page address") == 2
