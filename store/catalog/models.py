@@ -28,6 +28,9 @@ RESERVED_CATEGORY_PREFIX = "~"
 # (Decimal, int, datetime.fromisoformat) or PynamoDB when the DynamoDB type is not its own.
 UNREADABLE_VALUE_ERRORS = (AttributeDeserializationError, InvalidOperation, TypeError, ValueError)
 
+# A book without these cannot be shown (a card, its page, checkout).
+SHOWN_REQUIRED = ("title", "price")
+
 logger = logging.getLogger(__name__)
 
 
@@ -67,9 +70,12 @@ class Book(Model):
     @classmethod
     def from_raw_data(cls, data):
         try:
-            return super().from_raw_data(data)
+            book = super().from_raw_data(data)
         except UNREADABLE_VALUE_ERRORS:
-            return cls._partly_read(data)
+            book = cls._partly_read(data)
+        if book.unreadable or book.title is None or book.price is None:
+            cls._unreadable_note(book)
+        return book
 
     @classmethod
     def _partly_read(cls, data):
@@ -84,13 +90,20 @@ class Book(Model):
             except UNREADABLE_VALUE_ERRORS:
                 unreadable.append(name)
         book.unreadable = tuple(unreadable)
+        return book
+
+    @classmethod
+    def _unreadable_note(cls, book):
+        """Count a missing title or price (no page can show the book without them) as
+        unreadable too, and say so in the log."""
+        missing = tuple(name for name in SHOWN_REQUIRED if getattr(book, name) is None)
+        book.unreadable = tuple(dict.fromkeys(book.unreadable + missing))
         logger.warning(
-            "book %s/%s has values the store cannot read: %s",
+            "book %s/%s has values the store cannot read or lacks: %s",
             book.category,
             book.book_id,
-            ", ".join(unreadable),
+            ", ".join(book.unreadable),
         )
-        return book
 
     @property
     def routable(self) -> bool:

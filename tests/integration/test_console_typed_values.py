@@ -6,6 +6,7 @@ to fix and can fix it from the book's page."""
 from decimal import Decimal
 from io import StringIO
 
+from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -21,8 +22,6 @@ from tests.integration.test_catalog_projections import (
 
 def stored(name, book_id="poe-001"):
     """The raw typed value of one attribute, as DynamoDB holds it."""
-    from django.conf import settings
-
     item = dynamodb().get_item(
         TableName=settings.BOOKS_TABLE_NAME,
         Key={"category": {"S": "Poetry"}, "book_id": {"S": book_id}},
@@ -119,6 +118,21 @@ def test_a_book_with_an_unreadable_price_is_left_out_of_its_category_not_a_500(
     assert "Song of Myself" in body and "Leaves of Grass" not in body
     assert client.get("/books/Poetry/poe-001/").status_code == 404
     assert home_counts(client)["Poetry"] == 1
+
+
+def test_a_console_book_without_a_price_is_left_out_of_its_category_not_a_500(
+    client, tables, streams
+):
+    two_poetry_books_one_with("title", {"S": "Leaves of Grass"})
+    dynamodb().update_item(
+        TableName=settings.BOOKS_TABLE_NAME,
+        Key={"category": {"S": "Poetry"}, "book_id": {"S": "poe-001"}},
+        UpdateExpression="REMOVE price",
+    )
+    streams.deliver()
+    category = client.get("/category/Poetry/")
+    assert category.status_code == 200 and "Leaves of Grass" not in category.content.decode()
+    assert client.get("/books/Poetry/poe-001/").status_code == 404
 
 
 def test_unreadable_values_of_every_kind_never_break_a_shopper_page(client, tables, streams):

@@ -64,6 +64,17 @@ def test_a_book_with_an_unreadable_value_names_it_and_is_not_listed(name, value)
     assert (book.category, book.book_id, book.author) == ("Poetry", "poe-001", "Walt Whitman")
 
 
+@pytest.mark.parametrize("name", ["title", "price"])
+def test_a_book_without_a_title_or_price_counts_it_as_unreadable(name):
+    book = Book.from_raw_data({k: v for k, v in ITEM.items() if k != name})
+    assert book.unreadable == (name,) and not book.listed
+
+
+def test_a_book_without_an_author_or_timestamps_is_still_listed():
+    kept = {k: v for k, v in ITEM.items() if k not in ("author", "created_at", "updated_at")}
+    assert Book.from_raw_data(kept).listed
+
+
 def test_a_hidden_book_is_not_listed():
     assert not Book.from_raw_data({**ITEM, "hidden": {"BOOL": True}}).listed
 
