@@ -264,9 +264,12 @@ class _NumberAttribute(Attribute):
     attr_type = NUMBER
 
     def get_value(self, value):
-        if STRING in value and NUMBER not in value:
+        number = value.get(NUMBER)
+        if number is not None:
+            return number
+        if STRING in value:
             return value[STRING]
-        return super().get_value(value)
+        return super().get_value(value)  # which raises AttributeDeserializationError
 
     @staticmethod
     def _decimal(value) -> Decimal:

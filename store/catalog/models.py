@@ -10,7 +10,7 @@ from pynamodb.attributes import (
     MapAttribute,
     UnicodeAttribute,
 )
-from pynamodb.constants import NULL
+from pynamodb.constants import NULL, STRING
 from pynamodb.exceptions import AttributeDeserializationError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
@@ -63,8 +63,9 @@ class Book(Model):
     title_index = TitleSearchIndex()
 
     # Attributes whose stored values could not be read (an item written from the console
-    # with ``price`` "about ten", say). Such a book is not listed anywhere a shopper looks
-    # until staff fix it; its other values read as usual.
+    # with ``price`` "about ten", say), or that are missing though a page needs them, or a
+    # key holding a "/". Such a book is listed nowhere a shopper looks until staff fix it;
+    # its other values read as usual.
     unreadable: tuple[str, ...] = ()
 
     @classmethod
@@ -73,7 +74,17 @@ class Book(Model):
             book = super().from_raw_data(data)
         except UNREADABLE_VALUE_ERRORS:
             book = cls._partly_read(data)
-        if book.unreadable or book.title is None or book.price is None:
+        # Checked on the raw item: a page reads many books, and this is the cheap way.
+        title, price = data.get("title"), data.get("price")
+        if (
+            book.unreadable
+            or not title
+            or not price
+            or NULL in title
+            or NULL in price
+            or "/" in data["category"][STRING]
+            or "/" in data["book_id"][STRING]
+        ):
             cls._unreadable_note(book)
         return book
 
@@ -94,10 +105,11 @@ class Book(Model):
 
     @classmethod
     def _unreadable_note(cls, book):
-        """Count a missing title or price (no page can show the book without them) as
-        unreadable too, and say so in the log."""
+        """Add what a page needs and lacks (a title, a price, a key without "/") to what
+        could not be read, and say so in the log."""
         missing = tuple(name for name in SHOWN_REQUIRED if getattr(book, name) is None)
-        book.unreadable = tuple(dict.fromkeys(book.unreadable + missing))
+        slashed = tuple(name for name in ("category", "book_id") if "/" in getattr(book, name))
+        book.unreadable = tuple(dict.fromkeys(book.unreadable + missing + slashed))
         logger.warning(
             "book %s/%s has values the store cannot read or lacks: %s",
             book.category,
@@ -113,9 +125,8 @@ class Book(Model):
 
     @property
     def listed(self) -> bool:
-        """Whether shoppers see the book: not hidden by staff, nothing unreadable, and a
-        key that makes a page address."""
-        return not self.hidden and not self.unreadable and self.routable
+        """Whether shoppers see the book: not hidden by staff and nothing unreadable."""
+        return not self.hidden and not self.unreadable
 
     @property
     def is_sold_out(self):
