@@ -12,6 +12,7 @@ import socket
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -20,7 +21,7 @@ from pynamodb.exceptions import DeleteError, PutError
 
 from cloudshelf.dynamo import connection
 from cloudshelf.dynamo_errors import is_conditional_failure
-from cloudshelf.streams.dispatcher import dispatch
+from cloudshelf.streams.dispatcher import BatchOutcome, dispatch
 from cloudshelf.streams.models import LEASE_PK, StreamLease
 from cloudshelf.streams.positions import position_get, position_note
 from cloudshelf.streams.records import Change
@@ -91,8 +92,17 @@ def _table_stream(table_name: str) -> str | None:
     return described.get("LatestStreamArn")
 
 
-def _table_deliver(table_name: str, collect: list[Change] | None) -> int:
-    """Deliver what the table's stream holds past our position. Returns the count."""
+def _skip(changes: list[Change]) -> BatchOutcome:
+    return BatchOutcome(delivered=len(changes), last_done=changes[-1])
+
+
+def _table_deliver(
+    table_name: str,
+    collect: list[Change] | None,
+    handle: Callable[[list[Change]], BatchOutcome] = dispatch,
+) -> int:
+    """Deliver what the table's stream holds past our position (to ``handle``, by
+    default the projections). Returns the count."""
     client = streams_client()
     arn = _table_stream(table_name)
     if arn is None:
@@ -120,7 +130,7 @@ def _table_deliver(table_name: str, collect: list[Change] | None) -> int:
             if not records:
                 break
             changes = [Change.from_record(r, table_name=table_name) for r in records]
-            outcome = dispatch(changes)
+            outcome = handle(changes)
             if collect is not None:
                 collect.extend(changes[: outcome.delivered])
             if outcome.last_done is not None:
@@ -147,6 +157,19 @@ def deliver_once(*, collect: list[Change] | None = None) -> int | None:
             return None
         try:
             return sum(_table_deliver(name, collect) for name in settings.STREAM_TABLE_NAMES)
+        finally:
+            _lease_release()
+
+
+def stream_skip(table_name: str) -> int:
+    """Note the table's stream as read to its end without delivering it: for a first
+    start, whose projections are rebuilt from the table next, so every record written so
+    far is in them. Returns how many were skipped (0 if another reader is delivering)."""
+    with _in_process:
+        if not _lease_take():
+            return 0
+        try:
+            return _table_deliver(table_name, None, handle=_skip)
         finally:
             _lease_release()
 

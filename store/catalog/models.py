@@ -107,6 +107,8 @@ class Book(Model):
     def _unreadable_note(cls, book):
         """Add what a page needs and lacks (a title, a price, a key without "/") to what
         could not be read, and say so in the log."""
+        if book.category.startswith(RESERVED_CATEGORY_PREFIX):
+            return  # a summary or marker item that a Scan of the table also reads
         missing = tuple(name for name in SHOWN_REQUIRED if getattr(book, name) is None)
         slashed = tuple(name for name in ("category", "book_id") if "/" in getattr(book, name))
         book.unreadable = tuple(dict.fromkeys(book.unreadable + missing + slashed))
