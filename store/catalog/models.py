@@ -1,7 +1,7 @@
 """PynamoDB models of the catalog (the books table), in the seed document's shapes."""
 
 import logging
-from decimal import InvalidOperation
+from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from pynamodb.attributes import (
@@ -30,6 +30,7 @@ UNREADABLE_VALUE_ERRORS = (AttributeDeserializationError, InvalidOperation, Type
 
 # A book without these cannot be shown (a card, its page, checkout).
 SHOWN_REQUIRED = ("title", "price")
+MIN_PRICE = Decimal("0.01")  # as the staff form asks; a console price may be 0 or below
 
 logger = logging.getLogger(__name__)
 
@@ -74,14 +75,14 @@ class Book(Model):
             book = super().from_raw_data(data)
         except UNREADABLE_VALUE_ERRORS:
             book = cls._partly_read(data)
-        # Checked on the raw item: a page reads many books, and this is the cheap way.
-        title, price = data.get("title"), data.get("price")
+        # Read from the values themselves: a page reads many books, and this is the cheap way.
+        values = book.attribute_values
+        price = values.get("price")
         if (
             book.unreadable
-            or not title
-            or not price
-            or NULL in title
-            or NULL in price
+            or values.get("title") is None
+            or price is None
+            or price < MIN_PRICE
             or "/" in data["category"][STRING]
             or "/" in data["book_id"][STRING]
         ):
@@ -110,6 +111,8 @@ class Book(Model):
         if book.category.startswith(RESERVED_CATEGORY_PREFIX):
             return  # a summary or marker item that a Scan of the table also reads
         missing = tuple(name for name in SHOWN_REQUIRED if getattr(book, name) is None)
+        if book.price is not None and book.price < MIN_PRICE:
+            missing += ("price",)  # nothing is sold for less than a cent
         slashed = tuple(name for name in ("category", "book_id") if "/" in getattr(book, name))
         book.unreadable = tuple(dict.fromkeys(book.unreadable + missing + slashed))
         logger.warning(

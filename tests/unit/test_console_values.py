@@ -52,6 +52,9 @@ def test_a_readable_book_has_nothing_unreadable_and_is_listed():
     "name,value",
     [
         ("price", {"S": "fourteen"}),
+        ("price", {"N": "0"}),
+        ("price", {"N": "-5"}),
+        ("price", {"N": "0.001"}),
         ("stock_quantity", {"BOOL": True}),
         ("created_at", {"S": "yesterday"}),
         ("title", {"N": "5"}),
