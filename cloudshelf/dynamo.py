@@ -259,7 +259,7 @@ def transaction_refusals(
 class _NumberAttribute(Attribute):
     """A DynamoDB number that may also be read from a string holding one: the DynamoDB
     console offers String first, so a price typed there is often ``{"S": "14.50"}``.
-    Such a value is repaired to a number on the stream (store/catalog/projections.py)."""
+    Such a value is rewritten as a number on the stream (store/catalog/repair.py)."""
 
     attr_type = NUMBER
 
