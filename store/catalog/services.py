@@ -72,9 +72,9 @@ def book_create(*, data: dict, actor: User) -> Book:
 
 def _value_condition(book: Book, field: str, value: object) -> Condition:
     """That ``field`` still holds what was read: ``value``, or for a value that could not
-    be read, still something of another type than the field's."""
+    be read, still something of another type than the field's (or nothing)."""
     attribute = getattr(Book, field)
-    if field in book.unreadable:
+    if field in book.unreadable and value is None:
         return ~attribute.is_type()
     return attribute.does_not_exist() if value is None else attribute == value
 

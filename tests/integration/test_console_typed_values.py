@@ -181,6 +181,17 @@ def test_staff_saving_a_price_puts_an_unreadable_book_back_on_sale(staff_client,
     assert home_counts(staff_client)["Poetry"] == 2
 
 
+def test_staff_saving_a_price_over_a_console_price_of_zero_puts_the_book_on_sale(
+    staff_client, tables
+):
+    two_poetry_books_one_with("price", {"N": "0"})
+    assert staff_client.get("/books/Poetry/poe-001/").status_code == 404
+    response = staff_client.post(staff_page("Poetry", "poe-001"), details_form(price="9.00"))
+    assert response.status_code == 302
+    assert stored_number("price") == 9
+    assert staff_client.get("/books/Poetry/poe-001/").status_code == 200
+
+
 def test_a_stock_adjustment_over_unreadable_stock_counts_from_zero(staff_client, tables):
     two_poetry_books_one_with("stock_quantity", {"S": "twelve"})
     response = staff_client.post(
