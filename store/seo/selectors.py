@@ -29,15 +29,17 @@ def sitemap_categories() -> list[str]:
 
 def sitemap_books(category: str, limit: int | None = None) -> Iterator[SitemapBook]:
     """The category's shown books, key order, read with Query pages of the same key the
-    category page uses, only the attributes a sitemap needs. Hidden books are left out;
+    category page uses, only the attributes a sitemap needs. Unlisted books are left out;
     at most ``limit`` (the protocol's 50,000 URLs) are given."""
     limit = MAX_URLS if limit is None else limit
     if not catalog.category_is_valid(category):
         return
+    # Title and price only so that Book.listed can tell a book with neither (put in from
+    # the console) from one shown: a Query is charged for whole items either way.
     results = Book.query(
         category,
         page_size=QUERY_PAGE_SIZE,
-        attributes_to_get=["category", "book_id", "updated_at", "hidden"],
+        attributes_to_get=["category", "book_id", "updated_at", "hidden", "title", "price"],
     )
     shown = 0
     for book in results:

@@ -133,6 +133,8 @@ def test_a_console_book_without_a_price_is_left_out_of_its_category_not_a_500(
     category = client.get("/category/Poetry/")
     assert category.status_code == 200 and "Leaves of Grass" not in category.content.decode()
     assert client.get("/books/Poetry/poe-001/").status_code == 404
+    sitemap = client.get("/sitemaps/Poetry.xml").content.decode()
+    assert "/books/Poetry/poe-002/" in sitemap and "/books/Poetry/poe-001/" not in sitemap
 
 
 def test_unreadable_values_of_every_kind_never_break_a_shopper_page(client, tables, streams):
