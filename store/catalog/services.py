@@ -90,12 +90,13 @@ def book_update(*, book: Book, data: dict, actor: User) -> Book:
     }
     if data.get("category", book.category) != book.category:
         return _book_move(book=book, category=data["category"], changes=changes, actor=actor)
-    if not changes:
+    stamps_unreadable = {"created_at", "updated_at"} & set(book.unreadable)
+    if not changes and not stamps_unreadable:
         return book
     now = utcnow()
     actions = [Book.updated_at.set(now)]
     condition = Book.category.exists()
-    if "created_at" in book.unreadable:
+    if "created_at" in stamps_unreadable:
         actions.append(Book.created_at.set(now))
         book.created_at = now
     for field, (old, new) in changes.items():
@@ -113,7 +114,9 @@ def book_update(*, book: Book, data: dict, actor: User) -> Book:
     for field, (_, new) in changes.items():
         setattr(book, field, new)
     book.updated_at = now
-    book.unreadable = tuple(f for f in book.unreadable if f not in changes and f != "created_at")
+    book.unreadable = tuple(
+        f for f in book.unreadable if f not in changes and f not in stamps_unreadable
+    )
     return book
 
 

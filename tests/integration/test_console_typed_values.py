@@ -183,6 +183,16 @@ def test_staff_saving_a_price_puts_an_unreadable_book_back_on_sale(staff_client,
     assert home_counts(staff_client)["Poetry"] == 2
 
 
+def test_staff_saving_unchanged_details_repairs_an_unreadable_created_at(staff_client, tables):
+    two_poetry_books_one_with("created_at", {"S": "yesterday"})
+    assert staff_client.get("/books/Poetry/poe-001/").status_code == 404
+    as_stored = details_form(image_url="https://cloudshelf-images.s3.amazonaws.com/leaves.jpg")
+    response = staff_client.post(staff_page("Poetry", "poe-001"), as_stored)
+    assert response.status_code == 302
+    assert stored("created_at")["S"].endswith("Z")
+    assert staff_client.get("/books/Poetry/poe-001/").status_code == 200
+
+
 def test_staff_saving_a_price_over_a_console_price_of_zero_puts_the_book_on_sale(
     staff_client, tables
 ):
