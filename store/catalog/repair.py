@@ -46,6 +46,8 @@ def numbers_repair(keys: dict, strings: dict[str, str]) -> bool:
     for name, text in strings.items():
         condition &= Path(name) == {STRING: text}
     try:
+        # The table's connection, not Book.update: that reads the whole item back, and the
+        # item may hold other values no Book can read.
         Book._get_connection().update_item(
             keys["category"], keys["book_id"], actions=actions, condition=condition
         )
